@@ -1,0 +1,2 @@
+/** SPICE for Java: the {@code benchmarks} module. */
+package dev.spice.benchmarks;

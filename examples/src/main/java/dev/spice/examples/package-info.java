@@ -1,0 +1,2 @@
+/** SPICE for Java: the {@code examples} module. */
+package dev.spice.examples;

@@ -1,0 +1,2 @@
+/** SPICE for Java: the {@code spice-core} module. */
+package dev.spice.core;

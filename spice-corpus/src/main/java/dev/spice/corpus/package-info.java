@@ -1,0 +1,2 @@
+/** SPICE for Java: the {@code spice-corpus} module. */
+package dev.spice.corpus;

@@ -1,0 +1,2 @@
+/** SPICE for Java: the {@code spice-onnx-backend} module. */
+package dev.spice.onnx;

@@ -1,0 +1,2 @@
+/** SPICE for Java: the {@code spice-rewards} module. */
+package dev.spice.rewards;
