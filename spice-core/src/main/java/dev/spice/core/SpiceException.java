@@ -1,0 +1,90 @@
+package dev.spice.core;
+
+/**
+ * Root of the SDK's unchecked exceptions. Every error the SDK raises on purpose is a subclass, so a
+ * host application can catch {@code SpiceException} to handle all of them. Messages name what was
+ * wrong and where (file, line, field, setting) and, for settings, the valid values.
+ */
+public class SpiceException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** Creates an exception with a message naming what was wrong and where. */
+  public SpiceException(String message) {
+    super(message);
+  }
+
+  /** Creates an exception with a message and its cause. */
+  public SpiceException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** A setting is missing or outside its valid values; raised by builders at {@code build()}. */
+  public static class ConfigurationException extends SpiceException {
+    private static final long serialVersionUID = 1L;
+
+    /** Creates the exception; the message should name the setting and its valid values. */
+    public ConfigurationException(String message) {
+      super(message);
+    }
+  }
+
+  /** A corpus could not be read: missing file, malformed record, invalid encoding, empty corpus. */
+  public static class CorpusException extends SpiceException {
+    private static final long serialVersionUID = 1L;
+
+    /** Creates the exception; the message should name the file and line or record. */
+    public CorpusException(String message) {
+      super(message);
+    }
+
+    /** Creates the exception with its cause. */
+    public CorpusException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** A policy backend failed: model files, generation, or an update. */
+  public static class BackendException extends SpiceException {
+    private static final long serialVersionUID = 1L;
+
+    /** Creates the exception. */
+    public BackendException(String message) {
+      super(message);
+    }
+
+    /** Creates the exception with its cause. */
+    public BackendException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** A reward function failed or returned a malformed result. */
+  public static class RewardException extends SpiceException {
+    private static final long serialVersionUID = 1L;
+
+    /** Creates the exception. */
+    public RewardException(String message) {
+      super(message);
+    }
+
+    /** Creates the exception with its cause. */
+    public RewardException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** A checkpoint could not be written, or read back, or does not match the engine. */
+  public static class CheckpointException extends SpiceException {
+    private static final long serialVersionUID = 1L;
+
+    /** Creates the exception. */
+    public CheckpointException(String message) {
+      super(message);
+    }
+
+    /** Creates the exception with its cause. */
+    public CheckpointException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package dev.spice.core.roles;
+
+import dev.spice.core.AnswerType;
+import dev.spice.core.Document;
+import dev.spice.core.Task;
+import dev.spice.core.TaskCodec;
+import dev.spice.core.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The paper-style task format for real language models: after any reasoning, the Challenger
+ * writes one JSON object, optionally in a {@code ```json} fence. The last parsable object wins.
+ *
+ * <pre>
+ * {"type": "multiple_choice", "question": "...", "options": {"A": "...", "B": "...", "C": "...", "D": "..."}, "correct": "B"}
+ * {"type": "free_form", "question": "...", "answer": "...", "answer_type": "Integer" | "Expression" | "String"}
+ * </pre>
+ *
+ * <p>Also accepted: {@code options} as a list of four strings, and the type inferred from the
+ * fields when {@code type} is missing. Anything else is an invalid task with the reason.
+ * Input longer than {@value #MAX_INPUT_CHARS} characters is invalid. Thread-safe.
+ */
+public final class JsonTaskCodec implements TaskCodec {
+  /** Longest Challenger output parsed. */
+  public static final int MAX_INPUT_CHARS = 32_768;
+
+  /** Maximum length of a free-form STRING answer in words (the paper's 1-3 words). */
+  public static final int MAX_STRING_ANSWER_WORDS = 3;
+
+  @Override
+  public String name() {
+    return "json";
+  }
+
+  @Override
+  public String formatInstructions() {
+    return """
+        First decide which format suits the document: multiple choice, or free form with an \
+        Integer, Expression or String (1-3 words) answer. Then write exactly one JSON object as \
+        the last thing in your reply, in one of these forms:
+        {"type": "multiple_choice", "question": "...", "options": {"A": "...", "B": "...", "C": "...", "D": "..."}, "correct": "A"}
+        {"type": "free_form", "question": "...", "answer": "...", "answer_type": "Integer"}
+        The question must be answerable without the document, and must not contain the answer.""";
+  }
+
+  @Override
+  public Decoded decode(String text, Document document) {
+    if (text.length() > MAX_INPUT_CHARS) {
+      return Decoded.invalid("output longer than " + MAX_INPUT_CHARS + " characters");
+    }
+    List<String> candidates = candidates(text);
+    if (candidates.isEmpty()) {
+      return Decoded.invalid("no JSON object found");
+    }
+    String lastReason = null;
+    for (int i = candidates.size() - 1; i >= 0; i--) {
+      Object parsed;
+      try {
+        parsed = Json.parse(candidates.get(i));
+      } catch (Json.JsonException e) {
+        lastReason = lastReason == null ? "malformed JSON: " + e.getMessage() : lastReason;
+        continue;
+      }
+      if (!(parsed instanceof Map<?, ?> m)) {
+        continue;
+      }
+      Decoded d = fromObject(m);
+      if (d.task() != null) {
+        return d;
+      }
+      return d;
+    }
+    return Decoded.invalid(lastReason == null ? "no JSON object found" : lastReason);
+  }
+
+  private static Decoded fromObject(Map<?, ?> m) {
+    Object q = m.get("question");
+    if (!(q instanceof String question) || question.isBlank()) {
+      return Decoded.invalid("missing or empty field 'question'");
+    }
+    String type = m.get("type") instanceof String s ? s.toLowerCase(Locale.ROOT).replace('-', '_').replace(' ', '_') : null;
+    boolean mcq = type != null ? type.startsWith("multiple") || type.equals("mcq")
+        : m.containsKey("options") || m.containsKey("correct");
+    if (type != null && !mcq && !type.startsWith("free")) {
+      return Decoded.invalid("field 'type' must be multiple_choice or free_form, got '" + type + "'");
+    }
+    if (mcq) {
+      List<String> options = new ArrayList<>();
+      Object o = m.get("options");
+      if (o instanceof Map<?, ?> om) {
+        for (String letter : List.of("A", "B", "C", "D")) {
+          Object v = om.get(letter);
+          if (!(v instanceof String sv) || sv.isBlank()) {
+            return Decoded.invalid("option " + letter + " is missing or empty");
+          }
+          options.add(sv.strip());
+        }
+        if (om.size() != 4) {
+          return Decoded.invalid("expected exactly 4 options A-D, got " + om.size());
+        }
+      } else if (o instanceof List<?> ol) {
+        if (ol.size() != 4) {
+          return Decoded.invalid("expected exactly 4 options, got " + ol.size());
+        }
+        for (Object v : ol) {
+          if (!(v instanceof String sv) || sv.isBlank()) {
+            return Decoded.invalid("every option must be a non-empty string");
+          }
+          options.add(sv.strip());
+        }
+      } else {
+        return Decoded.invalid("missing field 'options'");
+      }
+      if (options.stream().distinct().count() != 4) {
+        return Decoded.invalid("options are not distinct");
+      }
+      Object c = m.get("correct");
+      if (!(c instanceof String cs)) {
+        return Decoded.invalid("missing field 'correct'");
+      }
+      String letter = cs.strip().replaceAll("^[(\\[]|[)\\].]$", "").toUpperCase(Locale.ROOT);
+      if (!letter.matches("[A-D]")) {
+        return Decoded.invalid("field 'correct' must be one of A, B, C, D, got '" + cs + "'");
+      }
+      return Decoded.valid(Task.multipleChoice(question.strip(), options, letter));
+    }
+    Object a = m.get("answer");
+    String answer = a instanceof String as ? as.strip() : a instanceof Number n ? Json.write(n) : null;
+    if (answer == null || answer.isEmpty()) {
+      return Decoded.invalid("missing or empty field 'answer'");
+    }
+    Object at = m.get("answer_type");
+    if (!(at instanceof String ats)) {
+      return Decoded.invalid("missing field 'answer_type' (Integer, Expression or String)");
+    }
+    AnswerType t;
+    switch (ats.strip().toLowerCase(Locale.ROOT)) {
+      case "integer", "int", "number" -> t = AnswerType.INTEGER;
+      case "expression", "expr", "math" -> t = AnswerType.EXPRESSION;
+      case "string", "text" -> t = AnswerType.STRING;
+      default -> {
+        return Decoded.invalid("field 'answer_type' must be Integer, Expression or String, got '" + ats + "'");
+      }
+    }
+    if (t == AnswerType.STRING && answer.split("\\s+").length > MAX_STRING_ANSWER_WORDS) {
+      return Decoded.invalid("a String answer has at most " + MAX_STRING_ANSWER_WORDS + " words");
+    }
+    if (question.contains(answer) && answer.length() > 3) {
+      return Decoded.invalid("the question contains its answer");
+    }
+    return Decoded.valid(Task.freeForm(question.strip(), answer, t));
+  }
+
+  /** Balanced {...} spans outside strings, in order of their end position. Bounded by input size. */
+  static List<String> candidates(String text) {
+    List<String> out = new ArrayList<>();
+    int depth = 0;
+    int start = -1;
+    boolean inString = false;
+    boolean escape = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (inString) {
+        if (escape) {
+          escape = false;
+        } else if (c == '\\') {
+          escape = true;
+        } else if (c == '"') {
+          inString = false;
+        }
+        continue;
+      }
+      if (c == '"' && depth > 0) {
+        inString = true;
+      } else if (c == '{') {
+        if (depth == 0) {
+          start = i;
+        }
+        depth++;
+        if (depth > Json.MAX_DEPTH) {
+          return out;
+        }
+      } else if (c == '}' && depth > 0) {
+        depth--;
+        if (depth == 0) {
+          out.add(text.substring(start, i + 1));
+        }
+      }
+    }
+    return out;
+  }
+}
