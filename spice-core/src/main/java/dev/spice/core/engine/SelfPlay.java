@@ -1,0 +1,325 @@
+package dev.spice.core.engine;
+
+import dev.spice.core.Challenger;
+import dev.spice.core.CorpusSource;
+import dev.spice.core.PolicyBackend;
+import dev.spice.core.Reasoner;
+import dev.spice.core.Recipe;
+import dev.spice.core.SamplingParams;
+import dev.spice.core.SpiceException;
+import dev.spice.core.TrainablePolicy;
+import dev.spice.core.roles.Roles;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The SPICE self-play engine: each {@link #step()} runs one iteration of Algorithm 1
+ * (ALGORITHM.md) on one shared policy:
+ *
+ * <ol>
+ *   <li>sample B documents from the corpus;
+ *   <li>the Challenger writes attempts for each document, G_C at a time, until at least one is
+ *       valid or {@code maxChallengerAttempts} were made; G_C attempts are kept, preserving the
+ *       valid:invalid ratio;
+ *   <li>the Reasoner answers every kept valid task G_R times, without the document;
+ *   <li>Reasoner rewards per task; Challenger rewards per document from the Reasoner's pass rate
+ *       (invalid attempts get the recipe's penalty);
+ *   <li>one random valid task per document gives the Reasoner's training group;
+ *   <li>advantages per role and group; one policy update on the union of both roles' samples.
+ * </ol>
+ *
+ * <p>Not thread-safe: drive it from one thread. A failed iteration (backend or reward error)
+ * leaves the engine, the corpus position and (by the {@link TrainablePolicy} contract) the policy
+ * as they were, fires {@link SelfPlayListener#onIterationFailed} and throws; the caller may retry.
+ * Given the same seed, corpus, backend and settings, a run is reproducible, and a run resumed from
+ * a checkpoint continues exactly as the uninterrupted run.
+ */
+public final class SelfPlay implements AutoCloseable {
+  private final Engine engine;
+
+  private SelfPlay(Builder b) {
+    this.engine = new Engine(b);
+  }
+
+  /** A new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Runs one iteration. @throws SpiceException if it fails (state unchanged) */
+  public IterationResult step() {
+    return engine.step();
+  }
+
+  /** Runs {@code n} iterations and returns their results. */
+  public List<IterationResult> run(int n) {
+    List<IterationResult> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(step());
+    }
+    return out;
+  }
+
+  /** Number of completed iterations (the index of the next one). */
+  public long iteration() {
+    return engine.iteration();
+  }
+
+  /** The settings this engine was built with, as stable key/value pairs (stored in checkpoints). */
+  public Map<String, Object> settings() {
+    return engine.settings();
+  }
+
+  /**
+   * Writes a checkpoint of the engine (iteration, seeds, corpus cursor, settings, provenance) and
+   * of the trained policy into {@code runDirectory/checkpoint-NNNNNNNN}, atomically: everything is
+   * written to a temporary directory that is renamed into place only when complete, so a crash
+   * never leaves a half-written checkpoint under the final name.
+   *
+   * @return the checkpoint directory
+   */
+  public Path saveCheckpoint(Path runDirectory) {
+    return engine.saveCheckpoint(runDirectory);
+  }
+
+  /**
+   * Restores a checkpoint written by an engine built with the same settings (the settings are
+   * compared and any difference is reported by name). On failure nothing is changed except,
+   * possibly, the policy, whose own contract says it is unchanged on a failed load.
+   */
+  public void restore(Path checkpointDirectory) {
+    engine.restore(checkpointDirectory);
+  }
+
+  /** The newest complete checkpoint under a run directory written by {@link #saveCheckpoint}, if any. */
+  public static java.util.Optional<Path> latestCheckpoint(Path runDirectory) {
+    return Engine.latest(runDirectory);
+  }
+
+  /** Closes nothing the caller passed in; present for try-with-resources symmetry. */
+  @Override
+  public void close() {}
+
+  /**
+   * Fail-fast builder. Required: {@link #policy}, {@link #recipe}, and {@link #corpus} unless
+   * {@link #corpusGrounded(boolean) corpusGrounded(false)}.
+   */
+  public static final class Builder {
+    TrainablePolicy policy;
+    PolicyBackend challengerPolicy;
+    CorpusSource corpus;
+    boolean corpusGrounded = true;
+    Challenger challenger = Roles.jsonChallenger();
+    Reasoner reasoner = Roles.boxedReasoner();
+    Recipe recipe;
+    int batchSize = 128;
+    int maxChallengerAttempts = -1;
+    long seed = 0;
+    ZeroVariancePolicy zeroVariancePolicy = ZeroVariancePolicy.KEEP;
+    SamplingParams challengerSampling = SamplingParams.defaults(1024);
+    SamplingParams reasonerSampling = SamplingParams.defaults(1024);
+    Duration rewardTimeout = Duration.ofMinutes(10);
+    final List<SelfPlayListener> listeners = new ArrayList<>();
+
+    private Builder() {}
+
+    /** The policy trained in both roles (required). */
+    public Builder policy(TrainablePolicy policy) {
+      this.policy = policy;
+      return this;
+    }
+
+    /**
+     * Fixed-Challenger mode (the paper's "fixed strong Challenger" baseline): a frozen, possibly
+     * different model writes the tasks; only the Reasoner role of {@link #policy} is trained.
+     */
+    public Builder fixedChallenger(PolicyBackend frozen) {
+      this.challengerPolicy = frozen;
+      return this;
+    }
+
+    /** The corpus the Challenger reads (required unless corpus grounding is off). */
+    public Builder corpus(CorpusSource corpus) {
+      this.corpus = corpus;
+      return this;
+    }
+
+    /**
+     * With {@code false}, the "no corpus" baseline: the Challenger writes tasks without a
+     * document (it receives synthetic documents with empty text). Default {@code true}.
+     */
+    public Builder corpusGrounded(boolean grounded) {
+      this.corpusGrounded = grounded;
+      return this;
+    }
+
+    /** The Challenger role (default: paper-style JSON tasks, {@link Roles#jsonChallenger()}). */
+    public Builder challenger(Challenger challenger) {
+      this.challenger = challenger;
+      return this;
+    }
+
+    /** The Reasoner role (default: {@link Roles#boxedReasoner()}). */
+    public Builder reasoner(Reasoner reasoner) {
+      this.reasoner = reasoner;
+      return this;
+    }
+
+    /** Group sizes, rewards, advantage estimators and loss (required; see spice-rewards' presets). */
+    public Builder recipe(Recipe recipe) {
+      this.recipe = recipe;
+      return this;
+    }
+
+    /** B: documents per iteration, {@code >= 1}. Default 128 (the paper's). */
+    public Builder batchSize(int documents) {
+      this.batchSize = documents;
+      return this;
+    }
+
+    /**
+     * N: most Challenger attempts per document, generated G_C at a time until one is valid;
+     * {@code >= G_C}. Default {@code 2 * G_C} (ours; the paper does not state it).
+     */
+    public Builder maxChallengerAttempts(int n) {
+      this.maxChallengerAttempts = n;
+      return this;
+    }
+
+    /** Seed of every random choice of the engine and of all sampling seeds. Default 0. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** What to do with zero-variance groups. Default {@link ZeroVariancePolicy#KEEP}. */
+    public Builder zeroVariancePolicy(ZeroVariancePolicy p) {
+      this.zeroVariancePolicy = p;
+      return this;
+    }
+
+    /** Sampling of the Challenger role; its seed is replaced by derived seeds. */
+    public Builder challengerSampling(SamplingParams p) {
+      this.challengerSampling = p;
+      return this;
+    }
+
+    /** Sampling of the Reasoner role; its seed is replaced by derived seeds. */
+    public Builder reasonerSampling(SamplingParams p) {
+      this.reasonerSampling = p;
+      return this;
+    }
+
+    /** How long to wait for asynchronous reward functions per iteration. Default 10 minutes. */
+    public Builder rewardTimeout(Duration timeout) {
+      this.rewardTimeout = timeout;
+      return this;
+    }
+
+    /** Adds a listener. */
+    public Builder listener(SelfPlayListener listener) {
+      this.listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Validates every setting and builds the engine.
+     *
+     * @throws SpiceException.ConfigurationException naming the setting and its valid values
+     */
+    public SelfPlay build() {
+      List<String> errors = new ArrayList<>();
+      if (policy == null) {
+        errors.add("policy is missing: set a TrainablePolicy with policy(...), e.g. a DjlPolicy");
+      }
+      if (recipe == null) {
+        errors.add("recipe is missing: set one with recipe(...), e.g. Presets.spice() from spice-rewards");
+      }
+      if (corpusGrounded && corpus == null) {
+        errors.add("corpus is missing: set a CorpusSource with corpus(...), or corpusGrounded(false) for the no-corpus baseline");
+      }
+      if (!corpusGrounded && corpus != null) {
+        errors.add("corpus is set but corpusGrounded(false): the no-corpus mode reads no corpus; remove one of them");
+      }
+      if (challenger == null) {
+        errors.add("challenger is null: valid values are any Challenger, e.g. Roles.jsonChallenger()");
+      }
+      if (reasoner == null) {
+        errors.add("reasoner is null: valid values are any Reasoner, e.g. Roles.boxedReasoner()");
+      }
+      if (batchSize < 1) {
+        errors.add("batchSize (B) must be >= 1, got " + batchSize);
+      }
+      if (recipe != null) {
+        int gc = recipe.challengerGroupSize();
+        int gr = recipe.reasonerGroupSize();
+        int minC = recipe.challengerAdvantage().minGroupSize();
+        int minR = Math.max(2, recipe.reasonerAdvantage().minGroupSize());
+        if (gc < Math.max(1, minC)) {
+          errors.add("challenger group size (G_C) must be >= " + Math.max(1, minC) + " for advantage estimator "
+              + recipe.challengerAdvantage().name() + ", got " + gc);
+        }
+        if (gr < minR) {
+          errors.add("reasoner group size (G_R) must be >= " + minR
+              + " (a pass rate needs several answers), got " + gr);
+        }
+        int n = maxChallengerAttempts < 0 ? 2 * gc : maxChallengerAttempts;
+        if (n < gc) {
+          errors.add("maxChallengerAttempts (N) must be >= the challenger group size " + gc + ", got " + n);
+        }
+      }
+      if (zeroVariancePolicy == null) {
+        errors.add("zeroVariancePolicy is null: valid values are " + java.util.Arrays.toString(ZeroVariancePolicy.values()));
+      }
+      if (challengerSampling == null || reasonerSampling == null) {
+        errors.add("sampling parameters must not be null");
+      }
+      if (rewardTimeout == null || rewardTimeout.isNegative() || rewardTimeout.isZero()) {
+        errors.add("rewardTimeout must be a positive duration, got " + rewardTimeout);
+      }
+      if (!errors.isEmpty()) {
+        throw new SpiceException.ConfigurationException("Invalid SelfPlay configuration: " + String.join("; ", errors));
+      }
+      if (maxChallengerAttempts < 0) {
+        maxChallengerAttempts = 2 * recipe.challengerGroupSize();
+      }
+      return new SelfPlay(this);
+    }
+
+    Map<String, Object> settings() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("recipe", recipe.name());
+      m.put("batch_size", batchSize);
+      m.put("challenger_group_size", recipe.challengerGroupSize());
+      m.put("reasoner_group_size", recipe.reasonerGroupSize());
+      m.put("max_challenger_attempts", maxChallengerAttempts);
+      m.put("seed", seed);
+      m.put("zero_variance_policy", zeroVariancePolicy.name());
+      m.put("corpus_grounded", corpusGrounded);
+      m.put("corpus", corpus == null ? "none" : corpus.name());
+      m.put("fixed_challenger", challengerPolicy == null ? "none" : challengerPolicy.name());
+      m.put("policy", policy.name());
+      m.put("challenger_reward", recipe.challengerReward().name());
+      m.put("reasoner_reward", recipe.reasonerReward().name());
+      m.put("challenger_advantage", recipe.challengerAdvantage().name());
+      m.put("reasoner_advantage", recipe.reasonerAdvantage().name());
+      m.put("loss_aggregation", recipe.loss().aggregation().name());
+      m.put("clip_low", recipe.loss().clipLow());
+      m.put("clip_high", recipe.loss().clipHigh());
+      m.put("kl_beta", recipe.loss().klBeta());
+      m.put("challenger_sampling", sampling(challengerSampling));
+      m.put("reasoner_sampling", sampling(reasonerSampling));
+      return m;
+    }
+
+    private static String sampling(SamplingParams p) {
+      return "temperature=" + p.temperature() + ",top_p=" + p.topP() + ",top_k=" + p.topK()
+          + ",max_new_tokens=" + p.maxNewTokens() + ",stop=" + p.stop();
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package dev.spice.core.engine;
+
+import dev.spice.core.SpiceException;
+import dev.spice.core.json.Json;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Ready-made listeners: SLF4J logging, a JSONL metrics file, and combination. */
+public final class SelfPlayListeners {
+  private SelfPlayListeners() {}
+
+  /**
+   * Logs one INFO line per iteration (pass rate, valid rate, rewards, loss, time) and a WARN line
+   * per failed iteration, to the logger {@code dev.spice.core.engine.SelfPlay}.
+   */
+  public static SelfPlayListener logging() {
+    return new LoggingListener();
+  }
+
+  /**
+   * Appends one JSON object per completed iteration to {@code file}
+   * ({@code {"iteration": n, "metrics": {...}}}, NaN written as null), flushed after each line,
+   * so the file is readable while the run goes on. Appends to an existing file (resume).
+   *
+   * @throws SpiceException.CheckpointException if the file cannot be opened
+   */
+  public static JsonlMetricsListener jsonl(Path file) {
+    return new JsonlMetricsListener(file);
+  }
+
+  /** A listener that forwards every event to each of the given ones, in order. */
+  public static SelfPlayListener all(List<SelfPlayListener> listeners) {
+    List<SelfPlayListener> copy = List.copyOf(listeners);
+    return new SelfPlayListener() {
+      @Override
+      public void onIterationStart(long iteration) {
+        copy.forEach(l -> l.onIterationStart(iteration));
+      }
+
+      @Override
+      public void onIterationEnd(IterationResult result) {
+        copy.forEach(l -> l.onIterationEnd(result));
+      }
+
+      @Override
+      public void onIterationFailed(long iteration, Throwable error) {
+        copy.forEach(l -> l.onIterationFailed(iteration, error));
+      }
+
+      @Override
+      public void onRolloutStart(long iteration, dev.spice.core.Role role, int prompts) {
+        copy.forEach(l -> l.onRolloutStart(iteration, role, prompts));
+      }
+
+      @Override
+      public void onRolloutEnd(long iteration, dev.spice.core.Role role, int completions, int tokens, long nanos) {
+        copy.forEach(l -> l.onRolloutEnd(iteration, role, completions, tokens, nanos));
+      }
+
+      @Override
+      public void onRewards(long iteration, dev.spice.core.Role role, double[][] rewardsByGroup) {
+        copy.forEach(l -> l.onRewards(iteration, role, rewardsByGroup));
+      }
+
+      @Override
+      public void onUpdateStart(long iteration, int samples) {
+        copy.forEach(l -> l.onUpdateStart(iteration, samples));
+      }
+
+      @Override
+      public void onUpdateEnd(long iteration, dev.spice.core.UpdateStats stats) {
+        copy.forEach(l -> l.onUpdateEnd(iteration, stats));
+      }
+
+      @Override
+      public void onCheckpoint(long iteration, Path directory) {
+        copy.forEach(l -> l.onCheckpoint(iteration, directory));
+      }
+    };
+  }
+
+  private static final class LoggingListener implements SelfPlayListener {
+    private static final Logger LOG = LoggerFactory.getLogger(SelfPlay.class);
+
+    @Override
+    public void onIterationEnd(IterationResult r) {
+      Metrics m = r.metrics();
+      LOG.info(String.format(java.util.Locale.ROOT,
+          "iteration %d: reasoner/pass_rate=%.3f challenger/valid_rate=%.3f challenger/reward=%.3f loss=%.4g step_time=%.2fs",
+          r.iteration(), m.get(MetricNames.REASONER_PASS_RATE), m.get(MetricNames.CHALLENGER_VALID_RATE),
+          m.get(MetricNames.CHALLENGER_REWARD), m.get(MetricNames.LOSS), m.get(MetricNames.STEP_TIME)));
+    }
+
+    @Override
+    public void onIterationFailed(long iteration, Throwable error) {
+      LOG.warn("iteration {} failed; state left as before it: {}", iteration, error.toString());
+    }
+
+    @Override
+    public void onCheckpoint(long iteration, Path directory) {
+      LOG.info("checkpoint after {} iterations written to {}", iteration, directory);
+    }
+  }
+
+  /** Writes metrics as JSON lines; close it at the end of the run. */
+  public static final class JsonlMetricsListener implements SelfPlayListener, AutoCloseable {
+    private final Path file;
+    private final BufferedWriter out;
+
+    JsonlMetricsListener(Path file) {
+      this.file = file;
+      try {
+        if (file.getParent() != null) {
+          Files.createDirectories(file.getParent());
+        }
+        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new SpiceException.CheckpointException("cannot open metrics file " + file + ": " + e, e);
+      }
+    }
+
+    @Override
+    public void onIterationEnd(IterationResult r) {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("iteration", r.iteration());
+      line.put("metrics", r.metrics().values());
+      try {
+        out.write(Json.write(line));
+        out.newLine();
+        out.flush();
+      } catch (IOException e) {
+        throw new SpiceException.CheckpointException("cannot write metrics file " + file + ": " + e, e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        out.close();
+      } catch (IOException e) {
+        throw new SpiceException.CheckpointException("cannot close metrics file " + file + ": " + e, e);
+      }
+    }
+  }
+}
