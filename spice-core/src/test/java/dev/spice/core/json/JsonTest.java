@@ -1,0 +1,40 @@
+package dev.spice.core.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+  @Test
+  void roundTripsValues() {
+    String text = "{\"a\":1,\"b\":[true,false,null],\"c\":\"x\\n\\u00e9\\\"\",\"d\":-2.5e3,\"e\":{}}";
+    Object v = Json.parse(text);
+    assertEquals(Map.of("a", 1L, "b", java.util.Arrays.asList(true, false, null), "c", "x\né\"", "d", -2500.0, "e", Map.of()), v);
+    assertEquals(v, Json.parse(Json.write(v)));
+  }
+
+  @Test
+  void errorsNameLineAndColumn() {
+    Json.JsonException e = assertThrows(Json.JsonException.class, () -> Json.parse("{\n  \"a\": tru }"));
+    assertEquals(2, e.line());
+    assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+    assertThrows(Json.JsonException.class, () -> Json.parse("[1,]"));
+    assertThrows(Json.JsonException.class, () -> Json.parse("{} x"));
+    assertThrows(Json.JsonException.class, () -> Json.parse("\"abc"));
+  }
+
+  @Test
+  void deepNestingIsRejectedNotOverflowed() {
+    String deep = "[".repeat(100_000);
+    assertThrows(Json.JsonException.class, () -> Json.parse(deep));
+  }
+
+  @Test
+  void nonFiniteNumbersAreWrittenAsNull() {
+    assertEquals("[null,1.0]", Json.write(List.of(Double.NaN, 1.0)));
+  }
+}
