@@ -1,2 +1,9 @@
-/** SPICE for Java: the {@code spice-corpus} module. */
+/**
+ * Corpus sources for SPICE: the bundled CIA World Factbook, in-memory lists, JSONL (plain or
+ * gzip), directories of text files, Parquet and CSV (through DuckDB), and weighted mixtures; with
+ * segmenting, filters, de-duplication and seeded, resumable sampling.
+ *
+ * <p>Start at {@link dev.spice.corpus.Corpora}; structured Factbook facts are in
+ * {@link dev.spice.corpus.Factbook}.
+ */
 package dev.spice.corpus;

@@ -1,0 +1,43 @@
+package dev.spice.corpus;
+
+import dev.spice.core.Document;
+import java.util.List;
+
+/**
+ * Entry point: static factories for every corpus this module offers.
+ *
+ * <pre>{@code
+ * Corpus fb = Corpora.factbook(7);                        // bundled CIA World Factbook
+ * Corpus mine = Corpora.jsonl(Path.of("data.jsonl.gz"))
+ *     .textField("body").idField("meta.id")
+ *     .filter(DocumentFilters.junk()).deduplicate(Deduplicator::exact)
+ *     .segment(Segmenter.chars(4000)).seed(1).build();
+ * Corpus both = Corpora.mix().add(fb, 0.5).add(mine, 0.5).build();
+ * }</pre>
+ */
+public final class Corpora {
+  /** The seed used when none is given. */
+  public static final long DEFAULT_SEED = 42L;
+
+  private Corpora() {}
+
+  /** The bundled Factbook, one document per country section, seeded with {@link #DEFAULT_SEED}. */
+  public static Corpus factbook() {
+    return factbook(DEFAULT_SEED);
+  }
+
+  /** The bundled Factbook (see {@link Factbook#documents()}), sampled with the given seed. */
+  public static Corpus factbook(long seed) {
+    return memory(Factbook.documents()).name(Factbook.SOURCE).seed(seed).build();
+  }
+
+  /** A corpus over the given documents with default settings. */
+  public static Corpus of(List<Document> documents) {
+    return memory(documents).build();
+  }
+
+  /** A builder for a corpus over documents held in memory (the list is copied). */
+  public static MemoryCorpusBuilder memory(List<Document> documents) {
+    return new MemoryCorpusBuilder(documents);
+  }
+}

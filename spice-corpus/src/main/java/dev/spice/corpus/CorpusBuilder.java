@@ -1,0 +1,97 @@
+package dev.spice.corpus;
+
+import dev.spice.core.SpiceException.ConfigurationException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Settings shared by every corpus builder: name, seed, filters, de-duplication, segmenting and
+ * the bad-record policy. The pipeline runs once, at {@link #build()}, in this order: read record,
+ * filters (in the order added), de-duplication, segmenting. Builders are not thread-safe and may
+ * be reused; each {@code build()} indexes afresh.
+ *
+ * @param <B> the concrete builder type
+ */
+public abstract class CorpusBuilder<B extends CorpusBuilder<B>> {
+  String name;
+  long seed = Corpora.DEFAULT_SEED;
+  final List<DocumentFilter> filters = new ArrayList<>();
+  Supplier<Deduplicator> dedup;
+  Segmenter segmenter;
+  BadRecordPolicy policy = BadRecordPolicy.FAIL;
+
+  CorpusBuilder() {}
+
+  @SuppressWarnings("unchecked")
+  final B self() {
+    return (B) this;
+  }
+
+  /**
+   * The source name used in {@link dev.spice.core.Document#source()} and cursors; one line, not
+   * blank. Default: derived from the input (file or directory name).
+   */
+  public B name(String name) {
+    this.name = Objects.requireNonNull(name, "name");
+    return self();
+  }
+
+  /** The sampling seed (default {@link Corpora#DEFAULT_SEED}). */
+  public B seed(long seed) {
+    this.seed = seed;
+    return self();
+  }
+
+  /** Adds a filter; documents it rejects are counted in {@link CorpusStats#removed()}. */
+  public B filter(DocumentFilter filter) {
+    filters.add(Objects.requireNonNull(filter, "filter"));
+    return self();
+  }
+
+  /**
+   * De-duplicates with a fresh instance from the factory per build, for example
+   * {@code Deduplicator::exact} or {@code () -> Deduplicator.nearDuplicates(0.8, 1)}.
+   */
+  public B deduplicate(Supplier<Deduplicator> factory) {
+    this.dedup = Objects.requireNonNull(factory, "factory");
+    return self();
+  }
+
+  /** Splits kept documents into segments; each segment becomes one sampling entry. */
+  public B segment(Segmenter segmenter) {
+    this.segmenter = Objects.requireNonNull(segmenter, "segmenter");
+    return self();
+  }
+
+  /** What to do with unreadable records (default {@link BadRecordPolicy#FAIL}). */
+  public B onBadRecord(BadRecordPolicy policy) {
+    this.policy = Objects.requireNonNull(policy, "policy");
+    return self();
+  }
+
+  /**
+   * Validates the settings, reads and indexes the input.
+   *
+   * @throws ConfigurationException for invalid settings (naming the valid values)
+   * @throws dev.spice.core.SpiceException.CorpusException for unreadable input or an empty corpus
+   */
+  public abstract Corpus build();
+
+  final String resolvedName(String fallback) {
+    String n = name != null ? name : fallback;
+    checkName(n);
+    return n;
+  }
+
+  static void checkName(String n) {
+    if (n == null || n.isBlank() || n.indexOf('\n') >= 0 || n.indexOf('\r') >= 0) {
+      throw new ConfigurationException("corpus name must be one non-blank line, got '" + n + "'");
+    }
+  }
+
+  final Corpus index(String resolvedName, RecordStore store) {
+    return IndexedCorpus.build(resolvedName, store, seed, policy, List.copyOf(filters), dedup, segmenter);
+  }
+}

@@ -1,0 +1,69 @@
+package dev.spice.corpus;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Immutable indexing statistics of a {@link Corpus}.
+ *
+ * @param recordsRead records read from the underlying files or list, including skipped ones
+ * @param skippedRecords records skipped under {@link BadRecordPolicy#SKIP}
+ * @param skippedExamples up to {@value #MAX_EXAMPLES} messages naming file, line and reason of
+ *     skipped records
+ * @param removed documents removed, by filter name ({@code length}, {@code junk},
+ *     {@code duplicate}, {@code near-duplicate}, or a custom filter's name); sorted by name
+ * @param documents documents kept after filtering
+ * @param entries sampling entries per epoch (documents, or segments when segmenting)
+ * @param bytesRead bytes of input read while indexing (uncompressed)
+ */
+public record CorpusStats(
+    long recordsRead,
+    long skippedRecords,
+    List<String> skippedExamples,
+    Map<String, Long> removed,
+    long documents,
+    long entries,
+    long bytesRead) {
+
+  /** How many skip messages are kept. */
+  public static final int MAX_EXAMPLES = 10;
+
+  /** Copies the collections. */
+  public CorpusStats {
+    skippedExamples = List.copyOf(skippedExamples);
+    removed = Collections.unmodifiableMap(new TreeMap<>(removed));
+  }
+
+  /** Total documents removed by all filters. */
+  public long removedTotal() {
+    return removed.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** The sum of two snapshots (examples concatenated, capped); used by mixtures. */
+  public CorpusStats plus(CorpusStats o) {
+    List<String> ex = new ArrayList<>(skippedExamples);
+    for (String s : o.skippedExamples) {
+      if (ex.size() < MAX_EXAMPLES) {
+        ex.add(s);
+      }
+    }
+    Map<String, Long> rm = new TreeMap<>(removed);
+    o.removed.forEach((k, v) -> rm.merge(k, v, Long::sum));
+    return new CorpusStats(
+        recordsRead + o.recordsRead,
+        skippedRecords + o.skippedRecords,
+        ex,
+        rm,
+        documents + o.documents,
+        entries + o.entries,
+        bytesRead + o.bytesRead);
+  }
+
+  /** An all-zero snapshot. */
+  public static CorpusStats empty() {
+    return new CorpusStats(0, 0, List.of(), Map.of(), 0, 0, 0);
+  }
+}
