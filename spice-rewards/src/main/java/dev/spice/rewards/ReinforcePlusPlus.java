@@ -1,0 +1,93 @@
+package dev.spice.rewards;
+
+import dev.spice.core.AdvantageEstimator;
+
+/** REINFORCE++: a (batch or group) baseline, then batch-wide standard-deviation normalisation. */
+final class ReinforcePlusPlus implements AdvantageEstimator {
+  private final boolean perGroupBaseline;
+  private final double floor;
+
+  ReinforcePlusPlus(boolean perGroupBaseline, double floor) {
+    this.perGroupBaseline = perGroupBaseline;
+    this.floor = floor;
+  }
+
+  @Override
+  public String name() {
+    return "reinforce_pp";
+  }
+
+  @Override
+  public int minGroupSize() {
+    return perGroupBaseline ? 2 : 1;
+  }
+
+  @Override
+  public double[][] estimate(double[][] rewards) {
+    double[][] out = new double[rewards.length][];
+    double batchSum = 0;
+    long batchN = 0;
+    for (int g = 0; g < rewards.length; g++) {
+      double[] r = rewards[g];
+      double sum = 0;
+      int n = 0;
+      for (int i = 0; i < r.length; i++) {
+        double v = r[i];
+        if (v == v) {
+          sum += v;
+          n++;
+        }
+      }
+      GroupAdvantages.checkFinite(sum, r, g);
+      double[] a = new double[r.length];
+      if (perGroupBaseline) {
+        double mean = n == 0 ? 0 : sum / n;
+        for (int i = 0; i < r.length; i++) {
+          a[i] = r[i] - mean;
+        }
+      } else {
+        System.arraycopy(r, 0, a, 0, r.length);
+        batchSum += sum;
+        batchN += n;
+      }
+      out[g] = a;
+    }
+    double baseline = (!perGroupBaseline && batchN > 0) ? batchSum / batchN : 0;
+    // second pass: subtract the batch baseline, accumulate the variance of the centred values
+    double ss = 0;
+    double mean2 = 0;
+    long n2 = 0;
+    for (double[] a : out) {
+      for (int i = 0; i < a.length; i++) {
+        double d = a[i] - baseline;
+        a[i] = d;
+        if (d == d) {
+          mean2 += d;
+          n2++;
+        }
+      }
+    }
+    mean2 = n2 == 0 ? 0 : mean2 / n2;
+    for (double[] a : out) {
+      for (int i = 0; i < a.length; i++) {
+        double d = a[i] - mean2;
+        if (d == d) {
+          ss += d * d;
+        }
+      }
+    }
+    double std = n2 > 1 ? Math.sqrt(ss / (n2 - 1)) : 0;
+    double inv = 1.0 / Math.max(std, floor);
+    for (double[] a : out) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = a[i] * inv;
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "reinforce_pp(baseline=" + (perGroupBaseline ? "group" : "batch") + ", stdFloor=" + floor + ")";
+  }
+}
