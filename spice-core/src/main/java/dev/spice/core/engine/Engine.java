@@ -69,6 +69,8 @@ final class Engine {
   private final Duration rewardTimeout;
   private final List<SelfPlayListener> listeners;
   private final Map<String, Object> settings;
+  private final int checkpointEvery;
+  private final Path checkpointDirectory;
   private long iteration;
 
   Engine(SelfPlay.Builder b) {
@@ -87,6 +89,8 @@ final class Engine {
     this.reasonerSampling = b.reasonerSampling;
     this.rewardTimeout = b.rewardTimeout;
     this.listeners = List.copyOf(b.listeners);
+    this.checkpointEvery = b.checkpointEvery;
+    this.checkpointDirectory = b.checkpointDirectory;
     this.settings = java.util.Collections.unmodifiableMap(b.settings());
   }
 
@@ -123,6 +127,9 @@ final class Engine {
     }
     iteration = it + 1;
     fire(l -> l.onIterationEnd(result));
+    if (checkpointEvery > 0 && iteration % checkpointEvery == 0) {
+      saveCheckpoint(checkpointDirectory);
+    }
     return result;
   }
 

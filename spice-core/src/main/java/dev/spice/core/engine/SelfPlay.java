@@ -65,6 +65,24 @@ public final class SelfPlay implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Runs until {@code stop} says so after an iteration, or until {@code maxIterations} more
+   * iterations have run: early stopping, for example when the probe pass rate plateaus.
+   *
+   * @return the results of the iterations run
+   */
+  public List<IterationResult> runUntil(int maxIterations, java.util.function.Predicate<IterationResult> stop) {
+    List<IterationResult> out = new ArrayList<>();
+    for (int i = 0; i < maxIterations; i++) {
+      IterationResult r = step();
+      out.add(r);
+      if (stop.test(r)) {
+        break;
+      }
+    }
+    return out;
+  }
+
   /** Number of completed iterations (the index of the next one). */
   public long iteration() {
     return engine.iteration();
@@ -124,6 +142,8 @@ public final class SelfPlay implements AutoCloseable {
     SamplingParams challengerSampling = SamplingParams.defaults(1024);
     SamplingParams reasonerSampling = SamplingParams.defaults(1024);
     Duration rewardTimeout = Duration.ofMinutes(10);
+    int checkpointEvery = 0;
+    Path checkpointDirectory;
     final List<SelfPlayListener> listeners = new ArrayList<>();
 
     private Builder() {}
@@ -221,6 +241,18 @@ public final class SelfPlay implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Writes a checkpoint into {@code runDirectory} (see {@link SelfPlay#saveCheckpoint}) after
+     * every {@code iterations}-th completed iteration. A failed write throws a
+     * {@link SpiceException.CheckpointException} from {@link SelfPlay#step()} after the iteration
+     * itself has completed ({@link SelfPlay#iteration()} has advanced). Default: off.
+     */
+    public Builder checkpointEvery(int iterations, Path runDirectory) {
+      this.checkpointEvery = iterations;
+      this.checkpointDirectory = runDirectory;
+      return this;
+    }
+
     /** Adds a listener. */
     public Builder listener(SelfPlayListener listener) {
       this.listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -281,6 +313,9 @@ public final class SelfPlay implements AutoCloseable {
       }
       if (rewardTimeout == null || rewardTimeout.isNegative() || rewardTimeout.isZero()) {
         errors.add("rewardTimeout must be a positive duration, got " + rewardTimeout);
+      }
+      if (checkpointEvery < 0 || (checkpointEvery > 0 && checkpointDirectory == null)) {
+        errors.add("checkpointEvery needs iterations >= 1 and a run directory, got " + checkpointEvery + ", " + checkpointDirectory);
       }
       if (!errors.isEmpty()) {
         throw new SpiceException.ConfigurationException("Invalid SelfPlay configuration: " + String.join("; ", errors));

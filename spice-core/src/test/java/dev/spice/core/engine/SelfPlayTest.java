@@ -227,6 +227,18 @@ class SelfPlayTest {
   }
 
   @Test
+  void checkpointsEveryNIterationsAndStopsEarly(@TempDir Path dir) throws Exception {
+    SelfPlay e = SelfPlay.builder().policy(randomPolicy()).corpus(corpus()).recipe(TestRecipes.recipe(4, 4))
+        .batchSize(3).checkpointEvery(2, dir).build();
+    List<IterationResult> rs = e.runUntil(10, r -> r.iteration() == 4);
+    assertEquals(5, rs.size());
+    try (var s = java.nio.file.Files.list(dir)) {
+      assertEquals(List.of("checkpoint-00000002", "checkpoint-00000004"),
+          s.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  @Test
   void restoreRefusesACheckpointWithOtherSettings(@TempDir Path dir) {
     SelfPlay a = engine(randomPolicy(), corpus());
     a.step();
