@@ -33,6 +33,36 @@ final class Fixtures {
         -1, List.of(1));
   }
 
+  /** A 50-word vocabulary: id 0 pad, id 1 end of sequence, the contract tests' words, then w13..w49. */
+  static List<String> vocabulary() {
+    List<String> v = new ArrayList<>(List.of("<pad>", "<eos>", "hello", "world", "what", "is", "two", "plus",
+        "four", "A", "B", "C", "D"));
+    for (int i = v.size(); i < 50; i++) {
+      v.add("w" + i);
+    }
+    return v;
+  }
+
+  /** Writes a Hugging Face word-level tokenizer.json with {@link #vocabulary()}. */
+  static Path tokenizerJson(Path dir) {
+    StringBuilder vocab = new StringBuilder();
+    List<String> words = vocabulary();
+    for (int i = 0; i < words.size(); i++) {
+      vocab.append(i == 0 ? "" : ",").append('"').append(words.get(i)).append("\":").append(i);
+    }
+    String json = "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":[],"
+        + "\"normalizer\":null,\"pre_tokenizer\":{\"type\":\"WhitespaceSplit\"},\"post_processor\":null,"
+        + "\"decoder\":null,\"model\":{\"type\":\"WordLevel\",\"vocab\":{" + vocab + "},\"unk_token\":\"<pad>\"}}";
+    Path file = dir.resolve("tokenizer.json");
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(file, json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
   /** Writes config.json and model.safetensors with seeded random weights. */
   static Path checkpoint(Path dir, TransformerConfig config, long seed) {
     try {
