@@ -1,6 +1,7 @@
 package dev.spice.corpus;
 
 import dev.spice.core.Document;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -29,6 +30,15 @@ public final class Corpora {
   /** The bundled Factbook (see {@link Factbook#documents()}), sampled with the given seed. */
   public static Corpus factbook(long seed) {
     return memory(Factbook.documents()).name(Factbook.SOURCE).seed(seed).build();
+  }
+
+  /**
+   * A builder for a corpus over JSON Lines or JSON files (plain or gzip), or directories of them.
+   *
+   * @param paths files or directories; at least one
+   */
+  public static JsonlCorpusBuilder jsonl(Path... paths) {
+    return new JsonlCorpusBuilder(List.of(paths));
   }
 
   /** A corpus over the given documents with default settings. */
