@@ -176,6 +176,13 @@ final class DefaultExtractor implements AnswerExtractor {
             return line.substring(i, i + 3);
           }
         }
+        // the last "B)" standing alone on the line
+        for (int i = line.length() - 2; i >= 0; i--) {
+          char c = line.charAt(i);
+          if (line.charAt(i + 1) == ')' && c >= 'A' && c <= 'J' && (i == 0 || !Character.isLetterOrDigit(line.charAt(i - 1)))) {
+            return line.substring(i, i + 2);
+          }
+        }
         return null;
       }
       end = st - 1;

@@ -69,6 +69,9 @@ final class DefaultVerifier implements AnswerVerifier {
     if (Text.light(a).equals(Text.light(b))) {
       return true;
     }
+    if (a.indexOf('=') >= 0 && b.indexOf('=') >= 0) {
+      return expressions(a, b, null, null); // two equations: x = 3 and y = 3 differ
+    }
     Num x = NumberParser.parse(a);
     Num y = NumberParser.parse(b);
     if (x != null && y != null) {

@@ -209,6 +209,16 @@ abstract class Node {
       if (e == -1) {
         return 1 / b;
       }
+      if (b < 0 && e != Math.rint(e) && Double.isFinite(e)) {
+        // real odd roots: e = p/q with q odd gives sign (-1)^p * |b|^e
+        for (int q = 3; q <= 9; q += 2) {
+          double pq = e * q;
+          if (Math.abs(pq - Math.rint(pq)) < 1e-9) {
+            double r = Math.pow(-b, e);
+            return ((long) Math.rint(pq)) % 2 == 0 ? r : -r;
+          }
+        }
+      }
       return Math.pow(b, e);
     }
 
