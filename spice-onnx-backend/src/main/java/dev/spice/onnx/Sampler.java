@@ -2,47 +2,40 @@ package dev.spice.onnx;
 
 import dev.spice.core.SamplingParams;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
- * Token sampling shared by generation and scoring.
+ * Token sampling shared by generation and scoring, following the same scheme as the DJL backend so
+ * both draw the same tokens from the same logits.
  *
- * <p>Random streams: row {@code r} of a batch draws from a SplitMix64 stream whose state starts at
- * {@link #rowSeed(long, int)}; each sampled token consumes exactly one {@code nextDouble()} (53
- * random bits). Sampling is by inverse CDF over the kept tokens in ascending id order: with
- * {@code u} the uniform draw, the chosen token is the first whose cumulative kept mass exceeds
- * {@code u * keptMass}. Temperature divides the logits; top-k keeps the k most likely tokens (ties
- * by lower id), top-p then keeps the smallest most-likely prefix whose mass reaches {@code topP}.
+ * <p>Random streams: row {@code r} of a batch draws from a {@link SplittableRandom} seeded with
+ * {@link #rowSeed(long, int)}; each sampled token consumes exactly one {@code nextDouble()}.
+ * Without truncation and at temperature 1 the token is found by inverse CDF over the (masked)
+ * distribution in ascending id order. Otherwise candidates are ordered by logit (highest first,
+ * ties by lower id) when top-k or top-p truncates, else by id; top-k keeps the first k, the
+ * weights are {@code exp((logit - max) / temperature)}, top-p keeps the shortest prefix whose
+ * normalised mass reaches {@code topP}, and the inverse CDF runs over the kept prefix in that order.
  */
 final class Sampler {
   private Sampler() {}
 
-  /** SplitMix64 finaliser. */
-  static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+  /** Seed of row {@code row}'s stream under {@code seed} (a SplitMix64-style mix). */
+  static long rowSeed(long seed, int row) {
+    long z = seed * 0x9E3779B97F4A7C15L + (row + 1) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 30)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
   }
 
-  /** Starting state of row {@code row}'s stream under {@code seed}. */
-  static long rowSeed(long seed, int row) {
-    return mix(seed ^ mix(0x9e3779b97f4a7c15L * (row + 1L)));
-  }
-
-  /** A SplitMix64 stream. */
+  /** The random stream of one row. */
   static final class Stream {
-    private long state;
+    private final SplittableRandom random;
 
     Stream(long seed, int row) {
-      this.state = rowSeed(seed, row);
-    }
-
-    long nextLong() {
-      state += 0x9e3779b97f4a7c15L;
-      return mix(state);
+      this.random = new SplittableRandom(rowSeed(seed, row));
     }
 
     double nextDouble() {
-      return (nextLong() >>> 11) * 0x1.0p-53;
+      return random.nextDouble();
     }
   }
 
@@ -70,60 +63,81 @@ final class Sampler {
   /** Draws a token from the logits at {@code offset} and returns it. */
   static int sample(float[] logits, int offset, int vocab, int[] allowed, SamplingParams p, Stream rng) {
     int n = allowed == null ? vocab : allowed.length;
-    int[] ids = new int[n];
-    double max = Double.NEGATIVE_INFINITY;
+    double u = rng.nextDouble();
+    boolean truncate = (p.topK() > 0 && p.topK() < n) || p.topP() < 1.0;
+    if (p.temperature() == 1.0 && !truncate) {
+      double lse = logSumExp(logits, offset, vocab, allowed);
+      double cum = 0;
+      for (int i = 0; i < n; i++) {
+        int id = allowed == null ? i : allowed[i];
+        cum += Math.exp(logits[offset + id] - lse);
+        if (cum > u) {
+          return id;
+        }
+      }
+      return allowed == null ? n - 1 : allowed[n - 1];
+    }
+    Integer[] ids = new Integer[n];
     for (int i = 0; i < n; i++) {
       ids[i] = allowed == null ? i : allowed[i];
+    }
+    int keep = n;
+    if (truncate) {
+      Arrays.sort(ids, (a, b) -> {
+        int c = Float.compare(logits[offset + b], logits[offset + a]);
+        return c != 0 ? c : Integer.compare(a, b);
+      });
+      if (p.topK() > 0 && p.topK() < n) {
+        keep = p.topK();
+      }
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < keep; i++) {
       max = Math.max(max, logits[offset + ids[i]]);
     }
-    double[] w = new double[n];
+    double[] w = new double[keep];
     double total = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < keep; i++) {
       w[i] = Math.exp((logits[offset + ids[i]] - max) / p.temperature());
       total += w[i];
     }
-    boolean[] keep = null;
-    if ((p.topK() > 0 && p.topK() < n) || p.topP() < 1) {
-      Integer[] order = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      final double[] ww = w;
-      Arrays.sort(order, (a, b) -> ww[a] != ww[b] ? Double.compare(ww[b], ww[a]) : Integer.compare(a, b));
-      int k = p.topK() > 0 ? Math.min(p.topK(), n) : n;
-      double kMass = 0;
-      for (int i = 0; i < k; i++) {
-        kMass += w[order[i]];
-      }
-      keep = new boolean[n];
-      double cum = 0;
-      for (int i = 0; i < k; i++) {
-        keep[order[i]] = true;
-        cum += w[order[i]];
-        if (cum >= p.topP() * kMass) {
+    if (p.topP() < 1.0) {
+      double mass = 0;
+      int k = 0;
+      while (k < keep) {
+        mass += w[k] / total;
+        k++;
+        if (mass >= p.topP()) {
           break;
         }
       }
+      keep = k;
       total = 0;
-      for (int i = 0; i < n; i++) {
-        if (keep[i]) {
-          total += w[i];
-        }
+      for (int i = 0; i < keep; i++) {
+        total += w[i];
       }
     }
-    double u = rng.nextDouble() * total;
+    double target = u * total;
     double cum = 0;
-    int last = -1;
-    for (int i = 0; i < n; i++) {
-      if (keep != null && !keep[i]) {
-        continue;
-      }
+    for (int i = 0; i < keep; i++) {
       cum += w[i];
-      last = i;
-      if (cum > u) {
+      if (cum > target) {
         return ids[i];
       }
     }
-    return ids[last];
+    return ids[keep - 1];
+  }
+
+  private static double logSumExp(float[] logits, int offset, int vocab, int[] allowed) {
+    int n = allowed == null ? vocab : allowed.length;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      max = Math.max(max, logits[offset + (allowed == null ? i : allowed[i])]);
+    }
+    double z = 0;
+    for (int i = 0; i < n; i++) {
+      z += Math.exp(logits[offset + (allowed == null ? i : allowed[i])] - max);
+    }
+    return max + Math.log(z);
   }
 }
