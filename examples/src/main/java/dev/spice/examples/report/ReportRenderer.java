@@ -1,0 +1,425 @@
+package dev.spice.examples.report;
+
+import dev.spice.core.json.Json;
+import dev.spice.examples.report.RunData.Coevolution;
+import dev.spice.examples.report.RunData.Difficulty;
+import dev.spice.examples.report.RunData.Entropy;
+import dev.spice.examples.report.RunData.Probe;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jfree.data.xy.XYSeries;
+
+/**
+ * Turns a run folder into {@code report.html} with PNG plots next to it.
+ *
+ * <p>Reads {@code metrics.jsonl} (one {@code {"iteration": n, "metrics": {...}}} per line, as
+ * written by {@code SelfPlayListeners.jsonl}, NaN as null) and {@code report.json} (the
+ * quickstart's summary: settings, probe pass rates, co-evolution matrix, difficulty histogram,
+ * Challenger entropy, checks). Either file may be missing, and so may any section or field of
+ * {@code report.json}: the report then shows "n/a" there. A file that is present but malformed, or
+ * a value of the wrong type, is an error naming the file, the line and the field.
+ *
+ * <p>Writes, replacing earlier versions: {@code report.html}, and where the data exist
+ * {@code probe.png}, {@code training.png}, {@code difficulty.png}, {@code coevolution.png},
+ * {@code entropy.png}. The HTML links the images by relative path, so the folder can be moved or
+ * zipped as a whole. Everything is drawn in memory first; nothing is written if reading or drawing
+ * fails. Runs headless (sets {@code java.awt.headless=true} unless the property is already set).
+ * Thread-safe: each call is independent (two concurrent calls on the same folder race on the files).
+ */
+public final class ReportRenderer {
+  /** Name of the HTML file written into the run folder. */
+  public static final String HTML_FILE = "report.html";
+
+  private ReportRenderer() {}
+
+  /**
+   * Renders the report of a run folder.
+   *
+   * @param runDir the run folder holding {@code metrics.jsonl} and/or {@code report.json}
+   * @return the written {@code report.html}
+   * @throws ReportException if the folder holds neither file, a file is malformed (naming file,
+   *     line and field), or a file cannot be written
+   */
+  public static Path render(Path runDir) {
+    RunData data = RunData.read(runDir);
+    Map<String, byte[]> images = new LinkedHashMap<>();
+    String html = new Page(data, images).build();
+    for (Map.Entry<String, byte[]> e : images.entrySet()) {
+      write(runDir.resolve(e.getKey()), e.getValue());
+    }
+    Path out = runDir.resolve(HTML_FILE);
+    write(out, html.getBytes(StandardCharsets.UTF_8));
+    return out;
+  }
+
+  private static void write(Path target, byte[] bytes) {
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    try {
+      Files.write(tmp, bytes);
+      try {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new ReportException("cannot write " + target + ": " + e, e);
+    }
+  }
+
+  /** Builds the HTML and collects the images it links. */
+  private static final class Page {
+    private final RunData d;
+    private final Map<String, byte[]> images;
+    private final StringBuilder sb = new StringBuilder();
+
+    Page(RunData d, Map<String, byte[]> images) {
+      this.d = d;
+      this.images = images;
+    }
+
+    String build() {
+      String name = d.runDir().toAbsolutePath().normalize().getFileName() == null ? d.runDir().toString()
+          : d.runDir().toAbsolutePath().normalize().getFileName().toString();
+      sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>SPICE run report: ")
+          .append(esc(name)).append("</title>\n<style>\n")
+          .append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1000px;margin:2em auto;"
+              + "padding:0 1em;color:#222}\n")
+          .append("h1{border-bottom:2px solid #444}h2{margin-top:2em;border-bottom:1px solid #bbb}\n")
+          .append("table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding:.25em .6em;"
+              + "text-align:left;font-variant-numeric:tabular-nums}th{background:#f2f2f2}\n")
+          .append("td.num{text-align:right}.na{color:#888;font-style:italic}.pass{color:#137a13;font-weight:bold}"
+              + ".fail{color:#b01515;font-weight:bold}\nimg{max-width:100%;border:1px solid #ddd}\n")
+          .append(".headline{display:flex;gap:1em;flex-wrap:wrap}.card{border:1px solid #ccc;border-radius:6px;"
+              + "padding:.6em 1em;min-width:14em}.card b{font-size:1.5em;display:block}\n")
+          .append("</style>\n</head>\n<body>\n<h1>SPICE run report: ").append(esc(name)).append("</h1>\n");
+      summary();
+      settings();
+      probe();
+      training();
+      difficulty();
+      coevolution();
+      entropy();
+      lastMetrics();
+      sb.append("<p class=\"na\">Generated by dev.spice.examples.report.ReportRenderer from ")
+          .append(d.hasMetrics() ? RunData.METRICS_FILE : "")
+          .append(d.hasMetrics() && d.hasReport() ? " and " : "")
+          .append(d.hasReport() ? RunData.REPORT_FILE : "").append(".</p>\n</body>\n</html>\n");
+      return sb.toString();
+    }
+
+    private void summary() {
+      sb.append("<h2>Summary</h2>\n<div class=\"headline\">\n");
+      Probe p = d.probe();
+      card("Probe pass rate (start &rarr; end)", p == null ? null
+          : pct(p.start()) + " &rarr; " + pct(p.end()), p == null ? null : "gain " + points(p.gainPoints()));
+      Coevolution c = d.coevolution();
+      card("Early Reasoner: early vs late Challenger's tasks", c == null ? null
+          : pct(c.earlyOnEarly()) + " &rarr; " + pct(c.earlyOnLate()), c == null ? null : "drop " + points(c.dropPoints()));
+      card("Late Reasoner on early Challenger's tasks", c == null ? null : pct(c.lateOnEarly()),
+          c == null ? null : "gain over early Reasoner " + points(c.lateGainPoints()));
+      sb.append("</div>\n");
+      checks();
+    }
+
+    private void card(String title, String big, String small) {
+      sb.append("<div class=\"card\">").append(title).append("<b>").append(big == null ? na() : big).append("</b>")
+          .append(small == null ? "" : small).append("</div>\n");
+    }
+
+    private void checks() {
+      sb.append("<h3>Checks</h3>\n");
+      Map<String, String> known = new LinkedHashMap<>();
+      known.put("probe_gain_ge_20_points", "Probe pass rate gained at least 20 points");
+      known.put("coevolution_drop_ge_10_points",
+          "Early Reasoner's pass rate drops at least 10 points from early to late Challenger's tasks");
+      known.put("late_reasoner_beats_early", "Late Reasoner beats the early one on the early Challenger's tasks");
+      List<String> keys = new ArrayList<>(known.keySet());
+      for (String k : d.checks().keySet()) {
+        if (!keys.contains(k)) {
+          keys.add(k);
+        }
+      }
+      sb.append("<table>\n<tr><th>check</th><th>meaning</th><th>result</th></tr>\n");
+      for (String k : keys) {
+        Boolean v = d.checks().get(k);
+        sb.append("<tr><td><code>").append(esc(k)).append("</code></td><td>")
+            .append(esc(known.getOrDefault(k, ""))).append("</td><td>")
+            .append(v == null ? na() : v ? "<span class=\"pass\">PASS</span>" : "<span class=\"fail\">FAIL</span>")
+            .append("</td></tr>\n");
+      }
+      sb.append("</table>\n");
+    }
+
+    private void settings() {
+      sb.append("<h2>Settings</h2>\n<table>\n<tr><th>setting</th><th>value</th></tr>\n");
+      row("seed", d.seed() == null ? null : d.seed().toString());
+      row("iterations", d.iterations() == null ? null : d.iterations().toString());
+      row("wall time", Double.isFinite(d.wallSeconds())
+          ? String.format(Locale.ROOT, "%.1f s (%.1f min)", d.wallSeconds(), d.wallSeconds() / 60) : null);
+      row("iterations in metrics.jsonl", d.hasMetrics() ? Integer.toString(d.metrics().size()) : null);
+      for (Map.Entry<String, Object> e : d.settings().entrySet()) {
+        Object v = e.getValue();
+        row(e.getKey(), v == null ? null : v instanceof String ? (String) v : Json.write(v));
+      }
+      sb.append("</table>\n");
+    }
+
+    private void row(String k, String v) {
+      sb.append("<tr><td>").append(esc(k)).append("</td><td>").append(v == null ? na() : esc(v)).append("</td></tr>\n");
+    }
+
+    private void probe() {
+      sb.append("<h2>(a) Reasoner: probe pass rate over time</h2>\n");
+      Probe p = d.probe();
+      if (p == null || p.iterations() == null || p.iterations().length == 0) {
+        sb.append("<p>").append(na()).append(": report.json has no probe curve.</p>\n");
+        return;
+      }
+      sb.append("<p>Expected pass rate of the Reasoner on the fixed probe set (computed exactly from the model's "
+          + "probability of the gold answer), by task format.</p>\n");
+      List<XYSeries> s = new ArrayList<>();
+      if (p.mcq() != null) {
+        s.add(Charts.series("multiple choice", p.iterations(), p.mcq()));
+      }
+      if (p.free() != null) {
+        s.add(Charts.series("free form", p.iterations(), p.free()));
+      }
+      if (p.overall() != null) {
+        s.add(Charts.series("overall", p.iterations(), p.overall()));
+      }
+      image("probe.png", "Probe pass rate", Charts.lines("Reasoner probe pass rate", "iteration", "pass rate",
+          s.toArray(new XYSeries[0])));
+      sb.append("<table>\n<tr><th></th><th>start</th><th>end</th><th>gain</th></tr>\n<tr><td>overall</td><td class=\"num\">")
+          .append(pct(p.start())).append("</td><td class=\"num\">").append(pct(p.end()))
+          .append("</td><td class=\"num\">").append(points(p.gainPoints())).append("</td></tr>\n");
+      formatRow("multiple choice", p.mcq());
+      formatRow("free form", p.free());
+      sb.append("</table>\n");
+    }
+
+    private void formatRow(String label, double[] v) {
+      if (v == null || v.length == 0) {
+        return;
+      }
+      double a = v[0];
+      double b = v[v.length - 1];
+      sb.append("<tr><td>").append(label).append("</td><td class=\"num\">").append(pct(a))
+          .append("</td><td class=\"num\">").append(pct(b)).append("</td><td class=\"num\">")
+          .append(points(100 * (b - a))).append("</td></tr>\n");
+    }
+
+    private void training() {
+      sb.append("<h2>(b) Training curves: Challenger valid rate and reward, Reasoner pass rate</h2>\n");
+      if (d.metrics().isEmpty()) {
+        sb.append("<p>").append(na()).append(": no metrics.jsonl (or it is empty).</p>\n");
+        return;
+      }
+      String[] names = {"challenger/valid_rate", "challenger/reward", "reasoner/pass_rate"};
+      List<String> labels = new ArrayList<>();
+      List<double[]> ys = new ArrayList<>();
+      double[] x = null;
+      for (String n : names) {
+        double[][] xy = d.series(n);
+        x = xy[0];
+        if (hasFinite(xy[1])) {
+          labels.add(n);
+          ys.add(xy[1]);
+        }
+      }
+      if (labels.isEmpty()) {
+        sb.append("<p>").append(na()).append(": metrics.jsonl has none of ").append(String.join(", ", names))
+            .append(".</p>\n");
+        return;
+      }
+      sb.append("<p>Per-iteration values (light) and their trailing moving average (dark). "
+          + "<code>reasoner/pass_rate</code> is measured on the Challenger's current tasks, so it mixes Reasoner "
+          + "skill and task difficulty; the probe above is the clean measure.</p>\n");
+      image("training.png", "Training curves", Charts.smoothedPanels("Training curves", x,
+          labels.toArray(new String[0]), ys.toArray(new double[0][])));
+    }
+
+    private void difficulty() {
+      sb.append("<h2>(c) Difficulty: distribution of task pass rates, early vs late</h2>\n");
+      Difficulty f = d.difficulty();
+      double[] counts = f == null ? null : f.earlyCounts() != null ? f.earlyCounts() : f.lateCounts();
+      if (counts == null || counts.length == 0) {
+        sb.append("<p>").append(na()).append(": report.json has no difficulty histogram.</p>\n");
+        return;
+      }
+      String[] bins = new String[counts.length];
+      for (int i = 0; i < bins.length; i++) {
+        bins[i] = f.binEdges() == null ? "bin " + i
+            : String.format(Locale.ROOT, "%.2f-%.2f", f.binEdges()[i], f.binEdges()[i + 1]);
+      }
+      sb.append("<p>Share of the Challenger's valid tasks by the Reasoner's pass rate on them. Tasks near 0.5 are "
+          + "at the frontier, where the variance reward peaks.</p>\n");
+      image("difficulty.png", "Difficulty histogram",
+          Charts.histogram("Task pass rate distribution", bins, f.earlyCounts(), f.lateCounts()));
+      sb.append("<table>\n<tr><th>pass rate</th><th>early (tasks)</th><th>late (tasks)</th></tr>\n");
+      for (int i = 0; i < bins.length; i++) {
+        sb.append("<tr><td>").append(bins[i]).append("</td><td class=\"num\">").append(count(f.earlyCounts(), i))
+            .append("</td><td class=\"num\">").append(count(f.lateCounts(), i)).append("</td></tr>\n");
+      }
+      sb.append("</table>\n");
+    }
+
+    private void coevolution() {
+      sb.append("<h2>(d) Co-evolution: Reasoner checkpoints on Challenger checkpoints' tasks</h2>\n");
+      Coevolution c = d.coevolution();
+      if (c == null || c.matrix() == null || c.matrix().length == 0) {
+        sb.append("<p>").append(na()).append(": report.json has no co-evolution matrix.</p>\n");
+      } else {
+        double[][] m = c.matrix();
+        int cols = m[0].length;
+        String[] rows = new String[m.length];
+        String[] colLabels = new String[cols];
+        for (int i = 0; i < rows.length; i++) {
+          rows[i] = c.challengerCheckpoints() == null ? "C" + i : Long.toString(c.challengerCheckpoints()[i]);
+        }
+        for (int j = 0; j < cols; j++) {
+          colLabels[j] = c.reasonerCheckpoints() == null ? "R" + j : Long.toString(c.reasonerCheckpoints()[j]);
+        }
+        sb.append("<p>Cell = pass rate of the Reasoner of a column's checkpoint on the tasks written by the "
+            + "Challenger of a row's checkpoint. Reading down a column: a fixed Reasoner against ever later "
+            + "Challengers (falls if the Challenger learns harder tasks). Reading along a row: ever later "
+            + "Reasoners on fixed tasks (rises if the Reasoner improves).</p>\n");
+        image("coevolution.png", "Co-evolution heat map",
+            Charts.heatmap("Co-evolution pass rates", rows, colLabels, m));
+        sb.append("<table>\n<tr><th>Challenger \\ Reasoner</th>");
+        for (String l : colLabels) {
+          sb.append("<th>").append(esc(l)).append("</th>");
+        }
+        sb.append("</tr>\n");
+        for (int i = 0; i < m.length; i++) {
+          sb.append("<tr><th>").append(esc(rows[i])).append("</th>");
+          for (int j = 0; j < m[i].length; j++) {
+            sb.append("<td class=\"num\" style=\"background:").append(Charts.hex(Charts.passRateColor(m[i][j])))
+                .append("\">").append(pct(m[i][j])).append("</td>");
+          }
+          sb.append("</tr>\n");
+        }
+        sb.append("</table>\n");
+      }
+      sb.append("<table>\n<tr><th>headline</th><th>value</th><th>paper (Figure 3)</th></tr>\n");
+      headline("early Reasoner on early Challenger's tasks", c == null ? Double.NaN : c.earlyOnEarly(), "55%", false);
+      headline("early Reasoner on late Challenger's tasks", c == null ? Double.NaN : c.earlyOnLate(), "35%", false);
+      headline("late Reasoner on early Challenger's tasks", c == null ? Double.NaN : c.lateOnEarly(), "85%", false);
+      headline("drop (early Reasoner, early &rarr; late tasks)", c == null ? Double.NaN : c.dropPoints(),
+          "20 points", true);
+      headline("late gain (late vs early Reasoner on early tasks)", c == null ? Double.NaN : c.lateGainPoints(),
+          "30 points", true);
+      sb.append("</table>\n");
+      checks();
+    }
+
+    private void headline(String label, double v, String paper, boolean isPoints) {
+      sb.append("<tr><td>").append(label).append("</td><td class=\"num\">").append(isPoints ? points(v) : pct(v))
+          .append("</td><td class=\"num\">").append(paper).append("</td></tr>\n");
+    }
+
+    private void entropy() {
+      sb.append("<h2>(e) Challenger diversity: field and format entropy</h2>\n");
+      Entropy e = d.entropy();
+      if (e == null || (e.field() == null && e.format() == null)) {
+        sb.append("<p>").append(na()).append(": report.json has no entropy curves.</p>\n");
+        return;
+      }
+      sb.append("<p>Entropy (nats) of the fact field and of the task format the Challenger chose. A fall to 0 means "
+          + "the Challenger collapsed onto one field or one format.</p>\n");
+      List<XYSeries> s = new ArrayList<>();
+      if (e.field() != null) {
+        s.add(Charts.series("field entropy", e.iterations(), e.field()));
+      }
+      if (e.format() != null) {
+        s.add(Charts.series("format entropy", e.iterations(), e.format()));
+      }
+      image("entropy.png", "Challenger entropy",
+          Charts.lines("Challenger entropy", e.iterations() == null ? "sample" : "iteration", "entropy (nats)",
+              s.toArray(new XYSeries[0])));
+    }
+
+    private void lastMetrics() {
+      sb.append("<h2>Final metrics</h2>\n");
+      if (d.metrics().isEmpty()) {
+        sb.append("<p>").append(na()).append(": no metrics.jsonl (or it is empty).</p>\n");
+        return;
+      }
+      int n = d.metrics().size();
+      int tail = Math.max(1, n / 10);
+      sb.append("<p>Mean over the last ").append(tail).append(" of ").append(n)
+          .append(" iterations (NaN values skipped).</p>\n<table>\n<tr><th>metric</th><th>mean</th></tr>\n");
+      for (String name : d.metricNames()) {
+        double[] y = d.series(name)[1];
+        double sum = 0;
+        int k = 0;
+        for (int i = n - tail; i < n; i++) {
+          if (Double.isFinite(y[i])) {
+            sum += y[i];
+            k++;
+          }
+        }
+        sb.append("<tr><td><code>").append(esc(name)).append("</code></td><td class=\"num\">")
+            .append(k == 0 ? na() : String.format(Locale.ROOT, "%.4g", sum / k)).append("</td></tr>\n");
+      }
+      sb.append("</table>\n");
+    }
+
+    private void image(String file, String alt, byte[] png) {
+      images.put(file, png);
+      sb.append("<p><img src=\"").append(file).append("\" alt=\"").append(esc(alt)).append("\"></p>\n");
+    }
+
+    private static boolean hasFinite(double[] y) {
+      for (double v : y) {
+        if (Double.isFinite(v)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static String count(double[] c, int i) {
+      if (c == null || !Double.isFinite(c[i])) {
+        return na();
+      }
+      return c[i] == Math.rint(c[i]) ? Long.toString((long) c[i]) : String.format(Locale.ROOT, "%.3g", c[i]);
+    }
+
+    private static String na() {
+      return "<span class=\"na\">n/a</span>";
+    }
+
+    private static String pct(double v) {
+      return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f%%", 100 * v) : na();
+    }
+
+    private static String points(double v) {
+      return Double.isFinite(v) ? String.format(Locale.ROOT, "%+.1f points", v) : na();
+    }
+
+    static String esc(String s) {
+      StringBuilder o = new StringBuilder(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        char ch = s.charAt(i);
+        switch (ch) {
+          case '<' -> o.append("&lt;");
+          case '>' -> o.append("&gt;");
+          case '&' -> o.append("&amp;");
+          case '"' -> o.append("&quot;");
+          case '\'' -> o.append("&#39;");
+          default -> o.append(ch);
+        }
+      }
+      return o.toString();
+    }
+  }
+}
