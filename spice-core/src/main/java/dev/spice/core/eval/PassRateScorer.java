@@ -1,0 +1,126 @@
+package dev.spice.core.eval;
+
+import dev.spice.core.AsyncRewardFunction;
+import dev.spice.core.Completion;
+import dev.spice.core.PolicyBackend;
+import dev.spice.core.Prompt;
+import dev.spice.core.Reasoner;
+import dev.spice.core.ReasonerAttempt;
+import dev.spice.core.RewardContext;
+import dev.spice.core.Rewards;
+import dev.spice.core.Role;
+import dev.spice.core.SamplingParams;
+import dev.spice.core.SpiceException;
+import dev.spice.core.Task;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * How a Reasoner's pass rate on a list of tasks is measured. Two ship: {@link #sampled} (the
+ * paper's way: sample answers and verify them) and {@link #exactGold()} (the exact expected pass
+ * rate when an answer passes only if it is exactly the gold answer's tokens, as with constrained
+ * one-token answers). Implementations must be deterministic for a given backend and seed.
+ */
+@FunctionalInterface
+public interface PassRateScorer {
+  /** The document passed in the reward context of evaluation answers (the Reasoner never sees one). */
+  dev.spice.core.Document EVAL_DOCUMENT = dev.spice.core.Document.of("coevolution-eval", "", "eval");
+
+  /**
+   * Pass rate of each task, each in {@code [0, 1]}.
+   *
+   * @param reasoner the Reasoner's backend
+   * @param role the Reasoner role that builds prompts and parses answers
+   * @param tasks the tasks, not empty
+   * @param seed a seed for any sampling
+   * @return one pass rate per task, in task order
+   */
+  double[] passRates(PolicyBackend reasoner, Reasoner role, List<Task> tasks, long seed);
+
+  /**
+   * Samples {@code answers} answers per task with {@code sampling} (its seed replaced by
+   * {@code seed}) and returns the mean of the reward's {@value Rewards#CORRECT} sub-score (or of the
+   * reward itself without one).
+   *
+   * @param reward the Reasoner's correctness reward, for example {@code ReasonerRewards.correctness()}
+   * @param answers answers per task, {@code >= 1}
+   * @param sampling the Reasoner's sampling settings
+   */
+  static PassRateScorer sampled(AsyncRewardFunction<ReasonerAttempt> reward, int answers, SamplingParams sampling) {
+    Objects.requireNonNull(reward, "reward");
+    Objects.requireNonNull(sampling, "sampling");
+    if (answers < 1) {
+      throw new SpiceException.ConfigurationException("answers per task must be >= 1, got " + answers);
+    }
+    return (backend, role, tasks, seed) -> {
+      List<Prompt> prompts = new ArrayList<>();
+      for (Task t : tasks) {
+        Prompt p = role.prompt(t);
+        for (int i = 0; i < answers; i++) {
+          prompts.add(p);
+        }
+      }
+      List<Completion> out = backend.generate(prompts, sampling.withSeed(seed));
+      double[] rates = new double[tasks.size()];
+      for (int t = 0; t < tasks.size(); t++) {
+        List<ReasonerAttempt> attempts = new ArrayList<>();
+        for (int i = 0; i < answers; i++) {
+          int row = t * answers + i;
+          ReasonerAttempt a;
+          try {
+            a = role.parse(tasks.get(t), prompts.get(row), out.get(row));
+          } catch (RuntimeException e) {
+            a = null;
+          }
+          attempts.add(a != null ? a : new ReasonerAttempt(tasks.get(t), prompts.get(row), out.get(row), null));
+        }
+        Rewards r;
+        try {
+          r = reward.scoreAsync(attempts, new RewardContext(-1, Role.REASONER, EVAL_DOCUMENT, tasks.get(t)))
+              .toCompletableFuture().get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SpiceException.RewardException("interrupted while scoring task " + t, e);
+        } catch (ExecutionException e) {
+          throw new SpiceException.RewardException("reward " + reward.name() + " failed on task " + t + ": " + e.getCause(), e.getCause());
+        }
+        double[] c = r.components().getOrDefault(Rewards.CORRECT, r.values());
+        double s = 0;
+        for (double v : c) {
+          s += v;
+        }
+        rates[t] = s / c.length;
+      }
+      return rates;
+    };
+  }
+
+  /**
+   * The exact expected pass rate: the probability, from
+   * {@link PolicyBackend#scoreContinuations}, that the Reasoner's answer is exactly the tokens of
+   * {@link Task#goldAnswer()} (the prompt's constrained-decoding mask applied). Exact only when
+   * every other answer fails, for example constrained one-token answers; no sampling noise.
+   */
+  static PassRateScorer exactGold() {
+    return (backend, role, tasks, seed) -> {
+      List<Prompt> prompts = new ArrayList<>(tasks.size());
+      List<int[]> gold = new ArrayList<>(tasks.size());
+      for (Task t : tasks) {
+        prompts.add(role.prompt(t));
+        gold.add(backend.tokenize(t.goldAnswer()));
+      }
+      List<float[]> lp = backend.scoreContinuations(prompts, gold);
+      double[] rates = new double[tasks.size()];
+      for (int t = 0; t < tasks.size(); t++) {
+        double s = 0;
+        for (float f : lp.get(t)) {
+          s += f;
+        }
+        rates[t] = Math.min(1.0, Math.exp(s));
+      }
+      return rates;
+    };
+  }
+}
