@@ -41,6 +41,16 @@ public final class Corpora {
     return new JsonlCorpusBuilder(List.of(paths));
   }
 
+  /** A builder for a corpus of the text files below a directory (default {@code *.txt}, {@code *.md}). */
+  public static DirectoryCorpusBuilder directory(Path root) {
+    return new DirectoryCorpusBuilder(root);
+  }
+
+  /** A builder for a weighted mixture of sources, for example two corpora half and half. */
+  public static MixtureBuilder mix() {
+    return new MixtureBuilder();
+  }
+
   /** A corpus over the given documents with default settings. */
   public static Corpus of(List<Document> documents) {
     return memory(documents).build();

@@ -35,15 +35,13 @@ final class Cursors {
     }
   }
 
-  /** Escapes '%', ';', '=' and '|' so a nested state fits in one field. */
+  /** Escapes '%' and '|' so a nested state fits between '|' separators. */
   static String escape(String s) {
     StringBuilder sb = new StringBuilder(s.length() + 8);
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
         case '%' -> sb.append("%25");
-        case ';' -> sb.append("%3B");
-        case '=' -> sb.append("%3D");
         case '|' -> sb.append("%7C");
         default -> sb.append(c);
       }
