@@ -1,0 +1,193 @@
+package dev.spice.djl;
+
+import dev.spice.core.SpiceException;
+import dev.spice.core.TrainablePolicy;
+import dev.spice.core.model.TransformerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A trainable Llama / Qwen-family causal language model on DJL's PyTorch engine: batched sampling
+ * with a KV cache, teacher-forced scoring, and clipped policy-gradient updates with AdamW.
+ *
+ * <p>Create one with {@link #builder()}: either {@link Builder#pretrained(Path)} (a Hugging Face
+ * checkpoint directory: {@code config.json}, {@code model.safetensors} or a sharded index, and
+ * {@code tokenizer.json}) or {@link Builder#randomInit(TransformerConfig, long)} with a
+ * {@link Tokenizer} such as {@link WordTokenizer}.
+ *
+ * <p>Threading: one thread at a time per policy; updates of all policies in the process are
+ * serialised (PyTorch allows one gradient collector at a time). PyTorch's intra-op thread count is
+ * process-wide: the last built policy's {@link Builder#threads(int)} wins.
+ *
+ * <p>Determinism: same weights, prompts and seed give the same tokens and log-probs on the same
+ * machine and thread count. Close the policy to free native memory.
+ */
+public interface DjlPolicy extends TrainablePolicy {
+
+  /** The architecture. */
+  TransformerConfig config();
+
+  /** The tokenizer in use. */
+  Tokenizer tokenizer();
+
+  /** Number of trainable parameters. */
+  long parameterCount();
+
+  /** Number of optimizer steps taken (skipped updates do not count). */
+  long updateCount();
+
+  /**
+   * Writes the current weights as a Hugging Face checkpoint directory: {@code config.json},
+   * {@code model.safetensors} (float32) and {@code tokenizer.json}. Creates the directory if
+   * needed; existing files of these names are replaced.
+   *
+   * @throws SpiceException.CheckpointException on I/O failure
+   */
+  void savePretrained(Path directory);
+
+  /** A new builder. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Fail-fast builder of a {@link DjlPolicy}; settings are validated by {@link #build()}. Not
+   * thread-safe.
+   */
+  final class Builder {
+    Path pretrained;
+    TransformerConfig config;
+    long seed;
+    Tokenizer tokenizer;
+    PromptTemplate template;
+    String device = "cpu";
+    OptimizerSettings optimizer = OptimizerSettings.adamW(1e-6);
+    int microBatchSize;
+    int generationBatchSize = 256;
+    int threads;
+    boolean keepReference;
+    boolean eosWhenConstrained = true;
+    boolean addBos;
+
+    Builder() {}
+
+    /** Loads weights, config and (unless {@link #tokenizer} is given) tokenizer from a Hugging Face directory. */
+    public Builder pretrained(Path directory) {
+      this.pretrained = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /** Random initial weights (N(0, 0.02) matrices, unit norms) for {@code config}, deterministic in {@code seed}. */
+    public Builder randomInit(TransformerConfig config, long seed) {
+      this.config = Objects.requireNonNull(config, "config");
+      this.seed = seed;
+      return this;
+    }
+
+    /** The tokenizer; required with {@link #randomInit}, optional with {@link #pretrained}. */
+    public Builder tokenizer(Tokenizer tokenizer) {
+      this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+      return this;
+    }
+
+    /** How prompts are rendered; default {@link PromptTemplate#RAW} for random init, {@link PromptTemplate#PLAIN} for checkpoints. */
+    public Builder template(PromptTemplate template) {
+      this.template = Objects.requireNonNull(template, "template");
+      return this;
+    }
+
+    /** {@code cpu} (default), {@code gpu}, {@code gpu:N}, or {@code auto} (a GPU when one is visible). */
+    public Builder device(String device) {
+      this.device = Objects.requireNonNull(device, "device");
+      return this;
+    }
+
+    /** AdamW settings; default {@code OptimizerSettings.adamW(1e-6)} (the paper's constant rate). */
+    public Builder optimizer(OptimizerSettings optimizer) {
+      this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+      return this;
+    }
+
+    /**
+     * Most samples per training micro-batch (gradients are accumulated, the result does not depend
+     * on it); 0 (default) = no limit. Samples are also grouped by length to limit padding.
+     */
+    public Builder microBatchSize(int n) {
+      this.microBatchSize = n;
+      return this;
+    }
+
+    /** Most prompts per generation forward pass; default 256. */
+    public Builder generationBatchSize(int n) {
+      this.generationBatchSize = n;
+      return this;
+    }
+
+    /**
+     * PyTorch intra-op threads (process-wide); 0 (default) = 1 for models under 5M parameters,
+     * else all cores. One thread is fastest for tiny matrices.
+     */
+    public Builder threads(int n) {
+      this.threads = n;
+      return this;
+    }
+
+    /** Keeps a frozen copy of the initial weights as the KL reference (needed for {@code klBeta > 0}). */
+    public Builder keepReference(boolean keep) {
+      this.keepReference = keep;
+      return this;
+    }
+
+    /**
+     * Whether end-of-sequence tokens stay allowed under constrained decoding (default true, as
+     * {@link dev.spice.core.Prompt} documents). Set false when constrained answers are exactly one
+     * of the listed tokens (for example one-token answers with {@code maxNewTokens = 1}).
+     */
+    public Builder eosWhenConstrained(boolean allowed) {
+      this.eosWhenConstrained = allowed;
+      return this;
+    }
+
+    /** Prepends the beginning-of-sequence token to every prompt (Llama base models want it); default false. */
+    public Builder addBos(boolean add) {
+      this.addBos = add;
+      return this;
+    }
+
+    /**
+     * Validates the settings and creates the policy.
+     *
+     * @throws SpiceException.ConfigurationException naming the bad setting and its valid values
+     * @throws SpiceException.BackendException if the checkpoint cannot be loaded
+     */
+    public DjlPolicy build() {
+      if ((pretrained == null) == (config == null)) {
+        throw new SpiceException.ConfigurationException(
+            "set exactly one of pretrained(Path) or randomInit(TransformerConfig, seed)");
+      }
+      if (config != null && tokenizer == null) {
+        throw new SpiceException.ConfigurationException(
+            "randomInit needs a tokenizer(...), for example WordTokenizer.withSpecialTokens(words)");
+      }
+      if (pretrained != null && !Files.isDirectory(pretrained)) {
+        throw new SpiceException.ConfigurationException("pretrained directory " + pretrained + " does not exist");
+      }
+      if (microBatchSize < 0) {
+        throw new SpiceException.ConfigurationException("microBatchSize must be >= 0 (0 = no limit), got " + microBatchSize);
+      }
+      if (generationBatchSize < 1) {
+        throw new SpiceException.ConfigurationException("generationBatchSize must be >= 1, got " + generationBatchSize);
+      }
+      if (threads < 0) {
+        throw new SpiceException.ConfigurationException("threads must be >= 0 (0 = automatic), got " + threads);
+      }
+      String dev = device.toLowerCase(Locale.ROOT);
+      if (!(dev.equals("cpu") || dev.equals("gpu") || dev.equals("auto") || dev.matches("gpu:\\d+"))) {
+        throw new SpiceException.ConfigurationException("device '" + device + "' is not valid; valid: cpu, gpu, gpu:N, auto");
+      }
+      return DjlPolicyImpl.create(this);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package dev.spice.djl;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.spice.core.SpiceException;
+import dev.spice.core.json.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A Hugging Face {@code tokenizer.json} through DJL's tokenizers (Rust) library; local files only. */
+final class HfTokenizer implements Tokenizer {
+  private final HuggingFaceTokenizer tok;
+  private final Path file;
+  private final int vocabSize;
+  private final int[] eos;
+  private final int pad;
+  private final Set<Integer> dropOnDecode = new HashSet<>();
+
+  private HfTokenizer(HuggingFaceTokenizer tok, Path file, int vocabSize, int[] eos, int pad) {
+    this.tok = tok;
+    this.file = file;
+    this.vocabSize = vocabSize;
+    this.eos = eos;
+    this.pad = pad;
+    for (int e : eos) {
+      dropOnDecode.add(e);
+    }
+    if (pad >= 0) {
+      dropOnDecode.add(pad);
+    }
+  }
+
+  static HfTokenizer load(Path path) {
+    Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+    if (!Files.isRegularFile(file)) {
+      throw new SpiceException.BackendException("no tokenizer file at " + file);
+    }
+    Map<String, Object> json;
+    try {
+      json = Json.parseObject(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException | Json.JsonException e) {
+      throw new SpiceException.BackendException("cannot read tokenizer " + file + ": " + e.getMessage(), e);
+    }
+    int maxId = -1;
+    if (json.get("model") instanceof Map<?, ?> model && model.get("vocab") instanceof Map<?, ?> vocab) {
+      for (Object v : vocab.values()) {
+        if (v instanceof Number n) {
+          maxId = Math.max(maxId, n.intValue());
+        }
+      }
+    } else if (json.get("model") instanceof Map<?, ?> model && model.get("vocab") instanceof List<?> l) {
+      maxId = l.size() - 1; // Unigram: list of [piece, score]
+    }
+    List<String> specials = new ArrayList<>();
+    if (json.get("added_tokens") instanceof List<?> added) {
+      for (Object o : added) {
+        if (o instanceof Map<?, ?> a && a.get("id") instanceof Number n) {
+          maxId = Math.max(maxId, n.intValue());
+          if (a.get("content") instanceof String s) {
+            specials.add(s);
+          }
+        }
+      }
+    }
+    HuggingFaceTokenizer t;
+    try {
+      t = HuggingFaceTokenizer.newInstance(file, Map.of(
+          "addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+    } catch (IOException | RuntimeException e) {
+      throw new SpiceException.BackendException("cannot load tokenizer " + file + ": " + e.getMessage(), e);
+    }
+    List<Integer> eos = new ArrayList<>();
+    int pad = -1;
+    for (String s : specials) {
+      int id = single(t, s);
+      if (id < 0) {
+        continue;
+      }
+      if (s.equals("<eos>") || s.equals("</s>") || s.equals("<|endoftext|>") || s.equals("<|im_end|>")
+          || s.equals("<|eot_id|>") || s.equals("<|end_of_text|>")) {
+        eos.add(id);
+      }
+      if (s.equals("<pad>") || s.equals("<|pad|>") || s.equals("[PAD]")) {
+        pad = id;
+      }
+    }
+    return new HfTokenizer(t, file, maxId + 1, eos.stream().mapToInt(Integer::intValue).toArray(), pad);
+  }
+
+  private static int single(HuggingFaceTokenizer t, String s) {
+    long[] ids = t.encode(s, false, false).getIds();
+    return ids.length == 1 ? (int) ids[0] : -1;
+  }
+
+  @Override
+  public int[] encode(String text) {
+    try {
+      long[] ids = tok.encode(text, false, false).getIds();
+      int[] out = new int[ids.length];
+      for (int i = 0; i < ids.length; i++) {
+        out[i] = (int) ids[i];
+      }
+      return out;
+    } catch (RuntimeException e) {
+      throw new SpiceException.BackendException("tokenizer " + file + " cannot encode text: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String decode(int[] ids) {
+    long[] l = new long[ids.length];
+    int n = 0;
+    for (int id : ids) {
+      if (!dropOnDecode.contains(id)) {
+        l[n++] = id;
+      }
+    }
+    return tok.decode(java.util.Arrays.copyOf(l, n), false);
+  }
+
+  @Override
+  public int tokenId(String token) {
+    return single(tok, token);
+  }
+
+  @Override
+  public int vocabSize() {
+    return vocabSize;
+  }
+
+  @Override
+  public int[] eosIds() {
+    return eos.clone();
+  }
+
+  @Override
+  public int padId() {
+    return pad;
+  }
+
+  Path file() {
+    return file;
+  }
+
+  @Override
+  public void close() {
+    tok.close();
+  }
+}

@@ -1,0 +1,535 @@
+package dev.spice.djl;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import dev.spice.core.SpiceException;
+import dev.spice.core.model.SafeTensors;
+import dev.spice.core.model.TransformerConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A decoder-only Llama / Qwen transformer written with DJL NDArray operations. All weights live in
+ * one flat float32 parameter tensor ({@link #flat}); each forward pass takes views of it, so the
+ * gradient is one flat tensor too and the optimizer works on four tensors in total.
+ *
+ * <p>Internal layout (per layer, {@code C = (nq + 2 nkv) * D}): fused {@code qkv [H, C]}, optional
+ * {@code qkv_b [C]}, {@code q_norm [D]}, {@code k_norm [D]}, {@code o [nq D, H]}, fused
+ * {@code gate_up [H, 2I]}, {@code down [I, H]}; linear weights are stored {@code [in, out]}. The
+ * Hugging Face names and {@code [out, in]} layout are produced by {@link #toHuggingFace}.
+ *
+ * <p>NDArray ownership: DJL attaches an operation's result to the manager of its first operand, so
+ * every forward starts from arrays attached to the caller's per-call manager.
+ */
+final class Model implements AutoCloseable {
+  static final float NEG = -1e9f;
+
+  final TransformerConfig cfg;
+  final NDManager manager;
+  final int h;
+  final int nq;
+  final int nkv;
+  final int d;
+  final int rep;
+  final int inter;
+  final int vocab;
+  final List<Slot> slots = new ArrayList<>();
+  final Map<String, Slot> byName = new LinkedHashMap<>();
+  final long size;
+  final NDArray flat;
+  private final NDArray rotR;
+  private final float[] invFreq;
+  private float[] cosTab = new float[0];
+  private float[] sinTab = new float[0];
+
+  /** One tensor in the flat buffer. */
+  record Slot(String name, long offset, long[] shape, boolean decay) {
+    long count() {
+      long n = 1;
+      for (long s : shape) {
+        n *= s;
+      }
+      return n;
+    }
+  }
+
+  /** Views of the weights for one call. */
+  static final class Params {
+    NDArray embed;
+    NDArray lmHeadT;
+    NDArray finalNorm;
+    NDArray[] inNorm;
+    NDArray[] qkv;
+    NDArray[] qkvB;
+    NDArray[] qkNorm;
+    NDArray[] o;
+    NDArray[] postNorm;
+    NDArray[] gateUp;
+    NDArray[] down;
+  }
+
+  /** Per-layer key/value cache of one generation call. */
+  static final class KvCache {
+    final NDArray[] k;
+    final NDArray[] v;
+
+    KvCache(int layers) {
+      k = new NDArray[layers];
+      v = new NDArray[layers];
+    }
+  }
+
+  Model(TransformerConfig cfg, NDManager manager, float[] init) {
+    this.cfg = cfg;
+    this.manager = manager;
+    this.h = cfg.hiddenSize();
+    this.nq = cfg.numHeads();
+    this.nkv = cfg.numKvHeads();
+    this.d = cfg.headDim();
+    this.rep = nq / nkv;
+    this.inter = cfg.intermediateSize();
+    this.vocab = cfg.vocabSize();
+    Layout lay = layoutOf(cfg);
+    slots.addAll(lay.slots());
+    lay.slots().forEach(x -> byName.put(x.name(), x));
+    this.size = lay.size();
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new SpiceException.BackendException(
+          "model has " + size + " parameters; this backend keeps them in one tensor of at most 2^31 elements");
+    }
+    if (init.length != size) {
+      throw new IllegalStateException("init has " + init.length + " values, layout needs " + size);
+    }
+    this.flat = manager.create(init, new Shape(size));
+    flat.setRequiresGradient(true);
+    float[] r = new float[d * d];
+    int half = d / 2;
+    for (int j = 0; j < half; j++) {
+      r[(j + half) * d + j] = -1f; // out[j] = -x[j + half]
+      r[j * d + j + half] = 1f; // out[j + half] = x[j]
+    }
+    this.rotR = manager.create(r, new Shape(d, d));
+    this.invFreq = new float[half];
+    for (int j = 0; j < half; j++) {
+      invFreq[j] = (float) (1.0 / Math.pow(cfg.ropeTheta(), (2.0 * j) / d));
+    }
+  }
+
+  /** Initial weights: N(0, 0.02) matrices, unit norms, zero biases; deterministic in {@code seed}. */
+  static float[] randomInit(TransformerConfig cfg, long seed) {
+    Layout l = layoutOf(cfg);
+    float[] w = new float[(int) l.size];
+    Random rnd = new Random(seed);
+    for (Slot s : l.slots) {
+      int o = (int) s.offset();
+      int n = (int) s.count();
+      if (s.decay()) {
+        for (int i = 0; i < n; i++) {
+          w[o + i] = (float) (rnd.nextGaussian() * 0.02);
+        }
+      } else if (!s.name().endsWith("qkv_b")) {
+        Arrays.fill(w, o, o + n, 1f);
+      }
+    }
+    return w;
+  }
+
+  /** The slot list without allocating a tensor. */
+  record Layout(List<Slot> slots, long size) {}
+
+  static Layout layoutOf(TransformerConfig cfg) {
+    // Mirror of the constructor's layout, computed without native memory.
+    List<Slot> list = new ArrayList<>();
+    long off = 0;
+    int h = cfg.hiddenSize();
+    int d = cfg.headDim();
+    int c = (cfg.numHeads() + 2 * cfg.numKvHeads()) * d;
+    off = put(list, "embed", off, true, cfg.vocabSize(), h);
+    for (int l = 0; l < cfg.numLayers(); l++) {
+      String p = "L" + l + ".";
+      off = put(list, p + "in_norm", off, false, h);
+      off = put(list, p + "qkv", off, true, h, c);
+      if (cfg.attentionBias()) {
+        off = put(list, p + "qkv_b", off, false, c);
+      }
+      if (cfg.qkNorm()) {
+        off = put(list, p + "q_norm", off, false, d);
+        off = put(list, p + "k_norm", off, false, d);
+      }
+      off = put(list, p + "o", off, true, (long) cfg.numHeads() * d, h);
+      off = put(list, p + "post_norm", off, false, h);
+      off = put(list, p + "gate_up", off, true, h, 2L * cfg.intermediateSize());
+      off = put(list, p + "down", off, true, cfg.intermediateSize(), h);
+    }
+    off = put(list, "norm", off, false, h);
+    if (!cfg.tieWordEmbeddings()) {
+      off = put(list, "lm_head", off, true, cfg.vocabSize(), h);
+    }
+    return new Layout(list, off);
+  }
+
+  private static long put(List<Slot> list, String name, long off, boolean decay, long... shape) {
+    Slot s = new Slot(name, off, shape, decay);
+    list.add(s);
+    return off + s.count();
+  }
+
+  /** 1 for weights that get weight decay, 0 for norms and biases. */
+  float[] decayMask() {
+    float[] m = new float[(int) size];
+    for (Slot s : slots) {
+      if (s.decay()) {
+        Arrays.fill(m, (int) s.offset(), (int) (s.offset() + s.count()), 1f);
+      }
+    }
+    return m;
+  }
+
+  private NDArray view(NDArray source, NDManager m, String name) {
+    Slot s = byName.get(name);
+    NDArray v = source.get(new NDIndex(s.offset() + ":" + (s.offset() + s.count())));
+    v.attach(m);
+    return v.reshape(new Shape(s.shape()));
+  }
+
+  /** Views of {@code source} (the flat weights or a copy of them) attached to {@code m}. */
+  Params params(NDManager m, NDArray source) {
+    Params p = new Params();
+    int layers = cfg.numLayers();
+    p.embed = view(source, m, "embed");
+    p.lmHeadT = cfg.tieWordEmbeddings() ? p.embed.transpose() : view(source, m, "lm_head").transpose();
+    p.finalNorm = view(source, m, "norm");
+    p.inNorm = new NDArray[layers];
+    p.qkv = new NDArray[layers];
+    p.qkvB = new NDArray[layers];
+    p.qkNorm = new NDArray[layers];
+    p.o = new NDArray[layers];
+    p.postNorm = new NDArray[layers];
+    p.gateUp = new NDArray[layers];
+    p.down = new NDArray[layers];
+    for (int l = 0; l < layers; l++) {
+      String q = "L" + l + ".";
+      p.inNorm[l] = view(source, m, q + "in_norm");
+      p.qkv[l] = view(source, m, q + "qkv");
+      if (cfg.attentionBias()) {
+        p.qkvB[l] = view(source, m, q + "qkv_b");
+      }
+      if (cfg.qkNorm()) {
+        NDArray qn = view(source, m, q + "q_norm").reshape(1, 1, d).broadcast(nq, 1, d);
+        NDArray kn = view(source, m, q + "k_norm").reshape(1, 1, d).broadcast(nkv, 1, d);
+        p.qkNorm[l] = qn.concat(kn, 0);
+      }
+      p.o[l] = view(source, m, q + "o");
+      p.postNorm[l] = view(source, m, q + "post_norm");
+      p.gateUp[l] = view(source, m, q + "gate_up");
+      p.down[l] = view(source, m, q + "down");
+    }
+    return p;
+  }
+
+  private NDArray rms(NDArray x, NDArray w) {
+    NDArray inv = x.square().mean(new int[] {-1}, true).add((float) cfg.rmsNormEps()).pow(-0.5f);
+    return x.mul(inv).mul(w);
+  }
+
+  /**
+   * Runs the decoder stack.
+   *
+   * @param tokens {@code [B, T]} int64 token ids; the result is attached to its manager
+   * @param rope {@code {cos, sin}}, each {@code [B or 1, 1, T, D]}
+   * @param mask additive attention mask {@code [B or 1, 1, 1, T, S]}, or null
+   * @param cache key/value cache to extend, or null
+   * @return hidden states {@code [B, T, H]} before the final norm
+   */
+  NDArray hidden(Params p, NDArray tokens, NDArray[] rope, NDArray mask, KvCache cache) {
+    long b = tokens.getShape().get(0);
+    long t = tokens.getShape().get(1);
+    NDArray x = p.embed.get(new NDIndex("{}", tokens));
+    x.attach(tokens.getManager());
+    float scale = (float) (1.0 / Math.sqrt(d));
+    for (int l = 0; l < cfg.numLayers(); l++) {
+      NDArray hn = rms(x, p.inNorm[l]);
+      NDArray qkv = hn.matMul(p.qkv[l]);
+      if (p.qkvB[l] != null) {
+        qkv = qkv.add(p.qkvB[l]);
+      }
+      qkv = qkv.reshape(b, t, nq + 2L * nkv, d).transpose(0, 2, 1, 3);
+      NDArray qk = qkv.get(new NDIndex(":, 0:" + (nq + nkv)));
+      NDArray v = qkv.get(new NDIndex(":, " + (nq + nkv) + ":"));
+      if (p.qkNorm[l] != null) {
+        qk = rms(qk, p.qkNorm[l]);
+      }
+      qk = qk.mul(rope[0]).add(qk.matMul(rotR).mul(rope[1]));
+      NDArray q = qk.get(new NDIndex(":, 0:" + nq));
+      NDArray k = qk.get(new NDIndex(":, " + nq + ":"));
+      if (cache != null) {
+        if (cache.k[l] != null) {
+          NDArray nk = cache.k[l].concat(k, 2);
+          NDArray nv = cache.v[l].concat(v, 2);
+          cache.k[l].close();
+          cache.v[l].close();
+          k = nk;
+          v = nv;
+        }
+        cache.k[l] = k;
+        cache.v[l] = v;
+      }
+      long s = k.getShape().get(2);
+      NDArray q5 = q.mul(scale).reshape(b, nkv, rep, t, d);
+      NDArray kt = k.reshape(b, nkv, 1, s, d).transpose(0, 1, 2, 4, 3);
+      NDArray sc = q5.matMul(kt);
+      if (mask != null) {
+        sc = sc.add(mask);
+      }
+      NDArray att = sc.softmax(-1).matMul(v.reshape(b, nkv, 1, s, d));
+      att = att.reshape(b, nq, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) nq * d);
+      x = x.add(att.matMul(p.o[l]));
+      hn = rms(x, p.postNorm[l]);
+      NDArray gu = hn.matMul(p.gateUp[l]);
+      NDArray g = gu.get(new NDIndex(":, :, 0:" + inter));
+      NDArray u = gu.get(new NDIndex(":, :, " + inter + ":"));
+      x = x.add(g.mul(Activation.sigmoid(g)).mul(u).matMul(p.down[l]));
+    }
+    return x;
+  }
+
+  /** Logits {@code [N, V]} of hidden rows {@code [N, H]} (final norm and output projection). */
+  NDArray logits(Params p, NDArray rows) {
+    return rms(rows, p.finalNorm).matMul(p.lmHeadT);
+  }
+
+  private void ensureRope(int maxPos) {
+    int have = cosTab.length / d;
+    if (maxPos < have) {
+      return;
+    }
+    int n = Math.max(maxPos + 1, Math.max(64, have * 2));
+    float[] c = new float[n * d];
+    float[] s = new float[n * d];
+    int half = d / 2;
+    for (int pos = 0; pos < n; pos++) {
+      for (int j = 0; j < d; j++) {
+        float arg = pos * invFreq[j % half];
+        c[pos * d + j] = (float) Math.cos(arg);
+        s[pos * d + j] = (float) Math.sin(arg);
+      }
+    }
+    cosTab = c;
+    sinTab = s;
+  }
+
+  /** Rotary tables {@code [B, 1, T, D]} for per-row positions {@code positions[b][t]}. */
+  NDArray[] rope(NDManager m, int[][] positions) {
+    int b = positions.length;
+    int t = positions[0].length;
+    int max = 0;
+    for (int[] row : positions) {
+      for (int x : row) {
+        max = Math.max(max, x);
+      }
+    }
+    ensureRope(max);
+    float[] c = new float[b * t * d];
+    float[] s = new float[b * t * d];
+    for (int i = 0; i < b; i++) {
+      for (int j = 0; j < t; j++) {
+        int dst = (i * t + j) * d;
+        int src = positions[i][j] * d;
+        System.arraycopy(cosTab, src, c, dst, d);
+        System.arraycopy(sinTab, src, s, dst, d);
+      }
+    }
+    Shape shape = new Shape(b, 1, t, d);
+    return new NDArray[] {m.create(c, shape), m.create(s, shape)};
+  }
+
+  /** Rotary tables {@code [1, 1, T, D]} for positions {@code 0..T-1}. */
+  NDArray[] rope(NDManager m, int t) {
+    int[][] pos = new int[1][t];
+    for (int j = 0; j < t; j++) {
+      pos[0][j] = j;
+    }
+    return rope(m, pos);
+  }
+
+  /** Causal mask {@code [1, 1, 1, T, T]}. */
+  static NDArray causalMask(NDManager m, int t) {
+    float[] a = new float[t * t];
+    for (int i = 0; i < t; i++) {
+      for (int j = i + 1; j < t; j++) {
+        a[i * t + j] = NEG;
+      }
+    }
+    return m.create(a, new Shape(1, 1, 1, t, t));
+  }
+
+  NDArray tokens(NDManager m, long[] ids, int b, int t) {
+    return m.create(ids, new Shape(b, t));
+  }
+
+  // ---- Hugging Face conversion (host arrays) ----
+
+  /** Converts Hugging Face tensors (names of {@link TransformerConfig#tensorShapes()}) to the flat layout. */
+  static float[] fromHuggingFace(TransformerConfig cfg, SafeTensors.Reader reader, String source) {
+    Layout lay = layoutOf(cfg);
+    float[] w = new float[(int) lay.size];
+    Map<String, long[]> shapes = cfg.tensorShapes();
+    for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+      if (!reader.names().contains(e.getKey())) {
+        throw new SpiceException.BackendException(source + ": tensor '" + e.getKey() + "' is missing (expected shape "
+            + Arrays.toString(e.getValue()) + " for model_type " + cfg.modelType() + ")");
+      }
+      long[] got = reader.info(e.getKey()).shape();
+      if (!Arrays.equals(got, e.getValue())) {
+        throw new SpiceException.BackendException(source + ": tensor '" + e.getKey() + "' has shape "
+            + Arrays.toString(got) + " but config.json implies " + Arrays.toString(e.getValue()));
+      }
+    }
+    Map<String, Slot> by = new LinkedHashMap<>();
+    lay.slots.forEach(s -> by.put(s.name(), s));
+    int h = cfg.hiddenSize();
+    int d = cfg.headDim();
+    int qd = cfg.numHeads() * d;
+    int kvd = cfg.numKvHeads() * d;
+    int c = qd + 2 * kvd;
+    int inter = cfg.intermediateSize();
+    copy(w, by.get("embed"), reader.floats("model.embed_tokens.weight"));
+    for (int l = 0; l < cfg.numLayers(); l++) {
+      String hf = "model.layers." + l + ".";
+      String p = "L" + l + ".";
+      copy(w, by.get(p + "in_norm"), reader.floats(hf + "input_layernorm.weight"));
+      int qkvOff = (int) by.get(p + "qkv").offset();
+      putT(w, qkvOff, c, 0, reader.floats(hf + "self_attn.q_proj.weight"), qd, h);
+      putT(w, qkvOff, c, qd, reader.floats(hf + "self_attn.k_proj.weight"), kvd, h);
+      putT(w, qkvOff, c, qd + kvd, reader.floats(hf + "self_attn.v_proj.weight"), kvd, h);
+      if (cfg.attentionBias()) {
+        int bo = (int) by.get(p + "qkv_b").offset();
+        System.arraycopy(reader.floats(hf + "self_attn.q_proj.bias"), 0, w, bo, qd);
+        System.arraycopy(reader.floats(hf + "self_attn.k_proj.bias"), 0, w, bo + qd, kvd);
+        System.arraycopy(reader.floats(hf + "self_attn.v_proj.bias"), 0, w, bo + qd + kvd, kvd);
+      }
+      if (cfg.qkNorm()) {
+        copy(w, by.get(p + "q_norm"), reader.floats(hf + "self_attn.q_norm.weight"));
+        copy(w, by.get(p + "k_norm"), reader.floats(hf + "self_attn.k_norm.weight"));
+      }
+      putT(w, (int) by.get(p + "o").offset(), h, 0, reader.floats(hf + "self_attn.o_proj.weight"), h, qd);
+      copy(w, by.get(p + "post_norm"), reader.floats(hf + "post_attention_layernorm.weight"));
+      int gu = (int) by.get(p + "gate_up").offset();
+      putT(w, gu, 2 * inter, 0, reader.floats(hf + "mlp.gate_proj.weight"), inter, h);
+      putT(w, gu, 2 * inter, inter, reader.floats(hf + "mlp.up_proj.weight"), inter, h);
+      putT(w, (int) by.get(p + "down").offset(), h, 0, reader.floats(hf + "mlp.down_proj.weight"), h, inter);
+    }
+    copy(w, by.get("norm"), reader.floats("model.norm.weight"));
+    if (!cfg.tieWordEmbeddings()) {
+      copy(w, by.get("lm_head"), reader.floats("lm_head.weight"));
+    }
+    return w;
+  }
+
+  /** The flat weights as Hugging Face tensors, in {@link TransformerConfig#tensorShapes()} order. */
+  static List<SafeTensors.Tensor> toHuggingFace(TransformerConfig cfg, float[] w) {
+    Layout lay = layoutOf(cfg);
+    Map<String, Slot> by = new LinkedHashMap<>();
+    lay.slots.forEach(s -> by.put(s.name(), s));
+    int h = cfg.hiddenSize();
+    int d = cfg.headDim();
+    int qd = cfg.numHeads() * d;
+    int kvd = cfg.numKvHeads() * d;
+    int c = qd + 2 * kvd;
+    int inter = cfg.intermediateSize();
+    Map<String, float[]> out = new LinkedHashMap<>();
+    out.put("model.embed_tokens.weight", slice(w, by.get("embed")));
+    for (int l = 0; l < cfg.numLayers(); l++) {
+      String hf = "model.layers." + l + ".";
+      String p = "L" + l + ".";
+      out.put(hf + "input_layernorm.weight", slice(w, by.get(p + "in_norm")));
+      int qkvOff = (int) by.get(p + "qkv").offset();
+      out.put(hf + "self_attn.q_proj.weight", getT(w, qkvOff, c, 0, qd, h));
+      out.put(hf + "self_attn.k_proj.weight", getT(w, qkvOff, c, qd, kvd, h));
+      out.put(hf + "self_attn.v_proj.weight", getT(w, qkvOff, c, qd + kvd, kvd, h));
+      if (cfg.attentionBias()) {
+        int bo = (int) by.get(p + "qkv_b").offset();
+        out.put(hf + "self_attn.q_proj.bias", Arrays.copyOfRange(w, bo, bo + qd));
+        out.put(hf + "self_attn.k_proj.bias", Arrays.copyOfRange(w, bo + qd, bo + qd + kvd));
+        out.put(hf + "self_attn.v_proj.bias", Arrays.copyOfRange(w, bo + qd + kvd, bo + c));
+      }
+      out.put(hf + "self_attn.o_proj.weight", getT(w, (int) by.get(p + "o").offset(), h, 0, h, qd));
+      if (cfg.qkNorm()) {
+        out.put(hf + "self_attn.q_norm.weight", slice(w, by.get(p + "q_norm")));
+        out.put(hf + "self_attn.k_norm.weight", slice(w, by.get(p + "k_norm")));
+      }
+      out.put(hf + "post_attention_layernorm.weight", slice(w, by.get(p + "post_norm")));
+      int gu = (int) by.get(p + "gate_up").offset();
+      out.put(hf + "mlp.gate_proj.weight", getT(w, gu, 2 * inter, 0, inter, h));
+      out.put(hf + "mlp.up_proj.weight", getT(w, gu, 2 * inter, inter, inter, h));
+      out.put(hf + "mlp.down_proj.weight", getT(w, (int) by.get(p + "down").offset(), h, 0, h, inter));
+    }
+    out.put("model.norm.weight", slice(w, by.get("norm")));
+    if (!cfg.tieWordEmbeddings()) {
+      out.put("lm_head.weight", slice(w, by.get("lm_head")));
+    }
+    List<SafeTensors.Tensor> list = new ArrayList<>();
+    for (Map.Entry<String, long[]> e : cfg.tensorShapes().entrySet()) {
+      list.add(new SafeTensors.Tensor(e.getKey(), e.getValue(), out.get(e.getKey())));
+    }
+    return list;
+  }
+
+  private static void copy(float[] w, Slot s, float[] src) {
+    System.arraycopy(src, 0, w, (int) s.offset(), (int) s.count());
+  }
+
+  private static float[] slice(float[] w, Slot s) {
+    return Arrays.copyOfRange(w, (int) s.offset(), (int) (s.offset() + s.count()));
+  }
+
+  /** dst[off + in * cols + colOff + out] = src[out * inDim + in]: a PyTorch [out, in] weight into [in, out] storage. */
+  private static void putT(float[] dst, int off, int cols, int colOff, float[] src, int outDim, int inDim) {
+    for (int o = 0; o < outDim; o++) {
+      int row = o * inDim;
+      for (int i = 0; i < inDim; i++) {
+        dst[off + i * cols + colOff + o] = src[row + i];
+      }
+    }
+  }
+
+  private static float[] getT(float[] src, int off, int cols, int colOff, int outDim, int inDim) {
+    float[] r = new float[outDim * inDim];
+    for (int o = 0; o < outDim; o++) {
+      for (int i = 0; i < inDim; i++) {
+        r[o * inDim + i] = src[off + i * cols + colOff + o];
+      }
+    }
+    return r;
+  }
+
+  static long[] toLong(int[] a) {
+    long[] r = new long[a.length];
+    for (int i = 0; i < a.length; i++) {
+      r[i] = a[i];
+    }
+    return r;
+  }
+
+  static DataType int64() {
+    return DataType.INT64;
+  }
+
+  Device device() {
+    return manager.getDevice();
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
