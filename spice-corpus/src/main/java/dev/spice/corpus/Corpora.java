@@ -46,6 +46,22 @@ public final class Corpora {
     return new DirectoryCorpusBuilder(root);
   }
 
+  /**
+   * A builder for a corpus over Parquet files or directories of them, read with DuckDB (the
+   * optional dependency {@code org.duckdb:duckdb_jdbc} must be on the classpath).
+   */
+  public static TableCorpusBuilder parquet(Path... paths) {
+    return new TableCorpusBuilder(TableCorpusBuilder.Format.PARQUET, List.of(paths));
+  }
+
+  /**
+   * A builder for a corpus over CSV files (header row, types sniffed by DuckDB), read with DuckDB
+   * (the optional dependency {@code org.duckdb:duckdb_jdbc} must be on the classpath).
+   */
+  public static TableCorpusBuilder csv(Path... paths) {
+    return new TableCorpusBuilder(TableCorpusBuilder.Format.CSV, List.of(paths));
+  }
+
   /** A builder for a weighted mixture of sources, for example two corpora half and half. */
   public static MixtureBuilder mix() {
     return new MixtureBuilder();

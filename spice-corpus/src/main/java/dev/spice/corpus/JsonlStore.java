@@ -34,8 +34,20 @@ final class JsonlStore implements RecordStore {
   static final long WHOLE = (1L << 40) - 1;
   private static final int MAX_FILES = 1 << 23;
 
-  /** One input file. */
-  record Input(Path path, String label, boolean wholeFile) {}
+  /**
+   * One input file.
+   *
+   * @param path the file read
+   * @param label how messages and default ids name it
+   * @param wholeFile one JSON document in the whole file
+   * @param unit what a line is called in messages ("line", or "row" for exported tables)
+   * @param temporary delete the file on close
+   */
+  record Input(Path path, String label, boolean wholeFile, String unit, boolean temporary) {
+    Input(Path path, String label, boolean wholeFile) {
+      this(path, label, wholeFile, "line", false);
+    }
+  }
 
   /** Which fields make a document. */
   record Fields(String idField, String textField, List<String> metadataFields) {}
@@ -57,6 +69,12 @@ final class JsonlStore implements RecordStore {
     this.readable = new Path[inputs.size()];
     this.temporary = new boolean[inputs.size()];
     this.channels = new FileChannel[inputs.size()];
+    for (int f = 0; f < inputs.size(); f++) {
+      if (inputs.get(f).temporary()) {
+        temporary[f] = true;
+        readable[f] = inputs.get(f).path();
+      }
+    }
   }
 
   static boolean isGzip(Path p) {
@@ -88,6 +106,7 @@ final class JsonlStore implements RecordStore {
           temporary[f] = true;
         } else {
           readable[f] = in.path();
+          temporary[f] = in.temporary();
         }
         channels[f] = FileChannel.open(readable[f], StandardOpenOption.READ);
         scanLines(f, in, sink, stats);
@@ -151,7 +170,7 @@ final class JsonlStore implements RecordStore {
       }
       if (!isBlank(buf, pos, e)) {
         stats.recordsRead++;
-        String where = in.label() + " line " + line;
+        String where = in.label() + " " + in.unit() + " " + line;
         String text = decode(buf, pos, e - pos, where, offset, dec);
         Document d = parse(text, where, in.label(), f, offset, stats);
         if (d != null) {
