@@ -115,6 +115,21 @@ class DirectoryAndMixtureTest {
     assertEquals(before, m.cursor());
   }
 
+  @Test
+  void nestedMixturesResumeExactly() {
+    java.util.function.Supplier<Corpus> make = () -> Corpora.mix().name("outer")
+        .add(Corpora.mix().name("inner").add(memory("a", 4), 1).add(memory("b", 5), 2).seed(3).build(), 1)
+        .add(memory("c", 7), 1).build();
+    List<Document> straight = make.get().next(50);
+    Corpus first = make.get();
+    List<Document> got = new ArrayList<>(first.next(21));
+    CorpusCursor cur = first.cursor();
+    Corpus second = make.get();
+    second.restore(cur);
+    got.addAll(second.next(29));
+    assertEquals(straight, got);
+  }
+
   @Nested
   class DirectoryContract extends CorpusSourceContract {
     @TempDir Path root;
