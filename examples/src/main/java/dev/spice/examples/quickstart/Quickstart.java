@@ -104,7 +104,8 @@ public final class Quickstart {
   /**
    * Runs the quickstart with {@link QuickstartSettings#defaults()}. Options: {@code --out DIR}
    * (default {@code runs/quickstart-<timestamp>}), {@code --iterations N}, {@code --seed S},
-   * {@code --resume RUN_DIR}.
+   * {@code --resume RUN_DIR}, {@code --batch-size B}, {@code --group-size G}, {@code --hidden-size H},
+   * {@code --learning-rate LR}, {@code --countries N}, {@code --probe-every K}.
    */
   public static void main(String[] rawArgs) {
     String[] args = java.util.Arrays.stream(rawArgs).flatMap(a -> java.util.Arrays.stream(a.strip().split("\\s+")))
@@ -122,8 +123,15 @@ public final class Quickstart {
         case "--iterations" -> b.iterations(Integer.parseInt(args[++i]));
         case "--seed" -> b.seed(Long.parseLong(args[++i]));
         case "--resume" -> resume = Path.of(args[++i]);
+        case "--batch-size" -> b.batchSize(Integer.parseInt(args[++i]));
+        case "--group-size" -> b.groupSize(Integer.parseInt(args[++i]));
+        case "--hidden-size" -> b.hiddenSize(Integer.parseInt(args[++i]));
+        case "--learning-rate" -> b.learningRate(Double.parseDouble(args[++i]));
+        case "--countries" -> b.countries(Integer.parseInt(args[++i]));
+        case "--probe-every" -> b.probeEvery(Integer.parseInt(args[++i]));
         default -> throw new SpiceException.ConfigurationException("unknown option " + a
-            + "; valid: --out DIR, --iterations N, --seed S, --resume RUN_DIR");
+            + "; valid: --out DIR, --iterations N, --seed S, --resume RUN_DIR, "
+            + "--batch-size B, --group-size G, --hidden-size H, --learning-rate LR, --countries N, --probe-every K");
       }
     }
     if (outDir == null) {

@@ -1,0 +1,110 @@
+package dev.spice.examples.quickstart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spice.core.engine.SelfPlay;
+import dev.spice.core.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the quickstart at a tiny size: completion, report schema, resume. No learning thresholds. */
+class QuickstartRunTest {
+  static QuickstartSettings tiny() {
+    return QuickstartSettings.builder()
+        .countries(6).fields(List.of("capital", "currency", "language", "independence_year"))
+        .documentsPerCountry(2).minLines(2).maxLines(4).pointers(6)
+        .iterations(8).batchSize(4).groupSize(4).hiddenSize(16).heads(2)
+        .probeFree(10).probeMcq(10).probeEvery(4).checkpointEvery(4).coevolutionAttempts(2)
+        .learningRate(1e-3).seed(3).build();
+  }
+
+  static PrintStream quiet() {
+    return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void completesAndWritesWellFormedReport(@TempDir Path dir) throws Exception {
+    Map<String, Object> report = Quickstart.run(tiny(), dir, Optional.empty(), 8, quiet()).orElseThrow();
+    Map<String, Object> written = Json.parseObject(Files.readString(dir.resolve(Quickstart.REPORT_FILE)));
+    assertEquals(Json.write(report), Json.write(written));
+    for (String k : List.of("settings", "seed", "iterations", "wall_seconds", "probe", "coevolution", "difficulty",
+        "entropy", "checks")) {
+      assertTrue(written.containsKey(k), "report lacks " + k);
+    }
+    Map<String, Object> probe = (Map<String, Object>) written.get("probe");
+    assertEquals(List.of(0L, 4L, 8L), probe.get("iterations"));
+    for (String k : List.of("mcq", "free", "overall")) {
+      List<Object> v = (List<Object>) probe.get(k);
+      assertEquals(3, v.size(), k);
+      for (Object x : v) {
+        double d = ((Number) x).doubleValue();
+        assertTrue(d >= 0 && d <= 1, k + " " + d);
+      }
+    }
+    Map<String, Object> co = (Map<String, Object>) written.get("coevolution");
+    List<Object> cps = (List<Object>) co.get("challenger_checkpoints");
+    List<List<Object>> matrix = (List<List<Object>>) co.get("matrix");
+    assertEquals(cps.size(), matrix.size());
+    for (List<Object> row : matrix) {
+      assertEquals(((List<Object>) co.get("reasoner_checkpoints")).size(), row.size());
+    }
+    for (String k : List.of("early_reasoner_on_early_tasks", "early_reasoner_on_late_tasks",
+        "late_reasoner_on_early_tasks", "drop_points", "late_gain_points")) {
+      assertTrue(co.get(k) instanceof Number, k);
+    }
+    Map<String, Object> diff = (Map<String, Object>) written.get("difficulty");
+    assertEquals(9, ((List<Object>) diff.get("bin_edges")).size());
+    assertEquals(8, ((List<Object>) diff.get("early_counts")).size());
+    Map<String, Object> checks = (Map<String, Object>) written.get("checks");
+    for (String k : List.of("probe_gain_ge_20_points", "coevolution_drop_ge_10_points", "late_reasoner_beats_early")) {
+      assertTrue(checks.get(k) instanceof Boolean, k);
+    }
+    List<String> lines = Files.readAllLines(dir.resolve(Quickstart.METRICS_FILE));
+    assertEquals(8, lines.size());
+    assertEquals(0L, Json.parseObject(lines.get(0)).get("iteration"));
+    assertTrue(SelfPlay.latestCheckpoint(dir).isPresent());
+    assertTrue(Files.isRegularFile(SelfPlay.latestCheckpoint(dir).get().resolve(Quickstart.STATE_FILE)));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void resumedRunContinuesExactlyAsUninterrupted(@TempDir Path dir) throws Exception {
+    Path full = dir.resolve("full");
+    Path part = dir.resolve("part");
+    Map<String, Object> a = Quickstart.run(tiny(), full, Optional.empty(), 8, quiet()).orElseThrow();
+    assertFalse(Quickstart.run(tiny(), part, Optional.empty(), 5, quiet()).isPresent());
+    Map<String, Object> b = Quickstart.run(tiny(), part, Optional.of(part), 8, quiet()).orElseThrow();
+    assertEquals(strip(Files.readAllLines(full.resolve(Quickstart.METRICS_FILE))),
+        strip(Files.readAllLines(part.resolve(Quickstart.METRICS_FILE))));
+    assertEquals(Json.write(a.get("probe")), Json.write(b.get("probe")));
+    assertEquals(Json.write(a.get("coevolution")), Json.write(b.get("coevolution")));
+    assertEquals(Json.write(a.get("difficulty")), Json.write(b.get("difficulty")));
+    assertEquals(Json.write(a.get("entropy")), Json.write(b.get("entropy")));
+  }
+
+  /** Metrics lines without the timing metrics. */
+  @SuppressWarnings("unchecked")
+  static List<String> strip(List<String> lines) {
+    List<String> out = new ArrayList<>();
+    for (String l : lines) {
+      Map<String, Object> o = Json.parseObject(l);
+      Map<String, Object> m = new java.util.TreeMap<>((Map<String, Object>) o.get("metrics"));
+      m.remove("step_time");
+      m.remove("tokens_per_second");
+      out.add(o.get("iteration") + " " + Json.write(m));
+    }
+    return out;
+  }
+}
