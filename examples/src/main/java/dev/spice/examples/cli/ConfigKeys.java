@@ -1,0 +1,176 @@
+package dev.spice.examples.cli;
+
+import dev.spice.examples.cli.ConfigKey.Mode;
+import dev.spice.examples.cli.ConfigKey.Type;
+import dev.spice.examples.quickstart.QuickstartSettings;
+import dev.spice.rewards.Presets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The registry of every config key of the CLI. Keys of the quickstart are derived from
+ * {@link QuickstartSettings#toMap()} (so they follow its settings), with their descriptions here;
+ * keys of the {@code --model} run are listed here.
+ */
+final class ConfigKeys {
+  private ConfigKeys() {}
+
+  /** Descriptions of the quickstart's settings, by key. */
+  static final Map<String, String> QUICKSTART_DESCRIPTIONS = Map.ofEntries(
+      Map.entry("seed", "seed of everything: world, documents, model init, engine, probe, evaluation"),
+      Map.entry("countries", "number of Factbook countries in the fact world"),
+      Map.entry("fields", "Factbook fields of the fact world (comma-separated)"),
+      Map.entry("documents_per_country", "shuffled documents per country"),
+      Map.entry("min_lines", "fewest fact lines per document"),
+      Map.entry("max_lines", "most fact lines per document"),
+      Map.entry("pointers", "pointer tokens <L0>.. the Challenger may emit"),
+      Map.entry("iterations", "self-play iterations"),
+      Map.entry("batch_size", "B, documents per iteration"),
+      Map.entry("group_size", "G, samples per group for both roles"),
+      Map.entry("learning_rate", "AdamW learning rate"),
+      Map.entry("grad_clip", "global gradient-norm clip (0 disables)"),
+      Map.entry("hidden_size", "model width"),
+      Map.entry("layers", "transformer layers"),
+      Map.entry("heads", "attention heads"),
+      Map.entry("threads", "PyTorch intra-op threads"),
+      Map.entry("probe_free", "free-form tasks in the fixed probe set"),
+      Map.entry("probe_mcq", "multiple-choice tasks in the fixed probe set"),
+      Map.entry("probe_every", "iterations between probe evaluations"),
+      Map.entry("checkpoint_every", "iterations between checkpoints"),
+      Map.entry("coevolution_attempts", "task attempts per document and Challenger checkpoint in the co-evolution test"),
+      Map.entry("challenger_reward", "Challenger reward: variance (SPICE), r-zero, absolute-zero or threshold"));
+
+  /** Keys of the general run (a Hugging Face checkpoint and a corpus). */
+  static List<ConfigKey> modelKeys() {
+    List<ConfigKey> k = new ArrayList<>();
+    k.add(ConfigKey.of("model", Type.PATH, Mode.MODEL, null,
+        "Hugging Face checkpoint directory (config.json, model.safetensors, tokenizer.json); selects the --model run"));
+    k.add(ConfigKey.of("corpus", Type.STRING, Mode.MODEL, "factbook",
+        "corpus: a directory (of .jsonl/.json(.gz), .parquet, or .txt/.md files), a .jsonl/.jsonl.gz/.json file, "
+            + "a .parquet or .csv file, or 'factbook' for the bundled Factbook"));
+    k.add(ConfigKey.of("text_field", Type.STRING, Mode.MODEL, "text",
+        "JSON field (dotted path) or table column holding a document's text"));
+    k.add(ConfigKey.of("segment_tokens", Type.INT, Mode.MODEL, "5992",
+        "split documents into segments of at most this many model tokens (0 = no splitting; paper 5992)").atLeast(0));
+    k.add(ConfigKey.of("seed", Type.LONG, Mode.MODEL, "0", "seed of corpus sampling, the engine and generation"));
+    k.add(ConfigKey.of("iterations", Type.INT, Mode.MODEL, "640", "self-play iterations (paper 640)").atLeast(1));
+    k.add(ConfigKey.choice("recipe", Mode.MODEL, "spice", "training recipe (spice-rewards preset)",
+        Presets.NAMES.stream().filter(n -> !n.equals("fixed-challenger")).toList()));
+    k.add(ConfigKey.of("batch_size", Type.INT, Mode.MODEL, "128", "B, documents per iteration (paper 128)").atLeast(1));
+    k.add(ConfigKey.of("challenger_group_size", Type.INT, Mode.MODEL, "recipe's",
+        "G_C, Challenger attempts kept per document (default: the recipe's)").atLeast(1));
+    k.add(ConfigKey.of("reasoner_group_size", Type.INT, Mode.MODEL, "recipe's",
+        "G_R, Reasoner answers per task (default: the recipe's)").atLeast(2));
+    k.add(ConfigKey.of("max_challenger_attempts", Type.INT, Mode.MODEL, "2 * G_C",
+        "N, most Challenger attempts per document until one is valid").atLeast(1));
+    k.add(ConfigKey.choice("zero_variance_policy", Mode.MODEL, "keep",
+        "what to do with groups whose rewards are all equal", List.of("keep", "drop", "resample")));
+    k.add(ConfigKey.choice("device", Mode.MODEL, "auto", "where the model runs (gpu:N picks a GPU)",
+        List.of("cpu", "gpu", "auto")));
+    k.add(ConfigKey.choice("template", Mode.MODEL, "plain", "how prompts are rendered for the model",
+        List.of("raw", "plain", "chatml")));
+    k.add(ConfigKey.of("learning_rate", Type.DOUBLE, Mode.MODEL, "1e-6", "AdamW learning rate (paper 1e-6, constant)")
+        .range(1e-12, 10));
+    k.add(ConfigKey.of("grad_clip", Type.DOUBLE, Mode.MODEL, "1.0", "global gradient-norm clip (0 disables)").atLeast(0));
+    k.add(ConfigKey.of("warmup_steps", Type.INT, Mode.MODEL, "0", "linear learning-rate warm-up in updates").atLeast(0));
+    k.add(ConfigKey.of("threads", Type.INT, Mode.MODEL, "0", "PyTorch intra-op threads (0 = automatic)").atLeast(0));
+    k.add(ConfigKey.of("micro_batch_size", Type.INT, Mode.MODEL, "0",
+        "most samples per training micro-batch (0 = no limit; result does not depend on it)").atLeast(0));
+    k.add(ConfigKey.of("temperature", Type.DOUBLE, Mode.MODEL, "1.0", "sampling temperature, both roles").range(1e-6, 100));
+    k.add(ConfigKey.of("top_p", Type.DOUBLE, Mode.MODEL, "1.0", "nucleus sampling, both roles").range(1e-6, 1));
+    k.add(ConfigKey.of("challenger_max_tokens", Type.INT, Mode.MODEL, "1024", "token budget of a Challenger task")
+        .atLeast(1));
+    k.add(ConfigKey.of("reasoner_max_tokens", Type.INT, Mode.MODEL, "1024", "token budget of a Reasoner answer")
+        .atLeast(1));
+    k.add(ConfigKey.of("checkpoint_every", Type.INT, Mode.MODEL, "50",
+        "iterations between checkpoints (one is always written at the end)").atLeast(1));
+    return k;
+  }
+
+  /** Keys of every run. */
+  static List<ConfigKey> commonKeys() {
+    return List.of(
+        ConfigKey.of("out", Type.PATH, Mode.BOTH, "runs/spice-<date>-<time>",
+            "run folder: metrics.jsonl, checkpoints, report"),
+        ConfigKey.of("progress_every", Type.INT, Mode.MODEL, "10",
+            "without a terminal, print a progress line every this many iterations").atLeast(1),
+        ConfigKey.of("report", Type.BOOL, Mode.MODEL, "true",
+            "write report.html with plots at the end (the quickstart always writes it)"));
+  }
+
+  /** Keys of the quickstart, from its settings' defaults. */
+  static List<ConfigKey> quickstartKeys() {
+    List<ConfigKey> out = new ArrayList<>();
+    for (Map.Entry<String, Object> e : QuickstartSettings.defaults().toMap().entrySet()) {
+      Object v = e.getValue();
+      String desc = QUICKSTART_DESCRIPTIONS.getOrDefault(e.getKey(), "quickstart setting " + e.getKey());
+      ConfigKey k;
+      if (v instanceof Integer) {
+        k = ConfigKey.of(e.getKey(), Type.INT, Mode.QUICKSTART, v.toString(), desc);
+      } else if (v instanceof Long) {
+        k = ConfigKey.of(e.getKey(), Type.LONG, Mode.QUICKSTART, v.toString(), desc);
+      } else if (v instanceof Double) {
+        k = ConfigKey.of(e.getKey(), Type.DOUBLE, Mode.QUICKSTART, v.toString(), desc);
+      } else if (v instanceof Boolean) {
+        k = ConfigKey.of(e.getKey(), Type.BOOL, Mode.QUICKSTART, v.toString(), desc);
+      } else if (v instanceof List<?> l) {
+        k = ConfigKey.of(e.getKey(), Type.LIST, Mode.QUICKSTART, String.join(",", l.stream().map(String::valueOf).toList()),
+            desc);
+      } else if (v instanceof Enum<?> en) {
+        List<String> names = new ArrayList<>();
+        for (Object c : en.getDeclaringClass().getEnumConstants()) {
+          names.add(QuickstartBridge.choiceName((Enum<?>) c));
+        }
+        k = ConfigKey.choice(e.getKey(), Mode.QUICKSTART, QuickstartBridge.choiceName(en), desc, names);
+      } else {
+        k = ConfigKey.of(e.getKey(), Type.STRING, Mode.QUICKSTART, String.valueOf(v), desc);
+      }
+      out.add(k);
+    }
+    return out;
+  }
+
+  /** Every key by name; a key of both runs has {@link Mode#BOTH} and the quickstart's default. */
+  static Map<String, ConfigKey> all() {
+    Map<String, ConfigKey> m = new TreeMap<>();
+    for (ConfigKey k : modelKeys()) {
+      m.put(k.name(), k);
+    }
+    for (ConfigKey q : quickstartKeys()) {
+      ConfigKey g = m.get(q.name());
+      if (g == null) {
+        m.put(q.name(), q);
+      } else {
+        // same name in both runs: keep the --model key's type and range, note both defaults
+        m.put(q.name(), g.withMode(Mode.BOTH).withDefault(q.defaultText() + " (quickstart), " + g.defaultText()
+            + " (--model)"));
+      }
+    }
+    for (ConfigKey k : commonKeys()) {
+      m.put(k.name(), k);
+    }
+    return Collections.unmodifiableMap(m);
+  }
+
+  /** The keys as a text table of lines under 100 characters (for --help). */
+  static String table() {
+    StringBuilder sb = new StringBuilder();
+    for (ConfigKey k : all().values()) {
+      sb.append("  ").append(k.name()).append("  [").append(k.mode().label).append("]  ").append(k.typeText())
+          .append("; default ").append(k.defaultText() == null ? "none" : k.defaultText()).append('\n');
+      StringBuilder line = new StringBuilder("      ");
+      for (String word : k.description().split(" ")) {
+        if (line.length() + word.length() + 1 > 98 && line.length() > 6) {
+          sb.append(line).append('\n');
+          line = new StringBuilder("      ");
+        }
+        line.append(line.length() > 6 ? " " : "").append(word);
+      }
+      sb.append(line).append('\n');
+    }
+    return sb.toString();
+  }
+}
