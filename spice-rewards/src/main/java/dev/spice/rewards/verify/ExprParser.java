@@ -21,7 +21,7 @@ import java.util.Locale;
  */
 final class ExprParser {
   static final int MAX_CHARS = 1000;
-  static final int MAX_DEPTH = 60;
+  static final int MAX_DEPTH = 400; // about 5 per bracket level: ~80 nested brackets
 
   /** Parse failure; preallocated and without a stack trace, so failing is cheap. */
   static final class Fail extends RuntimeException {
