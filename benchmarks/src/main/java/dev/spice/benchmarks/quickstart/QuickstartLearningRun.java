@@ -1,0 +1,50 @@
+package dev.spice.benchmarks.quickstart;
+
+import dev.spice.examples.quickstart.Quickstart;
+import dev.spice.examples.quickstart.QuickstartSettings;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs the quickstart at its default settings (or with {@code --seed S}, {@code --out DIR}) and
+ * prints the numbers that go into the README: wall time, probe start/end, the co-evolution
+ * averages and the three checks. Exit status 0 if every check holds, 1 otherwise.
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
+ * dev.spice.benchmarks.quickstart.QuickstartLearningRun}.
+ */
+public final class QuickstartLearningRun {
+  private QuickstartLearningRun() {}
+
+  /** Entry point. */
+  @SuppressWarnings("unchecked")
+  public static void main(String[] args) {
+    QuickstartSettings.Builder b = QuickstartSettings.builder();
+    Path out = Path.of("runs", "quickstart-learning-" + System.currentTimeMillis());
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--seed" -> b.seed(Long.parseLong(args[i + 1]));
+        case "--out" -> out = Path.of(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --seed S, --out DIR");
+      }
+    }
+    QuickstartSettings s = b.build();
+    Map<String, Object> r = Quickstart.run(s, out, Optional.empty());
+    Map<String, Object> p = (Map<String, Object>) r.get("probe");
+    Map<String, Object> c = (Map<String, Object>) r.get("coevolution");
+    Map<String, Object> checks = (Map<String, Object>) r.get("checks");
+    System.out.printf(Locale.ROOT, "RESULT seed=%d iterations=%d wall_seconds=%.0f cores=%d%n", s.seed(), s.iterations(),
+        r.get("wall_seconds"), Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT, "RESULT probe start=%.3f end=%.3f gain_points=%.1f%n", p.get("start"), p.get("end"),
+        p.get("gain_points"));
+    System.out.printf(Locale.ROOT, "RESULT coevolution early_on_early=%.3f early_on_late=%.3f late_on_early=%.3f "
+        + "drop_points=%.1f late_gain_points=%.1f%n", c.get("early_reasoner_on_early_tasks"),
+        c.get("early_reasoner_on_late_tasks"), c.get("late_reasoner_on_early_tasks"), c.get("drop_points"),
+        c.get("late_gain_points"));
+    System.out.println("RESULT checks " + checks);
+    boolean all = checks.values().stream().allMatch(Boolean.TRUE::equals);
+    System.exit(all ? 0 : 1);
+  }
+}
