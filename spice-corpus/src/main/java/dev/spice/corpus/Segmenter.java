@@ -161,7 +161,11 @@ public final class Segmenter {
       }
       int k = j + 1;
       if (overlap > 0) {
-        while (k - 1 > i && measure(text, units.get(k - 1).start(), units.get(j).end()) <= overlap) {
+        // step back over units that fit the overlap, but keep room for the next new unit so that
+        // every segment ends beyond the previous one
+        while (k - 1 > i
+            && measure(text, units.get(k - 1).start(), units.get(j).end()) <= overlap
+            && measure(text, units.get(k - 1).start(), units.get(j + 1).end()) <= budget) {
           k--;
         }
       }

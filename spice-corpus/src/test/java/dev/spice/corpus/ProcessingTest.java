@@ -89,6 +89,7 @@ class ProcessingTest {
         if (i > 0) {
           Segmenter.Span p = spans.get(i - 1);
           assertTrue(s.start() > p.start(), "no progress");
+          assertTrue(s.end() > p.end(), "segment inside the previous one");
           if (s.start() < p.end()) {
             assertTrue(words(text.substring(s.start(), p.end())) <= 8, "overlap too large");
           }
@@ -100,6 +101,29 @@ class ProcessingTest {
     List<String> parts = ov.stream().map(s -> sentences.substring(s.start(), s.end())).toList();
     assertEquals(List.of("One two three. Four five six.", "Four five six. Seven eight nine.",
         "Seven eight nine. Ten eleven twelve."), parts);
+  }
+
+  @Test
+  void charOverlapStaysWithinItsBudget() {
+    Random r = new Random(4);
+    Segmenter seg = Segmenter.builder().maxChars(120).overlap(40).build();
+    for (int trial = 0; trial < 150; trial++) {
+      String text = randomText(r, 1 + r.nextInt(10));
+      List<Segmenter.Span> spans = seg.spans(text);
+      int prevEnd = 0;
+      for (int i = 0; i < spans.size(); i++) {
+        Segmenter.Span s = spans.get(i);
+        assertTrue(s.end() - s.start() <= 120);
+        if (i > 0) {
+          Segmenter.Span p = spans.get(i - 1);
+          assertTrue(s.start() > p.start() && s.end() > p.end());
+          assertTrue(Math.max(0, p.end() - s.start()) <= 40, "overlap " + (p.end() - s.start()));
+          assertTrue(text.substring(p.end(), Math.max(p.end(), s.start())).isBlank(), "gap with text");
+        }
+        prevEnd = s.end();
+      }
+      assertTrue(text.substring(prevEnd).isBlank());
+    }
   }
 
   @Test
