@@ -3,9 +3,11 @@ package dev.spice.corpus;
 import dev.spice.core.CorpusSource;
 
 /**
- * A {@link CorpusSource} built by this module: indexed when built (so errors surface at
- * {@code build()}), sampled uniformly without replacement within an epoch from a seeded
- * permutation, and resumable from a one-line {@link dev.spice.core.CorpusCursor}.
+ * A {@link CorpusSource} built by this module: its inputs are read and indexed at
+ * {@code build()} (so errors surface there), documents are sampled uniformly without
+ * replacement within an epoch from a seeded permutation (mixtures: a seeded weighted choice of
+ * child per draw), and the position resumes exactly from a one-line
+ * {@link dev.spice.core.CorpusCursor}.
  *
  * <p>Thread-safety: every implementation in this module is safe to call from several threads
  * ({@code next}, {@code cursor} and {@code restore} are atomic with respect to each other); the
