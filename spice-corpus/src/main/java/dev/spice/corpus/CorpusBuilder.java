@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 /**
  * Settings shared by every corpus builder: name, seed, filters, de-duplication, segmenting and
  * the bad-record policy. The pipeline runs once, at {@link #build()}, in this order: read record,
- * filters (in the order added), de-duplication, segmenting. Builders are not thread-safe and may
+ * drop blank texts (counted as {@code empty}), filters (in the order added), de-duplication,
+ * segmenting. Builders are not thread-safe and may
  * be reused; each {@code build()} indexes afresh.
  *
  * @param <B> the concrete builder type

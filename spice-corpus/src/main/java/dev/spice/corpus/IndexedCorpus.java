@@ -70,6 +70,10 @@ final class IndexedCorpus implements Corpus {
     try {
       store.scan(
           (loc, doc) -> {
+            if (doc.text().isBlank()) {
+              st.removedBy("empty");
+              return;
+            }
             for (DocumentFilter f : filters) {
               if (!f.keep(doc)) {
                 st.removedBy(f.name());

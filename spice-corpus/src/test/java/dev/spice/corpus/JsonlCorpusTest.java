@@ -103,16 +103,19 @@ class JsonlCorpusTest {
     write("d/one.jsonl", List.of("{\"text\":\"alpha\"}", "", "{\"text\":\"beta\"}"));
     write("d/sub/two.json", List.of("{", "  \"text\": \"gamma\"", "}"));
     write("d/skip.txt", List.of("not json"));
+    write("d/blank.jsonl", List.of("{\"text\":\"   \"}"));
+    gzip("d/sub/three.json.gz", "{\"text\": \"delta\"}".getBytes(StandardCharsets.UTF_8));
     try (Corpus c = Corpora.jsonl(dir.resolve("d")).build()) {
-      assertEquals(3, c.size().orElseThrow());
+      assertEquals(4, c.size().orElseThrow());
+      assertEquals(Map.of("empty", 1L), c.stats().removed());
       Set<String> ids = new HashSet<>();
       Set<String> texts = new HashSet<>();
-      for (Document d : c.next(3)) {
+      for (Document d : c.next(4)) {
         ids.add(d.id());
         texts.add(d.text());
       }
-      assertEquals(Set.of("one.jsonl@0", "one.jsonl@18", "sub/two.json"), ids);
-      assertEquals(Set.of("alpha", "beta", "gamma"), texts);
+      assertEquals(Set.of("one.jsonl@0", "one.jsonl@18", "sub/two.json", "sub/three.json.gz"), ids);
+      assertEquals(Set.of("alpha", "beta", "gamma", "delta"), texts);
     }
   }
 
