@@ -94,10 +94,8 @@ final class DjlPolicyImpl implements DjlPolicy {
     this.decayMask = mm.create(model.decayMask());
     this.adamM = mm.zeros(new Shape(model.size));
     this.adamV = mm.zeros(new Shape(model.size));
-    this.reference = b.keepReference ? model.flat.duplicate() : null;
-    if (reference != null) {
-      reference.setRequiresGradient(false);
-    }
+    // A host round trip: the copy shares neither storage nor autograd history with the weights.
+    this.reference = b.keepReference ? mm.create(model.flat.toFloatArray(), new Shape(model.size)) : null;
   }
 
   static DjlPolicyImpl create(DjlPolicy.Builder b) {
@@ -328,27 +326,43 @@ final class DjlPolicyImpl implements DjlPolicy {
 
   private void generateChunk(int[] rows, int[][] ptok, int[][] allow, SamplingParams sp, Completion[] out) {
     int b = rows.length;
+    // Identical prompts (a group of G samples of one prompt) share one prefill.
+    Map<List<Integer>, Integer> uniq = new HashMap<>();
+    List<int[]> uprompts = new ArrayList<>();
+    int[] rowU = new int[b];
+    for (int i = 0; i < b; i++) {
+      int[] pt = ptok[rows[i]];
+      List<Integer> key = Arrays.stream(pt).boxed().toList();
+      Integer u = uniq.get(key);
+      if (u == null) {
+        u = uprompts.size();
+        uniq.put(key, u);
+        uprompts.add(pt);
+      }
+      rowU[i] = u;
+    }
+    int nu = uprompts.size();
     int t = 0;
-    for (int r : rows) {
-      t = Math.max(t, ptok[r].length);
+    for (int[] pt : uprompts) {
+      t = Math.max(t, pt.length);
     }
     int v = cfg.vocabSize();
     int maxNew = sp.maxNewTokens();
-    int[] pad = new int[b];
-    long[] ids = new long[b * t];
-    int[][] pos = new int[b][t];
-    float[] mask = new float[b * t * t];
-    for (int i = 0; i < b; i++) {
-      int[] p = ptok[rows[i]];
-      pad[i] = t - p.length;
-      Arrays.fill(ids, i * t, i * t + pad[i], padId);
+    int[] upad = new int[nu];
+    long[] ids = new long[nu * t];
+    int[][] pos = new int[nu][t];
+    float[] mask = new float[nu * t * t];
+    for (int i = 0; i < nu; i++) {
+      int[] p = uprompts.get(i);
+      upad[i] = t - p.length;
+      Arrays.fill(ids, i * t, i * t + upad[i], padId);
       for (int j = 0; j < p.length; j++) {
-        ids[i * t + pad[i] + j] = p[j];
+        ids[i * t + upad[i] + j] = p[j];
       }
       for (int q = 0; q < t; q++) {
-        pos[i][q] = Math.max(0, q - pad[i]);
+        pos[i][q] = Math.max(0, q - upad[i]);
         for (int k = 0; k < t; k++) {
-          if (k > q || k < pad[i]) {
+          if (k > q || k < upad[i]) {
             mask[(i * t + q) * t + k] = Model.NEG;
           }
         }
@@ -366,16 +380,21 @@ final class DjlPolicyImpl implements DjlPolicy {
     try (NDManager m = model.manager.newSubManager()) {
       Model.Params p = model.params(m, model.flat);
       Model.KvCache cache = new Model.KvCache(cfg.numLayers());
-      NDArray x = model.hidden(p, m.create(ids, new Shape(b, t)), model.rope(m, pos),
-          m.create(mask, new Shape(b, 1, 1, t, t)), cache);
+      NDArray x = model.hidden(p, m.create(ids, new Shape(nu, t)), model.rope(m, pos),
+          m.create(mask, new Shape(nu, 1, 1, t, t)), cache);
       float[] logits = model.logits(p, x.get(new NDIndex(":, -1, :"))).toFloatArray();
+      int[] rowOff = new int[b];
+      for (int i = 0; i < b; i++) {
+        rowOff[i] = rowU[i] * v;
+      }
+      boolean expanded = false;
       int active = b;
       for (int stepIdx = 0; stepIdx < maxNew; stepIdx++) {
         for (int i = 0; i < b; i++) {
           if (fin[i] != null) {
             continue;
           }
-          int tok = Sampling.sample(logits, i * v, v, allow[rows[i]], sp.temperature(), sp.topP(), sp.topK(), rng[i], lp);
+          int tok = Sampling.sample(logits, rowOff[i], v, allow[rows[i]], sp.temperature(), sp.topP(), sp.topK(), rng[i], lp);
           gen[i][len[i]] = tok;
           lps[i][len[i]] = (float) lp[0];
           len[i]++;
@@ -391,6 +410,23 @@ final class DjlPolicyImpl implements DjlPolicy {
         if (active == 0) {
           break;
         }
+        if (!expanded) {
+          expanded = true;
+          if (nu != b || !isIdentity(rowU)) {
+            NDArray idx = m.create(Model.toLong(rowU));
+            for (int l = 0; l < cfg.numLayers(); l++) {
+              NDArray k = cache.k[l].get(new NDIndex("{}", idx));
+              NDArray vv = cache.v[l].get(new NDIndex("{}", idx));
+              cache.k[l].close();
+              cache.v[l].close();
+              cache.k[l] = k;
+              cache.v[l] = vv;
+            }
+          }
+          for (int i = 0; i < b; i++) {
+            rowOff[i] = i * v;
+          }
+        }
         try (NDManager sm = m.newSubManager()) {
           long[] next = new long[b];
           int[][] npos = new int[b][1];
@@ -399,7 +435,7 @@ final class DjlPolicyImpl implements DjlPolicy {
           for (int i = 0; i < b; i++) {
             next[i] = fin[i] == null ? gen[i][len[i] - 1] : padId;
             npos[i][0] = ptok[rows[i]].length + stepIdx;
-            Arrays.fill(dm, i * s, i * s + pad[i], Model.NEG);
+            Arrays.fill(dm, i * s, i * s + upad[rowU[i]], Model.NEG);
           }
           NDArray y = model.hidden(p, sm.create(next, new Shape(b, 1)), model.rope(sm, npos),
               sm.create(dm, new Shape(b, 1, 1, 1, s)), cache);
@@ -412,6 +448,15 @@ final class DjlPolicyImpl implements DjlPolicy {
       out[rows[i]] = new Completion(tokenizer.decode(toks), ptok[rows[i]], toks, Arrays.copyOf(lps[i], len[i]),
           fin[i] == null ? Completion.FinishReason.LENGTH : fin[i]);
     }
+  }
+
+  private static boolean isIdentity(int[] a) {
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] != i) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean endsWithStop(int[] gen, int len, List<String> stops) {
@@ -440,48 +485,103 @@ final class DjlPolicyImpl implements DjlPolicy {
     int n;
   }
 
-  /** Masked log-probs of each row's completion tokens, in row order, flattened. */
+  /**
+   * Masked log-probs of each row's completion tokens, in row order, flattened. Rows with identical
+   * prompts share one prompt pass (gradients flow back through the shared keys and values); the
+   * completion tokens then run as a second pass over the cached prompt keys.
+   */
   Forward teacherForce(NDManager m, NDArray weights, List<Row> rows) {
     int b = rows.size();
-    int t = 0;
+    Map<List<Integer>, Integer> uniq = new HashMap<>();
+    List<int[]> uprompts = new ArrayList<>();
+    int[] rowU = new int[b];
+    int pmax = 0;
+    int cs = 0;
     int n = 0;
     boolean constrained = false;
-    for (Row r : rows) {
-      t = Math.max(t, r.inputLength());
+    for (int i = 0; i < b; i++) {
+      Row r = rows.get(i);
+      List<Integer> key = Arrays.stream(r.prompt).boxed().toList();
+      Integer u = uniq.get(key);
+      if (u == null) {
+        u = uprompts.size();
+        uniq.put(key, u);
+        uprompts.add(r.prompt);
+        pmax = Math.max(pmax, r.prompt.length);
+      }
+      rowU[i] = u;
+      cs = Math.max(cs, r.completion.length - 1);
       n += r.completion.length;
       constrained |= r.allowed != null;
     }
-    long[] ids = new long[b * t];
-    Arrays.fill(ids, padId);
+    int nu = uprompts.size();
+    long[] pids = new long[nu * pmax];
+    Arrays.fill(pids, padId);
+    for (int u = 0; u < nu; u++) {
+      int[] pr = uprompts.get(u);
+      for (int j = 0; j < pr.length; j++) {
+        pids[u * pmax + j] = pr[j];
+      }
+    }
+    Model.Params p = model.params(m, weights);
+    Model.KvCache cache = new Model.KvCache(cfg.numLayers());
+    NDArray xp = model.hidden(p, m.create(pids, new Shape(nu, pmax)), model.rope(m, pmax),
+        Model.causalMask(m, pmax), cs > 0 ? cache : null);
+    NDArray all = xp.reshape((long) nu * pmax, cfg.hiddenSize());
+    long sufBase = (long) nu * pmax;
+    if (cs > 0) {
+      long[] sids = new long[b * cs];
+      Arrays.fill(sids, padId);
+      int[][] spos = new int[b][cs];
+      int s = pmax + cs;
+      float[] mask = new float[b * cs * s];
+      for (int i = 0; i < b; i++) {
+        Row r = rows.get(i);
+        int pl = r.prompt.length;
+        for (int j = 0; j < cs; j++) {
+          if (j < r.completion.length - 1) {
+            sids[i * cs + j] = r.completion[j];
+          }
+          spos[i][j] = pl + j;
+          int base = (i * cs + j) * s;
+          for (int k = pl; k < pmax; k++) {
+            mask[base + k] = Model.NEG;
+          }
+          for (int k = j + 1; k < cs; k++) {
+            mask[base + pmax + k] = Model.NEG;
+          }
+        }
+      }
+      if (nu != b || !isIdentity(rowU)) {
+        NDArray idx = m.create(Model.toLong(rowU));
+        for (int l = 0; l < cfg.numLayers(); l++) {
+          cache.k[l] = cache.k[l].get(new NDIndex("{}", idx));
+          cache.v[l] = cache.v[l].get(new NDIndex("{}", idx));
+        }
+      }
+      NDArray xs = model.hidden(p, m.create(sids, new Shape(b, cs)), model.rope(m, spos),
+          m.create(mask, new Shape(b, 1, 1, cs, s)), cache);
+      all = all.concat(xs.reshape((long) b * cs, cfg.hiddenSize()), 0);
+    }
     long[] idx = new long[n];
     long[] tgt = new long[n];
-    int k = 0;
     Map<int[], Integer> setIndex = new LinkedHashMap<>();
     int[] tokSet = new int[n];
+    int k = 0;
     for (int i = 0; i < b; i++) {
       Row r = rows.get(i);
-      int pl = r.prompt.length;
-      for (int j = 0; j < pl; j++) {
-        ids[i * t + j] = r.prompt[j];
-      }
-      for (int j = 0; j < r.completion.length - 1; j++) {
-        ids[i * t + pl + j] = r.completion[j];
-      }
       int set = 0;
       if (r.allowed != null) {
         set = setIndex.computeIfAbsent(r.allowed, a -> setIndex.size() + 1);
       }
       for (int j = 0; j < r.completion.length; j++) {
-        idx[k] = (long) i * t + pl - 1 + j;
+        idx[k] = j == 0 ? (long) rowU[i] * pmax + r.prompt.length - 1 : sufBase + (long) i * cs + j - 1;
         tgt[k] = r.completion[j];
         tokSet[k] = set;
         k++;
       }
     }
-    Model.Params p = model.params(m, weights);
-    NDArray x = model.hidden(p, m.create(ids, new Shape(b, t)), model.rope(m, t), Model.causalMask(m, t), null);
-    NDArray rowsH = x.reshape((long) b * t, cfg.hiddenSize()).get(new NDIndex("{}", m.create(idx)));
-    NDArray logits = model.logits(p, rowsH);
+    NDArray logits = model.logits(p, all.get(new NDIndex("{}", m.create(idx))));
     if (constrained) {
       int v = cfg.vocabSize();
       int u = setIndex.size() + 1;
@@ -792,6 +892,11 @@ final class DjlPolicyImpl implements DjlPolicy {
   }
 
   // ---------------------------------------------------------------- persistence
+
+  /** NDArrays owned by this policy's native memory manager (tests check it stays flat). */
+  int liveArrays() {
+    return model.manager.getManagedArrays().size();
+  }
 
   float[] weights() {
     return model.flat.toFloatArray();

@@ -26,7 +26,11 @@ class GenerationTest {
         Prompt.of(Role.CHALLENGER, "w1 w2 w3 w4 w5 w6 w7"),
         Prompt.of(Role.REASONER, "w9"),
         Prompt.of(Role.REASONER, "w10 w11 w12"),
-        Prompt.of(Role.CHALLENGER, "w20 w21 w22 w23 w24 w25 w26 w27 w28 w29 w30"));
+        Prompt.of(Role.CHALLENGER, "w20 w21 w22 w23 w24 w25 w26 w27 w28 w29 w30"),
+        // repeated prompts share one prompt pass in generation and in teacher forcing
+        Prompt.of(Role.CHALLENGER, "w1 w2 w3 w4 w5 w6 w7"),
+        Prompt.of(Role.REASONER, "w10 w11 w12"),
+        Prompt.of(Role.REASONER, "w10 w11 w12"));
   }
 
   @ParameterizedTest

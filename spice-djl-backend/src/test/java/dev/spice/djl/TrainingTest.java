@@ -182,6 +182,7 @@ class TrainingTest {
         .optimizer(OptimizerSettings.adamW(1e-2)).keepReference(true).build()) {
       LossSettings kl = new LossSettings(0.2, 0.2, 0.1, Fixtures.constant(8));
       UpdateStats first = p.update(batch(p, 4, Double.NaN, 1), kl);
+      assertFalse(first.skipped(), first.skipReason());
       assertEquals(0.0, first.kl(), 1e-6);
       UpdateStats second = p.update(batch(p, 4, Double.NaN, 2), kl);
       assertTrue(second.kl() > 0, "kl after a step: " + second.kl());
