@@ -304,41 +304,47 @@ abstract class Node {
     final Node a;
     final Node b; // second argument (root index, binomial k) or null
 
+    private static final java.util.List<String> OPS = java.util.List.of("sin", "cos", "tan", "sec", "csc",
+        "cot", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "ln", "exp", "sqrt", "abs", "fact",
+        "root", "binom");
+    private final int op;
+
     Fn(String name, Node a, Node b) {
       this.name = name;
       this.a = a;
       this.b = b;
+      this.op = OPS.indexOf(name);
     }
 
     @Override
     double eval(double[] vars) {
       double x = a.eval(vars);
-      switch (name) {
-        case "sin": return Math.sin(x);
-        case "cos": return Math.cos(x);
-        case "tan": return Math.tan(x);
-        case "sec": return 1 / Math.cos(x);
-        case "csc": return 1 / Math.sin(x);
-        case "cot": return Math.cos(x) / Math.sin(x);
-        case "arcsin": return Math.asin(x);
-        case "arccos": return Math.acos(x);
-        case "arctan": return Math.atan(x);
-        case "sinh": return Math.sinh(x);
-        case "cosh": return Math.cosh(x);
-        case "tanh": return Math.tanh(x);
-        case "ln": return x > 0 ? Math.log(x) : Double.NaN;
-        case "exp": return Math.exp(x);
-        case "sqrt": return x >= 0 ? Math.sqrt(x) : Double.NaN;
-        case "abs": return Math.abs(x);
-        case "fact": return factorial(x);
-        case "root": {
+      switch (op) {
+        case 0: return Math.sin(x);
+        case 1: return Math.cos(x);
+        case 2: return Math.tan(x);
+        case 3: return 1 / Math.cos(x);
+        case 4: return 1 / Math.sin(x);
+        case 5: return Math.cos(x) / Math.sin(x);
+        case 6: return Math.asin(x);
+        case 7: return Math.acos(x);
+        case 8: return Math.atan(x);
+        case 9: return Math.sinh(x);
+        case 10: return Math.cosh(x);
+        case 11: return Math.tanh(x);
+        case 12: return x > 0 ? Math.log(x) : Double.NaN;
+        case 13: return Math.exp(x);
+        case 14: return x >= 0 ? Math.sqrt(x) : Double.NaN;
+        case 15: return Math.abs(x);
+        case 16: return factorial(x);
+        case 17: {
           double n = b.eval(vars);
           if (n == Math.rint(n) && n > 0 && x < 0 && ((long) n) % 2 == 1) {
             return -Math.pow(-x, 1 / n);
           }
           return x >= 0 || n == Math.rint(n) ? Math.pow(x, 1 / n) : Double.NaN;
         }
-        case "binom": return binom(x, b.eval(vars));
+        case 18: return binom(x, b.eval(vars));
         default: return Double.NaN;
       }
     }

@@ -465,6 +465,13 @@ final class NumberParser {
   private static final String[] CURRENCY = {"\u20ac", "\u00a3", "\u00a5", "usd", "us", "rs.", "rs", "inr", "eur", "gbp"};
 
   private void skipCurrency() {
+    if (i >= s.length()) {
+      return;
+    }
+    char first = s.charAt(i);
+    if ((first >= '0' && first <= '9') || first == '.' || first == '\\' || first == '-' || first == '+') {
+      return; // the common case: no currency
+    }
     for (String c : CURRENCY) {
       if (s.regionMatches(true, i, c, 0, c.length())) {
         int after = i + c.length();
