@@ -1,0 +1,2 @@
+/** JMH benchmarks of {@code spice-rewards}: advantage estimators and answer verification. */
+package dev.spice.benchmarks.rewards;
