@@ -15,7 +15,8 @@ import java.util.List;
  * {@link ExtractionRule#ANSWER_IS}, {@link ExtractionRule#CHOICE_LAST_LINE}. The first rule that
  * finds a non-blank answer wins. For a multiple-choice task the found answer is turned into its
  * letter ({@code (B)}, {@code \text{(B)}}, {@code B) Paris}, or an option's text such as
- * {@code Paris}); an answer that names no letter is passed over in favour of the next rules, and
+ * {@code Paris}), or failing that its first word ("B because ...", "Paris is ..."); an answer that
+ * names no letter is passed over in favour of the next rules, and
  * returned only if no rule yields a letter.
  *
  * <p>Found answers are cleaned: surrounding whitespace, {@code $...$}, {@code \( \)},

@@ -39,6 +39,9 @@ final class DefaultExtractor implements AnswerExtractor {
           return Optional.of(cand);
         }
         char letter = Choices.letter(cand, task.options());
+        if (letter == 0) {
+          letter = Choices.letter(firstToken(cand), task.options()); // "B because ...", "Paris is ..."
+        }
         if (letter != 0) {
           return Optional.of(String.valueOf(letter));
         }
@@ -213,6 +216,20 @@ final class DefaultExtractor implements AnswerExtractor {
       st--;
     }
     return s.substring(st, e);
+  }
+
+  /** The first whitespace-delimited token without trailing {@code , ; : .}. */
+  static String firstToken(String c) {
+    String t = c.strip();
+    int sp = 0;
+    while (sp < t.length() && !Character.isWhitespace(t.charAt(sp))) {
+      sp++;
+    }
+    t = t.substring(0, sp);
+    while (!t.isEmpty() && ",;:.".indexOf(t.charAt(t.length() - 1)) >= 0) {
+      t = t.substring(0, t.length() - 1);
+    }
+    return t;
   }
 
   /** Strips whitespace, math delimiters, bold markers and a final period. */

@@ -40,13 +40,25 @@ final class ExprEquivalence {
 
   /** Whether two parsed answers are equivalent. */
   boolean equivalent(Node a, Node b) {
-    if (a instanceof Seq || b instanceof Seq) {
-      return seqs(a, b);
-    }
     boolean ea = a instanceof Eq;
     boolean eb = b instanceof Eq;
     if (ea && eb) {
-      return scalar(a, b) || proportional((Eq) a, (Eq) b);
+      Eq x = (Eq) a;
+      Eq y = (Eq) b;
+      if (x.r instanceof Seq || y.r instanceof Seq) {
+        return x.l instanceof Var && y.l instanceof Var && ((Var) x.l).name.equals(((Var) y.l).name)
+            && equivalent(x.r, y.r);
+      }
+      return scalar(a, b) || proportional(x, y);
+    }
+    if (a instanceof Seq || b instanceof Seq) {
+      if (ea) {
+        return stripEq((Eq) a, b);
+      }
+      if (eb) {
+        return stripEq((Eq) b, a);
+      }
+      return seqs(a, b);
     }
     if (ea) {
       return stripEq((Eq) a, b);

@@ -310,6 +310,7 @@ final class ExprParser {
       case "rangle": add(RPAR, 0, null, ')'); return e;
       case "vert": case "lvert": case "rvert": case "mid": add(PIPE, 0, null, '|'); return e;
       case "circ": return e;
+      case "in": add(EQ, 0, null, '='); return e; // "x \in [0, 1]" reads like "x = [0, 1]"
       case "exp": case "ln": case "log": case "sin": case "cos": case "tan": case "sec": case "csc": case "cot":
       case "arcsin": case "arccos": case "arctan": case "sinh": case "cosh": case "tanh":
         add(FUNC, 0, cmd, 'f');
