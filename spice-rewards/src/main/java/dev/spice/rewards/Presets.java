@@ -171,8 +171,8 @@ public final class Presets {
       return this;
     }
 
-    /** Reasoner reward that may be slow or remote. */
-    public Builder reasonerReward(AsyncRewardFunction<ReasonerAttempt> f) {
+    /** Reasoner reward that may be slow or remote (a separate name keeps lambdas unambiguous). */
+    public Builder reasonerRewardAsync(AsyncRewardFunction<ReasonerAttempt> f) {
       this.reasonerReward = f;
       return this;
     }
