@@ -1,5 +1,7 @@
 package dev.spice.djl;
 
+import dev.spice.core.sampling.TokenSampler;
+
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -374,7 +376,7 @@ final class DjlPolicyImpl implements DjlPolicy {
     int[] len = new int[b];
     Completion.FinishReason[] fin = new Completion.FinishReason[b];
     for (int i = 0; i < b; i++) {
-      rng[i] = Sampling.rowStream(sp.seed(), rows[i]);
+      rng[i] = TokenSampler.rowStream(sp.seed(), rows[i]);
     }
     double[] lp = new double[1];
     try (NDManager m = model.manager.newSubManager()) {
@@ -394,7 +396,7 @@ final class DjlPolicyImpl implements DjlPolicy {
           if (fin[i] != null) {
             continue;
           }
-          int tok = Sampling.sample(logits, rowOff[i], v, allow[rows[i]], sp.temperature(), sp.topP(), sp.topK(), rng[i], lp);
+          int tok = TokenSampler.sample(logits, rowOff[i], v, allow[rows[i]], sp, rng[i], lp);
           gen[i][len[i]] = tok;
           lps[i][len[i]] = (float) lp[0];
           len[i]++;

@@ -1,5 +1,8 @@
 package dev.spice.onnx;
 
+import dev.spice.core.sampling.TokenSampler;
+import java.util.SplittableRandom;
+
 import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxTensorLike;
@@ -382,10 +385,11 @@ public final class OnnxPolicy implements PolicyBackend {
       promptIds[b] = encodePrompt(prompts.get(b), b);
       allowed[b] = allowedIds(prompts.get(b), b);
     }
-    Sampler.Stream[] rng = new Sampler.Stream[batch];
+    SplittableRandom[] rng = new SplittableRandom[batch];
     for (int b = 0; b < batch; b++) {
-      rng[b] = new Sampler.Stream(params.seed(), b);
+      rng[b] = TokenSampler.rowStream(params.seed(), b);
     }
+    double[] lp = new double[1];
     int[][] tokens = new int[batch][params.maxNewTokens()];
     float[][] logps = new float[batch][params.maxNewTokens()];
     int[] count = new int[batch];
@@ -400,9 +404,9 @@ public final class OnnxPolicy implements PolicyBackend {
             continue;
           }
           int off = logits.offset(b);
-          int tok = Sampler.sample(logits.data, off, logits.vocab, allowed[b], params, rng[b]);
+          int tok = TokenSampler.sample(logits.data, off, logits.vocab, allowed[b], params, rng[b], lp);
           tokens[b][count[b]] = tok;
-          logps[b][count[b]] = Sampler.logProb(logits.data, off, logits.vocab, allowed[b], tok);
+          logps[b][count[b]] = (float) lp[0];
           count[b]++;
           next[b] = tok;
           if (Arrays.binarySearch(eos, tok) >= 0 || stopMatched(tokens[b], count[b], params.stop())) {
@@ -477,7 +481,7 @@ public final class OnnxPolicy implements PolicyBackend {
         float[] lp = new float[c.length];
         for (int j = 0; j < c.length; j++) {
           int off = all.offsetAt(b, promptLen[b] - 1 + j, seqs[b].length);
-          lp[j] = Sampler.logProb(all.data, off, all.vocab, allowed[b], c[j]);
+          lp[j] = TokenSampler.logProb(all.data, off, all.vocab, allowed[b], c[j]);
         }
         out.add(lp);
       }

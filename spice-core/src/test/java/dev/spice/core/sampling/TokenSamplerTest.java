@@ -1,4 +1,4 @@
-package dev.spice.onnx;
+package dev.spice.core.sampling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -7,15 +7,15 @@ import dev.spice.core.SamplingParams;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SamplerTest {
+class TokenSamplerTest {
   static final float[] LOGITS = {0.5f, 2.0f, -1.0f, 1.0f, 0.0f};
 
   static double[] frequencies(SamplingParams p, int[] allowed) {
-    Sampler.Stream rng = new Sampler.Stream(p.seed(), 0);
+    java.util.SplittableRandom rng = TokenSampler.rowStream(p.seed(), 0);
     double[] f = new double[LOGITS.length];
     int n = 40_000;
     for (int i = 0; i < n; i++) {
-      f[Sampler.sample(LOGITS, 0, LOGITS.length, allowed, p, rng)] += 1.0 / n;
+      f[TokenSampler.sample(LOGITS, 0, LOGITS.length, allowed, p, rng, null)] += 1.0 / n;
     }
     return f;
   }
@@ -24,11 +24,11 @@ class SamplerTest {
   void samplesFollowTheSoftmaxAndTheMask() {
     double[] f = frequencies(new SamplingParams(1.0, 1.0, 0, 1, List.of(), 3), null);
     for (int i = 0; i < LOGITS.length; i++) {
-      assertEquals(Math.exp(Sampler.logProb(LOGITS, 0, LOGITS.length, null, i)), f[i], 0.01, "token " + i);
+      assertEquals(Math.exp(TokenSampler.logProb(LOGITS, 0, LOGITS.length, null, i)), f[i], 0.01, "token " + i);
     }
     double[] masked = frequencies(new SamplingParams(1.0, 1.0, 0, 1, List.of(), 3), new int[] {0, 2});
     assertEquals(0.0, masked[1] + masked[3] + masked[4]);
-    assertEquals(Math.exp(Sampler.logProb(LOGITS, 0, 5, new int[] {0, 2}, 0)), masked[0], 0.01);
+    assertEquals(Math.exp(TokenSampler.logProb(LOGITS, 0, 5, new int[] {0, 2}, 0)), masked[0], 0.01);
   }
 
   @Test
@@ -48,8 +48,19 @@ class SamplerTest {
 
   @Test
   void rowStreamsDifferAndRepeat() {
-    assertEquals(Sampler.rowSeed(5, 3), Sampler.rowSeed(5, 3));
-    assertNotEquals(Sampler.rowSeed(5, 3), Sampler.rowSeed(5, 4));
-    assertNotEquals(Sampler.rowSeed(5, 3), Sampler.rowSeed(6, 3));
+    assertEquals(TokenSampler.rowStream(5, 3).nextLong(), TokenSampler.rowStream(5, 3).nextLong());
+    assertNotEquals(TokenSampler.rowStream(5, 3).nextLong(), TokenSampler.rowStream(5, 4).nextLong());
+    assertNotEquals(TokenSampler.rowStream(5, 3).nextLong(), TokenSampler.rowStream(6, 3).nextLong());
+  }
+
+  @Test
+  void reportsTheUntruncatedMaskedLogProbOfTheDrawnToken() {
+    double[] lp = new double[1];
+    SamplingParams p = new SamplingParams(0.7, 0.9, 3, 1, List.of(), 2);
+    java.util.SplittableRandom rng = TokenSampler.rowStream(2, 0);
+    for (int i = 0; i < 100; i++) {
+      int t = TokenSampler.sample(LOGITS, 0, LOGITS.length, new int[] {0, 1, 3}, p, rng, lp);
+      assertEquals(TokenSampler.logProb(LOGITS, 0, LOGITS.length, new int[] {0, 1, 3}, t), lp[0], 1e-6);
+    }
   }
 }
