@@ -113,6 +113,52 @@ final class GeneralRun {
     return b.build();
   }
 
+  /**
+   * Drops the lines of iterations at or after a checkpoint's (done again after a resume), so that
+   * the metrics file holds each iteration once. A checkpoint is named {@code checkpoint-N} after
+   * the number of completed iterations N.
+   */
+  static void truncateMetrics(Path metrics, Path checkpoint) {
+    if (!Files.isRegularFile(metrics)) {
+      return;
+    }
+    String name = checkpoint.getFileName().toString();
+    long done;
+    try {
+      done = Long.parseLong(name.substring(name.lastIndexOf('-') + 1));
+    } catch (NumberFormatException e) {
+      throw new SpiceException.CheckpointException("checkpoint directory " + checkpoint
+          + " is not named checkpoint-<iterations>");
+    }
+    try {
+      List<String> keep = new java.util.ArrayList<>();
+      int lineNo = 0;
+      for (String line : Files.readAllLines(metrics)) {
+        lineNo++;
+        if (line.isBlank()) {
+          continue;
+        }
+        Object it;
+        try {
+          it = dev.spice.core.json.Json.parseObject(line).get("iteration");
+        } catch (RuntimeException e) {
+          throw new SpiceException.CheckpointException(metrics + " line " + lineNo + " is malformed: " + e.getMessage());
+        }
+        if (!(it instanceof Long n)) {
+          throw new SpiceException.CheckpointException(metrics + " line " + lineNo + " has no integer iteration");
+        }
+        if (n < done) {
+          keep.add(line);
+        }
+      }
+      Path tmp = metrics.resolveSibling(metrics.getFileName() + ".tmp");
+      Files.write(tmp, keep);
+      Files.move(tmp, metrics, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new SpiceException.CheckpointException("cannot truncate " + metrics + ": " + e, e);
+    }
+  }
+
   static int run(CliConfig c, Path out, Optional<Path> resumeFrom, PrintWriter log) {
     long seed = c.get("seed", 0L);
     int iterations = c.get("iterations", 640);
@@ -137,6 +183,12 @@ final class GeneralRun {
         SamplingParams rs = new SamplingParams(temperature, topP, 0, c.get("reasoner_max_tokens", 1024), List.of(), 0);
         ProgressBar bar = ProgressBar.builder(iterations, new java.io.PrintStream(System.out, true))
             .every(c.get("progress_every", 10)).build();
+        Optional<Path> checkpoint = Optional.empty();
+        if (resumeFrom.isPresent()) {
+          checkpoint = Optional.of(SelfPlay.latestCheckpoint(resumeFrom.get()).orElseThrow(() ->
+              new SpiceException.CheckpointException("no complete checkpoint under " + resumeFrom.get())));
+          truncateMetrics(out.resolve("metrics.jsonl"), checkpoint.get());
+        }
         try (SelfPlayListeners.JsonlMetricsListener metrics = SelfPlayListeners.jsonl(out.resolve("metrics.jsonl"))) {
           SelfPlay.Builder b = SelfPlay.builder().policy(policy).corpus(corpus).challenger(Roles.jsonChallenger())
               .reasoner(Roles.reasoner(AnswerExtractors.defaults())).recipe(recipe).batchSize(c.get("batch_size", 128))
@@ -147,9 +199,8 @@ final class GeneralRun {
             b.maxChallengerAttempts((Integer) c.get("max_challenger_attempts"));
           }
           try (SelfPlay engine = b.build()) {
-            if (resumeFrom.isPresent()) {
-              Path ck = SelfPlay.latestCheckpoint(resumeFrom.get()).orElseThrow(() ->
-                  new SpiceException.CheckpointException("no complete checkpoint under " + resumeFrom.get()));
+            if (checkpoint.isPresent()) {
+              Path ck = checkpoint.get();
               engine.restore(ck);
               log.println("resumed from " + ck + " at iteration " + engine.iteration());
             }

@@ -48,10 +48,15 @@ class ModelRunTest {
     assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size());
     assertTrue(Files.readString(out.resolve(SpiceCli.SAVED_CONFIG)).contains("\"batch_size\":2"));
 
+    // a crash after iteration 2's checkpoint could leave a line for an iteration that is done again
+    Files.writeString(out.resolve("metrics.jsonl"), "{\"iteration\": 2, \"metrics\": {}}\n",
+        java.nio.file.StandardOpenOption.APPEND);
     StringWriter log2 = new StringWriter();
     run(log2, "--resume", out.toString(), "--iterations", "3");
     assertTrue(log2.toString().contains("resumed from") && log2.toString().contains("at iteration 2"), log2.toString());
-    assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+    List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+    assertEquals(3, lines.size(), "each iteration once: " + lines);
+    assertTrue(lines.get(2).startsWith("{\"iteration\":2,\"metrics\":{\"") , lines.get(2));
     assertTrue(Files.isDirectory(out.resolve("checkpoint-00000003")));
   }
 }
