@@ -100,6 +100,11 @@ public final class HuggingFaceGpuExample {
     } catch (SpiceException e) {
       System.out.println("failed: " + e.getMessage());
       return 1;
+    } catch (RuntimeException e) {
+      // DJL engine errors (for example a CUDA mismatch) are not SpiceExceptions
+      System.out.println("failed on device " + device + ": " + e
+          + (device.startsWith("gpu") ? " (is the PyTorch build for DJL a CUDA build matching the driver?)" : ""));
+      return 1;
     }
   }
 
