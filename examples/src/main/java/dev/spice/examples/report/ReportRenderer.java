@@ -171,6 +171,20 @@ public final class ReportRenderer {
         row(e.getKey(), v == null ? null : v instanceof String ? (String) v : Json.write(v));
       }
       sb.append("</table>\n");
+      if (!d.world().isEmpty()) {
+        sb.append("<h3>World</h3>\n<table>\n<tr><th>property</th><th>value</th></tr>\n");
+        for (Map.Entry<String, Object> e : d.world().entrySet()) {
+          Object v = e.getValue();
+          row(e.getKey(), v == null ? null : v instanceof List<?> l ? join(l) : v instanceof String t ? t : Json.write(v));
+        }
+        sb.append("</table>\n");
+      }
+    }
+
+    private static String join(List<?> l) {
+      List<String> parts = new ArrayList<>();
+      l.forEach(x -> parts.add(String.valueOf(x)));
+      return l.size() + ": " + String.join(", ", parts);
     }
 
     private void row(String k, String v) {
@@ -258,7 +272,7 @@ public final class ReportRenderer {
       String[] bins = new String[counts.length];
       for (int i = 0; i < bins.length; i++) {
         bins[i] = f.binEdges() == null ? "bin " + i
-            : String.format(Locale.ROOT, "%.2f-%.2f", f.binEdges()[i], f.binEdges()[i + 1]);
+            : edge(f.binEdges()[i]) + "-" + edge(f.binEdges()[i + 1]);
       }
       sb.append("<p>Share of the Challenger's valid tasks by the Reasoner's pass rate on them. Tasks near 0.5 are "
           + "at the frontier, where the variance reward peaks.</p>\n");
@@ -294,16 +308,20 @@ public final class ReportRenderer {
             + "Reasoners on fixed tasks (rises if the Reasoner improves).</p>\n");
         image("coevolution.png", "Co-evolution heat map",
             Charts.heatmap("Co-evolution pass rates", rows, colLabels, m));
+        double[] valid = c.challengerValidRate();
         sb.append("<table>\n<tr><th>Challenger \\ Reasoner</th>");
         for (String l : colLabels) {
           sb.append("<th>").append(esc(l)).append("</th>");
         }
-        sb.append("</tr>\n");
+        sb.append(valid == null ? "" : "<th>Challenger valid rate</th>").append("</tr>\n");
         for (int i = 0; i < m.length; i++) {
           sb.append("<tr><th>").append(esc(rows[i])).append("</th>");
           for (int j = 0; j < m[i].length; j++) {
             sb.append("<td class=\"num\" style=\"background:").append(Charts.hex(Charts.passRateColor(m[i][j])))
                 .append("\">").append(pct(m[i][j])).append("</td>");
+          }
+          if (valid != null) {
+            sb.append("<td class=\"num\">").append(pct(valid[i])).append("</td>");
           }
           sb.append("</tr>\n");
         }
@@ -334,7 +352,8 @@ public final class ReportRenderer {
         return;
       }
       sb.append("<p>Entropy (nats) of the fact field and of the task format the Challenger chose. A fall to 0 means "
-          + "the Challenger collapsed onto one field or one format.</p>\n");
+          + "the Challenger collapsed onto one field or one format. Maximum (uniform choice): field ")
+          .append(nats(e.fieldMax())).append(", format ").append(nats(e.formatMax())).append(".</p>\n");
       List<XYSeries> s = new ArrayList<>();
       if (e.field() != null) {
         s.add(Charts.series("field entropy", e.iterations(), e.field()));
@@ -392,6 +411,17 @@ public final class ReportRenderer {
         return na();
       }
       return c[i] == Math.rint(c[i]) ? Long.toString((long) c[i]) : String.format(Locale.ROOT, "%.3g", c[i]);
+    }
+
+    /** A bin edge with at most three decimals and no trailing zeros: 0, 0.125, 0.5, 1. */
+    private static String edge(double v) {
+      String t = String.format(Locale.ROOT, "%.3f", v);
+      t = t.replaceAll("0+$", "");
+      return t.endsWith(".") ? t.substring(0, t.length() - 1) : t;
+    }
+
+    private static String nats(double v) {
+      return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : na();
     }
 
     private static String na() {

@@ -32,7 +32,8 @@ record RunData(
     Coevolution coevolution,
     Difficulty difficulty,
     Entropy entropy,
-    Map<String, Boolean> checks) {
+    Map<String, Boolean> checks,
+    Map<String, Object> world) {
 
   static final String METRICS_FILE = "metrics.jsonl";
   static final String REPORT_FILE = "report.json";
@@ -43,13 +44,14 @@ record RunData(
 
   /** Pass rates of each Reasoner checkpoint on each Challenger checkpoint's tasks. */
   record Coevolution(long[] challengerCheckpoints, long[] reasonerCheckpoints, double[][] matrix,
-      double earlyOnEarly, double earlyOnLate, double lateOnEarly, double dropPoints, double lateGainPoints) {}
+      double earlyOnEarly, double earlyOnLate, double lateOnEarly, double dropPoints, double lateGainPoints,
+      double[] challengerValidRate) {}
 
   /** Histogram of task pass rates, early and late in the run. */
   record Difficulty(double[] binEdges, double[] earlyCounts, double[] lateCounts) {}
 
   /** Challenger field and format entropy (nats) over time. */
-  record Entropy(double[] iterations, double[] field, double[] format) {}
+  record Entropy(double[] iterations, double[] field, double[] format, double fieldMax, double formatMax) {}
 
   static RunData read(Path runDir) {
     if (!Files.isDirectory(runDir)) {
@@ -66,7 +68,7 @@ record RunData(
     TreeMap<Long, Map<String, Double>> metrics = hasMetrics ? readMetrics(metricsFile) : new TreeMap<>();
     if (!hasReport) {
       return new RunData(runDir, hasMetrics, false, metrics, Map.of(), null, null, Double.NaN, null, null, null,
-          null, Map.of());
+          null, Map.of(), Map.of());
     }
     String text;
     try {
@@ -119,7 +121,11 @@ record RunData(
       coev = new Coevolution(cc, rc, m, f.number(c, "early_reasoner_on_early_tasks", "coevolution"),
           f.number(c, "early_reasoner_on_late_tasks", "coevolution"),
           f.number(c, "late_reasoner_on_early_tasks", "coevolution"), f.number(c, "drop_points", "coevolution"),
-          f.number(c, "late_gain_points", "coevolution"));
+          f.number(c, "late_gain_points", "coevolution"), f.numbers(c, "challenger_valid_rate", "coevolution"));
+      if (coev.challengerValidRate() != null && m != null && coev.challengerValidRate().length != m.length) {
+        throw new ReportException(reportFile + ": field coevolution.challenger_valid_rate has "
+            + coev.challengerValidRate().length + " values but coevolution.matrix has " + m.length + " rows");
+      }
     }
     Map<String, Object> d = f.object(r, "difficulty", "difficulty");
     Difficulty diff = null;
@@ -142,8 +148,9 @@ record RunData(
       double[] field = f.numbers(e, "field", "entropy");
       double[] format = f.numbers(e, "format", "entropy");
       f.sameLength("entropy", its, "iterations", field, "field", format, "format");
-      ent = new Entropy(its, field, format);
+      ent = new Entropy(its, field, format, f.number(e, "field_max", "entropy"), f.number(e, "format_max", "entropy"));
     }
+    Map<String, Object> world = f.object(r, "world", "world");
     Map<String, Object> ch = f.object(r, "checks", "checks");
     Map<String, Boolean> checks = new LinkedHashMap<>();
     if (ch != null) {
@@ -153,7 +160,7 @@ record RunData(
     }
     return new RunData(runDir, hasMetrics, true, metrics, settings == null ? Map.of() : settings,
         f.integer(r, "seed", ""), f.integer(r, "iterations", ""), f.number(r, "wall_seconds", ""), probe, coev,
-        diff, ent, Collections.unmodifiableMap(checks));
+        diff, ent, Collections.unmodifiableMap(checks), world == null ? Map.of() : world);
   }
 
   /**

@@ -79,6 +79,7 @@ class ReportRendererTest {
     co.put("late_reasoner_on_early_tasks", 0.95);
     co.put("drop_points", 22.0);
     co.put("late_gain_points", 31.0);
+    co.put("challenger_valid_rate", list(0.3, 0.9));
     r.put("coevolution", co);
     Map<String, Object> diff = new LinkedHashMap<>();
     diff.put("bin_edges", list(0, 0.25, 0.5, 0.75, 1.0));
@@ -89,6 +90,9 @@ class ReportRendererTest {
     ent.put("iterations", List.of(0L, 150L, 300L));
     ent.put("field", list(1.79, 1.7, 1.65));
     ent.put("format", list(0.69, 0.6, 0.5));
+    ent.put("field_max", 1.791759);
+    ent.put("format_max", 0.693147);
+    r.put("world", Map.of("countries", List.of("Sweden", "Qatar"), "facts", 144L));
     r.put("entropy", ent);
     Map<String, Object> checks = new LinkedHashMap<>();
     checks.put("probe_gain_ge_20_points", true);
@@ -124,8 +128,11 @@ class ReportRendererTest {
     assertTrue(s.contains("learning_rate") && s.contains("3.0E-4") || s.contains("0.0003"), "settings table");
     assertTrue(s.contains("<td>seed</td><td>7</td>"));
     assertTrue(s.contains("<th>Challenger \\ Reasoner</th><th>60</th><th>300</th>"), "matrix table");
-    assertTrue(s.contains("0.50-0.75"), "histogram bins");
+    assertTrue(s.contains("<td>0.5-0.75</td>") && s.contains("<td>0-0.25</td>"), "histogram bins");
     assertFalse(Files.exists(dir.resolve("report.html.tmp")));
+    assertTrue(s.contains("<th>Challenger valid rate</th>") && s.contains("<td class=\"num\">90.0%</td></tr>"), "valid rates");
+    assertTrue(s.contains("field 1.79, format 0.69"), "entropy maxima");
+    assertTrue(s.contains("2: Sweden, Qatar"), "world table");
   }
 
   @Test
