@@ -759,6 +759,13 @@ final class DjlPolicyImpl implements DjlPolicy {
     }
   }
 
+  /**
+   * Test seam: run between each forward pass and its backward (null in production). Tests use it
+   * to collect garbage and reuse freed native memory there, where the autograd graph must not
+   * depend on anything the JVM may free.
+   */
+  static volatile Runnable beforeBackward;
+
   private void zeroGrad() {
     if (model.flat.hasGradient()) {
       JniUtils.zeroGrad((PtNDArray) model.flat);
@@ -817,8 +824,8 @@ final class DjlPolicyImpl implements DjlPolicy {
           NDArray lossA = term.mul(wA).sum().neg();
           if (refLp != null) {
             NDArray dlt = m.create(refLp).sub(lp);
-            NDArray kl = dlt.exp().sub(dlt).sub(1f);
-            lossA = lossA.add(kl.mul(wA).sum().mul((float) ls.klBeta()));
+            NDArray kl = dlt.exp().sub(dlt).sub(m.full(new Shape(), 1f));
+            lossA = lossA.add(kl.mul(wA).sum().mul(m.full(new Shape(), (float) ls.klBeta())));
             float[] klv = kl.toFloatArray();
             for (float x : klv) {
               klSum += x;
@@ -838,6 +845,10 @@ final class DjlPolicyImpl implements DjlPolicy {
             } else if (r[j] > hi && adv[j] > 0) {
               clipHigh++;
             }
+          }
+          Runnable hook = beforeBackward;
+          if (hook != null) {
+            hook.run();
           }
           gc.backward(lossA);
         }

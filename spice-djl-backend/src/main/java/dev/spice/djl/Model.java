@@ -47,6 +47,16 @@ final class Model implements AutoCloseable {
   final long size;
   final NDArray flat;
   private final NDArray rotR;
+  /**
+   * Scalar constants for operations on the autograd path. Never use DJL's {@code NDArray.op(Number)}
+   * there: DJL wraps the number in a tensor over a Java direct buffer and closes it as soon as the
+   * forward op returns, while PyTorch's autograd keeps a pointer to that memory for the backward
+   * (pow, mul, div read it); once the JVM frees the buffer the backward reads garbage. These are
+   * PyTorch-owned ({@code full}) and live as long as the model.
+   */
+  final NDArray epsT;
+  final NDArray negHalfT;
+  final NDArray scaleT;
   private final float[] invFreq;
   private float[] cosTab = new float[0];
   private float[] sinTab = new float[0];
@@ -118,6 +128,9 @@ final class Model implements AutoCloseable {
       r[j * d + j + half] = 1f; // out[j + half] = x[j]
     }
     this.rotR = manager.create(r, new Shape(d, d));
+    this.epsT = manager.full(new Shape(), (float) cfg.rmsNormEps());
+    this.negHalfT = manager.full(new Shape(), -0.5f);
+    this.scaleT = manager.full(new Shape(), (float) (1.0 / Math.sqrt(d)));
     this.invFreq = new float[half];
     for (int j = 0; j < half; j++) {
       invFreq[j] = (float) (1.0 / Math.pow(cfg.ropeTheta(), (2.0 * j) / d));
@@ -237,7 +250,7 @@ final class Model implements AutoCloseable {
   }
 
   private NDArray rms(NDArray x, NDArray w) {
-    NDArray inv = x.square().mean(new int[] {-1}, true).add((float) cfg.rmsNormEps()).pow(-0.5f);
+    NDArray inv = x.square().mean(new int[] {-1}, true).add(epsT).pow(negHalfT);
     return x.mul(inv).mul(w);
   }
 
@@ -255,7 +268,6 @@ final class Model implements AutoCloseable {
     long t = tokens.getShape().get(1);
     NDArray x = p.embed.get(new NDIndex("{}", tokens));
     x.attach(tokens.getManager());
-    float scale = (float) (1.0 / Math.sqrt(d));
     for (int l = 0; l < cfg.numLayers(); l++) {
       NDArray hn = rms(x, p.inNorm[l]);
       NDArray qkv = hn.matMul(p.qkv[l]);
@@ -284,7 +296,7 @@ final class Model implements AutoCloseable {
         cache.v[l] = v;
       }
       long s = k.getShape().get(2);
-      NDArray q5 = q.mul(scale).reshape(b, nkv, rep, t, d);
+      NDArray q5 = q.mul(scaleT).reshape(b, nkv, rep, t, d);
       NDArray kt = k.reshape(b, nkv, 1, s, d).transpose(0, 1, 2, 4, 3);
       NDArray sc = q5.matMul(kt);
       if (mask != null) {
