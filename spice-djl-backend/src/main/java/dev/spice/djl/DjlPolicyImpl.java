@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.spice.core.Completion;
@@ -350,26 +349,8 @@ final class DjlPolicyImpl implements DjlPolicy {
     }
     int v = cfg.vocabSize();
     int maxNew = sp.maxNewTokens();
-    int[] upad = new int[nu];
-    long[] ids = new long[nu * t];
-    int[][] pos = new int[nu][t];
-    float[] mask = new float[nu * t * t];
-    for (int i = 0; i < nu; i++) {
-      int[] p = uprompts.get(i);
-      upad[i] = t - p.length;
-      Arrays.fill(ids, i * t, i * t + upad[i], padId);
-      for (int j = 0; j < p.length; j++) {
-        ids[i * t + upad[i] + j] = p[j];
-      }
-      for (int q = 0; q < t; q++) {
-        pos[i][q] = Math.max(0, q - upad[i]);
-        for (int k = 0; k < t; k++) {
-          if (k > q || k < upad[i]) {
-            mask[(i * t + q) * t + k] = Model.NEG;
-          }
-        }
-      }
-    }
+    LeftPadded lp0 = leftPad(uprompts, t);
+    int[] upad = lp0.pad;
     SplittableRandom[] rng = new SplittableRandom[b];
     int[][] gen = new int[b][maxNew];
     float[][] lps = new float[b][maxNew];
@@ -380,11 +361,11 @@ final class DjlPolicyImpl implements DjlPolicy {
     }
     double[] lp = new double[1];
     try (NDManager m = model.manager.newSubManager()) {
-      Model.Params p = model.params(m, model.flat);
+      Model.Params p = model.params(m, model.flat, false);
       Model.KvCache cache = new Model.KvCache(cfg.numLayers());
-      NDArray x = model.hidden(p, m.create(ids, new Shape(nu, t)), model.rope(m, pos),
-          m.create(mask, new Shape(nu, 1, 1, t, t)), cache);
-      float[] logits = model.logits(p, x.get(new NDIndex(":, -1, :"))).toFloatArray();
+      NDArray x = model.hidden(p, m.create(lp0.ids, new Shape(nu, t)), model.rope(m, lp0.pos),
+          m.create(lp0.mask, new Shape(nu, 1, t, t)), cache, true);
+      float[] logits = model.logits(p, x.reshape(nu, cfg.hiddenSize())).toFloatArray();
       int[] rowOff = new int[b];
       for (int i = 0; i < b; i++) {
         rowOff[i] = rowU[i] * v;
@@ -440,7 +421,7 @@ final class DjlPolicyImpl implements DjlPolicy {
             Arrays.fill(dm, i * s, i * s + upad[rowU[i]], Model.NEG);
           }
           NDArray y = model.hidden(p, sm.create(next, new Shape(b, 1)), model.rope(sm, npos),
-              sm.create(dm, new Shape(b, 1, 1, 1, s)), cache);
+              sm.create(dm, new Shape(b, 1, 1, s)), cache, false);
           logits = model.logits(p, y.reshape(b, cfg.hiddenSize())).toFloatArray();
         }
       }
@@ -450,6 +431,38 @@ final class DjlPolicyImpl implements DjlPolicy {
       out[rows[i]] = new Completion(tokenizer.decode(toks), ptok[rows[i]], toks, Arrays.copyOf(lps[i], len[i]),
           fin[i] == null ? Completion.FinishReason.LENGTH : fin[i]);
     }
+  }
+
+  /** Left-padded prompt batch: ids {@code [n, t]}, positions, pad counts, mask {@code [n, t, t]}. */
+  record LeftPadded(long[] ids, int[][] pos, int[] pad, float[] mask) {}
+
+  /**
+   * Left-pads prompts to {@code t} tokens so every prompt ends at position {@code t - 1}: pads get
+   * position 0, the mask is causal and hides the pads from real tokens.
+   */
+  LeftPadded leftPad(List<int[]> prompts, int t) {
+    int n = prompts.size();
+    int[] pad = new int[n];
+    long[] ids = new long[n * t];
+    int[][] pos = new int[n][t];
+    float[] mask = new float[n * t * t];
+    for (int i = 0; i < n; i++) {
+      int[] p = prompts.get(i);
+      pad[i] = t - p.length;
+      Arrays.fill(ids, i * t, i * t + pad[i], padId);
+      for (int j = 0; j < p.length; j++) {
+        ids[i * t + pad[i] + j] = p[j];
+      }
+      for (int q = 0; q < t; q++) {
+        pos[i][q] = Math.max(0, q - pad[i]);
+        for (int k = 0; k < t; k++) {
+          if (k > q || k < pad[i]) {
+            mask[(i * t + q) * t + k] = Model.NEG;
+          }
+        }
+      }
+    }
+    return new LeftPadded(ids, pos, pad, mask);
   }
 
   private static boolean isIdentity(int[] a) {
@@ -492,7 +505,7 @@ final class DjlPolicyImpl implements DjlPolicy {
    * prompts share one prompt pass (gradients flow back through the shared keys and values); the
    * completion tokens then run as a second pass over the cached prompt keys.
    */
-  Forward teacherForce(NDManager m, NDArray weights, List<Row> rows) {
+  Forward teacherForce(NDManager m, Model.Params p, List<Row> rows) {
     int b = rows.size();
     Map<List<Integer>, Integer> uniq = new HashMap<>();
     List<int[]> uprompts = new ArrayList<>();
@@ -517,20 +530,14 @@ final class DjlPolicyImpl implements DjlPolicy {
       constrained |= r.allowed != null;
     }
     int nu = uprompts.size();
-    long[] pids = new long[nu * pmax];
-    Arrays.fill(pids, padId);
-    for (int u = 0; u < nu; u++) {
-      int[] pr = uprompts.get(u);
-      for (int j = 0; j < pr.length; j++) {
-        pids[u * pmax + j] = pr[j];
-      }
-    }
-    Model.Params p = model.params(m, weights);
+    LeftPadded lpad = leftPad(uprompts, pmax);
     Model.KvCache cache = new Model.KvCache(cfg.numLayers());
-    NDArray xp = model.hidden(p, m.create(pids, new Shape(nu, pmax)), model.rope(m, pmax),
-        Model.causalMask(m, pmax), cs > 0 ? cache : null);
-    NDArray all = xp.reshape((long) nu * pmax, cfg.hiddenSize());
-    long sufBase = (long) nu * pmax;
+    // The prompt pass only needs each prompt's last position (it predicts the first completion
+    // token) and the keys/values of all positions.
+    NDArray xp = model.hidden(p, m.create(lpad.ids, new Shape(nu, pmax)), model.rope(m, lpad.pos),
+        m.create(lpad.mask, new Shape(nu, 1, pmax, pmax)), cs > 0 ? cache : null, true);
+    NDArray all = xp.reshape(nu, cfg.hiddenSize());
+    long sufBase = nu;
     if (cs > 0) {
       long[] sids = new long[b * cs];
       Arrays.fill(sids, padId);
@@ -540,13 +547,14 @@ final class DjlPolicyImpl implements DjlPolicy {
       for (int i = 0; i < b; i++) {
         Row r = rows.get(i);
         int pl = r.prompt.length;
+        int pad = lpad.pad[rowU[i]];
         for (int j = 0; j < cs; j++) {
           if (j < r.completion.length - 1) {
             sids[i * cs + j] = r.completion[j];
           }
           spos[i][j] = pl + j;
           int base = (i * cs + j) * s;
-          for (int k = pl; k < pmax; k++) {
+          for (int k = 0; k < pad; k++) {
             mask[base + k] = Model.NEG;
           }
           for (int k = j + 1; k < cs; k++) {
@@ -562,7 +570,7 @@ final class DjlPolicyImpl implements DjlPolicy {
         }
       }
       NDArray xs = model.hidden(p, m.create(sids, new Shape(b, cs)), model.rope(m, spos),
-          m.create(mask, new Shape(b, 1, 1, cs, s)), cache);
+          m.create(mask, new Shape(b, 1, cs, s)), cache, false);
       all = all.concat(xs.reshape((long) b * cs, cfg.hiddenSize()), 0);
     }
     long[] idx = new long[n];
@@ -577,7 +585,7 @@ final class DjlPolicyImpl implements DjlPolicy {
         set = setIndex.computeIfAbsent(r.allowed, a -> setIndex.size() + 1);
       }
       for (int j = 0; j < r.completion.length; j++) {
-        idx[k] = j == 0 ? (long) rowU[i] * pmax + r.prompt.length - 1 : sufBase + (long) i * cs + j - 1;
+        idx[k] = j == 0 ? rowU[i] : sufBase + (long) i * cs + j - 1;
         tgt[k] = r.completion[j];
         tokSet[k] = set;
         k++;
@@ -640,7 +648,7 @@ final class DjlPolicyImpl implements DjlPolicy {
         float[] lp = new float[0];
         if (!sub.isEmpty()) {
           try (NDManager m = model.manager.newSubManager()) {
-            lp = teacherForce(m, model.flat, sub).tokenLogProbs.toFloatArray();
+            lp = teacherForce(m, model.params(m, model.flat, false), sub).tokenLogProbs.toFloatArray();
           }
         }
         int k = 0;
@@ -753,8 +761,6 @@ final class DjlPolicyImpl implements DjlPolicy {
       } catch (RuntimeException e) {
         throw new SpiceException.BackendException("update failed (weights and optimizer state unchanged): "
             + e.getMessage(), e);
-      } finally {
-        zeroGrad();
       }
     }
   }
@@ -766,132 +772,166 @@ final class DjlPolicyImpl implements DjlPolicy {
    */
   static volatile Runnable beforeBackward;
 
-  private void zeroGrad() {
-    if (model.flat.hasGradient()) {
-      JniUtils.zeroGrad((PtNDArray) model.flat);
-    }
-  }
-
   private UpdateStats step(List<TrainingSample> samples, List<Row> rows, double[] w, LossSettings ls, int totalTokens) {
-    zeroGrad();
     double lossSum = 0;
     double entropySum = 0;
     double klSum = 0;
     int clipLow = 0;
     int clipHigh = 0;
-    float lo = (float) (1 - ls.clipLow());
-    float hi = (float) (1 + ls.clipHigh());
     Engine engine = model.manager.getEngine();
-    try (GradientCollector gc = engine.newGradientCollector()) {
-      for (List<Integer> mb : microBatches(rows, microBatchSize)) {
-        try (NDManager m = model.manager.newSubManager()) {
-          List<Row> sub = new ArrayList<>(mb.size());
-          int n = 0;
-          for (int i : mb) {
-            sub.add(rows.get(i));
-            n += rows.get(i).completion.length;
-          }
-          float[] old = new float[n];
-          float[] adv = new float[n];
-          float[] wt = new float[n];
-          int k = 0;
-          for (int i : mb) {
-            TrainingSample s = samples.get(i);
-            float[] o = s.oldLogProbs();
-            for (int j = 0; j < o.length; j++) {
-              old[k] = o[j];
-              adv[k] = (float) s.advantage();
-              wt[k] = (float) w[i];
-              k++;
+    List<List<Integer>> batches = microBatches(rows, microBatchSize);
+    // Without a micro-batch limit all micro-batches (split only to save padding) share one
+    // backward; with a limit each runs its own, so only one micro-batch's graph is alive at a time.
+    boolean oneBackward = microBatchSize <= 0;
+    try (NDManager m = model.manager.newSubManager()) {
+      Model.Params leaves = model.params(m, model.flat, true);
+      Model.Params ref = ls.klBeta() > 0 ? model.params(m, reference, false) : null;
+      NDArray constOne = m.full(new Shape(), 1f);
+      NDArray beta = m.full(new Shape(), (float) ls.klBeta());
+      try (GradientCollector gc = engine.newGradientCollector()) {
+        NDArray total = null;
+        for (List<Integer> mb : batches) {
+          NDManager sm = oneBackward ? m : m.newSubManager();
+          try {
+            List<Row> sub = new ArrayList<>(mb.size());
+            int n = 0;
+            for (int i : mb) {
+              sub.add(rows.get(i));
+              n += rows.get(i).completion.length;
+            }
+            float[] old = new float[n];
+            float[] adv = new float[n];
+            float[] wt = new float[n];
+            int k = 0;
+            for (int i : mb) {
+              TrainingSample s = samples.get(i);
+              float[] o = s.oldLogProbs();
+              for (int j = 0; j < o.length; j++) {
+                old[k] = o[j];
+                adv[k] = (float) s.advantage();
+                wt[k] = (float) w[i];
+                k++;
+              }
+            }
+            float[] refLp = null;
+            if (ref != null) {
+              boolean prev = JniUtils.isGradMode();
+              JniUtils.setGradMode(false);
+              try {
+                refLp = teacherForce(sm, ref, sub).tokenLogProbs.toFloatArray();
+              } finally {
+                JniUtils.setGradMode(prev);
+              }
+            }
+            Forward f = teacherForce(sm, leaves, sub);
+            NDArray lp = f.tokenLogProbs;
+            NDArray advA = sm.create(adv);
+            NDArray wA = sm.create(wt);
+            NDArray ratio = lp.sub(sm.create(old)).exp();
+            NDArray term = ratio.mul(advA).minimum(ratio.clip(lo(ls), hi(ls)).mul(advA));
+            NDArray lossA = term.mul(wA).sum().neg();
+            if (refLp != null) {
+              NDArray dlt = sm.create(refLp).sub(lp);
+              NDArray kl = dlt.exp().sub(dlt).sub(constOne);
+              lossA = lossA.add(kl.mul(wA).sum().mul(beta));
+              for (float x : kl.toFloatArray()) {
+                klSum += x;
+              }
+            }
+            float lv = lossA.getFloat();
+            if (!Float.isFinite(lv)) {
+              return skipped(Float.NaN, Double.NaN, samples.size(), totalTokens, "loss is " + lv);
+            }
+            lossSum += lv;
+            NDArray lpd = f.logProbs.stopGradient();
+            entropySum -= lpd.exp().mul(lpd).sum().getFloat();
+            float[] r = ratio.toFloatArray();
+            for (int j = 0; j < n; j++) {
+              if (r[j] < lo(ls) && adv[j] < 0) {
+                clipLow++;
+              } else if (r[j] > hi(ls) && adv[j] > 0) {
+                clipHigh++;
+              }
+            }
+            if (oneBackward) {
+              total = total == null ? lossA : total.add(lossA);
+            } else {
+              backward(gc, lossA);
+            }
+          } finally {
+            if (!oneBackward) {
+              sm.close();
             }
           }
-          float[] refLp = null;
-          if (ls.klBeta() > 0) {
-            boolean prev = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
-            try {
-              refLp = teacherForce(m, reference, sub).tokenLogProbs.toFloatArray();
-            } finally {
-              JniUtils.setGradMode(prev);
-            }
-          }
-          Forward f = teacherForce(m, model.flat, sub);
-          NDArray lp = f.tokenLogProbs;
-          NDArray advA = m.create(adv);
-          NDArray wA = m.create(wt);
-          NDArray ratio = lp.sub(m.create(old)).exp();
-          NDArray term = ratio.mul(advA).minimum(ratio.clip(lo, hi).mul(advA));
-          NDArray lossA = term.mul(wA).sum().neg();
-          if (refLp != null) {
-            NDArray dlt = m.create(refLp).sub(lp);
-            NDArray kl = dlt.exp().sub(dlt).sub(m.full(new Shape(), 1f));
-            lossA = lossA.add(kl.mul(wA).sum().mul(m.full(new Shape(), (float) ls.klBeta())));
-            float[] klv = kl.toFloatArray();
-            for (float x : klv) {
-              klSum += x;
-            }
-          }
-          float lv = lossA.getFloat();
-          if (!Float.isFinite(lv)) {
-            return skipped(Float.NaN, Double.NaN, samples.size(), totalTokens, "loss is " + lv);
-          }
-          lossSum += lv;
-          NDArray lpd = f.logProbs.stopGradient();
-          entropySum -= lpd.exp().mul(lpd).sum().getFloat();
-          float[] r = ratio.toFloatArray();
-          for (int j = 0; j < n; j++) {
-            if (r[j] < lo && adv[j] < 0) {
-              clipLow++;
-            } else if (r[j] > hi && adv[j] > 0) {
-              clipHigh++;
-            }
-          }
-          Runnable hook = beforeBackward;
-          if (hook != null) {
-            hook.run();
-          }
-          gc.backward(lossA);
+        }
+        if (oneBackward) {
+          backward(gc, total);
         }
       }
-    }
-    try (NDManager m = model.manager.newSubManager()) {
-      NDArray g = model.flat.getGradient();
-      g.attach(m);
-      double gnorm = g.norm().getFloat();
-      if (!Double.isFinite(gnorm)) {
-        return skipped(lossSum, gnorm, samples.size(), totalTokens, "gradient norm is " + gnorm);
+      boolean prev = JniUtils.isGradMode();
+      JniUtils.setGradMode(false);
+      try {
+        return optimize(m, leaves.flatGradient(), lossSum, entropySum, klSum, clipLow, clipHigh, samples.size(),
+            totalTokens);
+      } finally {
+        JniUtils.setGradMode(prev);
       }
-      long t = step + 1;
-      double lr = opt.learningRateAt(t);
-      double coef = opt.gradClip() > 0 && gnorm > opt.gradClip() ? opt.gradClip() / (gnorm + 1e-6) : 1.0;
-      NDArray gs = coef == 1.0 ? g : g.mul((float) coef);
-      NDArray mOld = local(adamM, m);
-      NDArray vOld = local(adamV, m);
-      NDArray pCur = local(model.flat, m);
-      NDArray mNew = gs.mul((float) (1 - opt.beta1())).add(mOld.mul((float) opt.beta1()));
-      NDArray vNew = gs.square().mul((float) (1 - opt.beta2())).add(vOld.mul((float) opt.beta2()));
-      double bc1 = 1 - Math.pow(opt.beta1(), t);
-      double bc2 = 1 - Math.pow(opt.beta2(), t);
-      NDArray upd = mNew.div((float) bc1).div(vNew.div((float) bc2).sqrt().add((float) opt.epsilon()));
-      if (opt.weightDecay() > 0) {
-        upd = upd.add(pCur.mul(decayMask).mul((float) opt.weightDecay()));
-      }
-      NDArray delta = upd.mul((float) lr);
-      // Commit: everything above allocated new arrays; nothing of the state has changed yet.
-      mNew.attach(model.manager);
-      vNew.attach(model.manager);
-      NDArray oldM = adamM;
-      NDArray oldV = adamV;
-      adamM = mNew;
-      adamV = vNew;
-      oldM.close();
-      oldV.close();
-      pCur.subi(delta);
-      step = t;
-      double n = Math.max(1, totalTokens);
-      return new UpdateStats(lossSum, gnorm, clipLow / n, clipHigh / n, entropySum / n, klSum / n,
-          samples.size(), totalTokens, false, "");
     }
+  }
+
+  private static float lo(LossSettings ls) {
+    return (float) (1 - ls.clipLow());
+  }
+
+  private static float hi(LossSettings ls) {
+    return (float) (1 + ls.clipHigh());
+  }
+
+  private static void backward(GradientCollector gc, NDArray loss) {
+    Runnable hook = beforeBackward;
+    if (hook != null) {
+      hook.run();
+    }
+    gc.backward(loss);
+  }
+
+  /** Clipping and AdamW; commits new weights and state only when everything has been computed. */
+  private UpdateStats optimize(NDManager m, NDArray g, double lossSum, double entropySum, double klSum, int clipLow,
+      int clipHigh, int numSamples, int totalTokens) {
+    double gnorm = g.norm().getFloat();
+    if (!Double.isFinite(gnorm)) {
+      return skipped(lossSum, gnorm, numSamples, totalTokens, "gradient norm is " + gnorm);
+    }
+    long t = step + 1;
+    double lr = opt.learningRateAt(t);
+    double coef = opt.gradClip() > 0 && gnorm > opt.gradClip() ? opt.gradClip() / (gnorm + 1e-6) : 1.0;
+    NDArray gs = coef == 1.0 ? g : g.mul((float) coef);
+    NDArray mOld = local(adamM, m);
+    NDArray vOld = local(adamV, m);
+    NDArray pCur = local(model.flat, m);
+    NDArray mNew = gs.mul((float) (1 - opt.beta1())).add(mOld.mul((float) opt.beta1()));
+    NDArray vNew = gs.square().mul((float) (1 - opt.beta2())).add(vOld.mul((float) opt.beta2()));
+    double bc1 = 1 - Math.pow(opt.beta1(), t);
+    double bc2 = 1 - Math.pow(opt.beta2(), t);
+    NDArray upd = mNew.div((float) bc1).div(vNew.div((float) bc2).sqrt().add((float) opt.epsilon()));
+    if (opt.weightDecay() > 0) {
+      upd = upd.add(pCur.mul(decayMask).mul((float) opt.weightDecay()));
+    }
+    NDArray delta = upd.mul((float) lr);
+    // Commit: everything above allocated new arrays; nothing of the state has changed yet.
+    mNew.attach(model.manager);
+    vNew.attach(model.manager);
+    NDArray oldM = adamM;
+    NDArray oldV = adamV;
+    adamM = mNew;
+    adamV = vNew;
+    oldM.close();
+    oldV.close();
+    pCur.subi(delta);
+    step = t;
+    double n = Math.max(1, totalTokens);
+    return new UpdateStats(lossSum, gnorm, clipLow / n, clipHigh / n, entropySum / n, klSum / n, numSamples,
+        totalTokens, false, "");
   }
 
   private static NDArray local(NDArray a, NDManager m) {

@@ -2,11 +2,14 @@ package dev.spice.djl;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.spice.core.SpiceException;
 import dev.spice.core.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
@@ -29,6 +32,11 @@ import java.util.Random;
  *
  * <p>NDArray ownership: DJL attaches an operation's result to the manager of its first operand, so
  * every forward starts from arrays attached to the caller's per-call manager.
+ *
+ * <p>Gradients: {@link #flat} itself never requires a gradient. A training call takes
+ * {@link #params(NDManager, NDArray, boolean) trainable} parameters: one detached view per slot,
+ * each an autograd leaf sharing the flat storage, so the backward writes one gradient per slot
+ * (no full-size slice-backward buffers) and {@link Params#flatGradient()} concatenates them.
  */
 final class Model implements AutoCloseable {
   static final float NEG = -1e9f;
@@ -44,8 +52,11 @@ final class Model implements AutoCloseable {
   final int vocab;
   final List<Slot> slots = new ArrayList<>();
   final Map<String, Slot> byName = new LinkedHashMap<>();
+  private final Map<String, Integer> slotIndex = new java.util.HashMap<>();
   final long size;
   final NDArray flat;
+  /** Offsets where {@link #flat} splits into slots (all but the first slot's). */
+  private final long[] cuts;
   private final NDArray rotR;
   /**
    * Scalar constants for operations on the autograd path. Never use DJL's {@code NDArray.op(Number)}
@@ -85,6 +96,18 @@ final class Model implements AutoCloseable {
     NDArray[] postNorm;
     NDArray[] gateUp;
     NDArray[] down;
+    /** The per-slot tensors in layout order (autograd leaves when trainable). */
+    NDArray[] slots;
+
+    /** The gradient of every slot, concatenated in layout order ({@code [size]}). */
+    NDArray flatGradient() {
+      NDList g = new NDList(slots.length);
+      for (NDArray s : slots) {
+        NDArray gi = s.getGradient();
+        g.add(gi.reshape(-1));
+      }
+      return NDArrays.concat(g, 0);
+    }
   }
 
   /** Per-layer key/value cache of one generation call. */
@@ -111,6 +134,9 @@ final class Model implements AutoCloseable {
     Layout lay = layoutOf(cfg);
     slots.addAll(lay.slots());
     lay.slots().forEach(x -> byName.put(x.name(), x));
+    for (int i = 0; i < slots.size(); i++) {
+      slotIndex.put(slots.get(i).name(), i);
+    }
     this.size = lay.size();
     if (size > Integer.MAX_VALUE - 8) {
       throw new SpiceException.BackendException(
@@ -120,7 +146,11 @@ final class Model implements AutoCloseable {
       throw new IllegalStateException("init has " + init.length + " values, layout needs " + size);
     }
     this.flat = manager.create(init, new Shape(size));
-    flat.setRequiresGradient(true);
+    long[] cuts = new long[slots.size() - 1];
+    for (int i = 1; i < slots.size(); i++) {
+      cuts[i - 1] = slots.get(i).offset();
+    }
+    this.cuts = cuts;
     float[] r = new float[d * d];
     int half = d / 2;
     for (int j = 0; j < half; j++) {
@@ -207,20 +237,32 @@ final class Model implements AutoCloseable {
     return m;
   }
 
-  private NDArray view(NDArray source, NDManager m, String name) {
-    Slot s = byName.get(name);
-    NDArray v = source.get(new NDIndex(s.offset() + ":" + (s.offset() + s.count())));
-    v.attach(m);
-    return v.reshape(new Shape(s.shape()));
-  }
-
-  /** Views of {@code source} (the flat weights or a copy of them) attached to {@code m}. */
-  Params params(NDManager m, NDArray source) {
+  /**
+   * Views of {@code source} (the flat weights or a copy of them), attached to {@code m}. With
+   * {@code trainable}, each slot is a detached leaf that requires a gradient and shares the
+   * storage of {@code source}; otherwise no gradient is recorded for them.
+   */
+  Params params(NDManager m, NDArray source, boolean trainable) {
+    NDList parts = source.split(cuts, 0);
+    NDArray[] by = new NDArray[slots.size()];
+    for (int i = 0; i < by.length; i++) {
+      NDArray v = parts.get(i).reshape(new Shape(slots.get(i).shape()));
+      v.attach(m);
+      if (trainable) {
+        NDArray leaf = v.stopGradient();
+        leaf.attach(m);
+        leaf.setRequiresGradient(true);
+        v = leaf;
+      }
+      by[i] = v;
+    }
+    parts.attach(m);
     Params p = new Params();
+    p.slots = by;
     int layers = cfg.numLayers();
-    p.embed = view(source, m, "embed");
-    p.lmHeadT = cfg.tieWordEmbeddings() ? p.embed.transpose() : view(source, m, "lm_head").transpose();
-    p.finalNorm = view(source, m, "norm");
+    p.embed = by[index("embed")];
+    p.lmHeadT = cfg.tieWordEmbeddings() ? p.embed.transpose() : by[index("lm_head")].transpose();
+    p.finalNorm = by[index("norm")];
     p.inNorm = new NDArray[layers];
     p.qkv = new NDArray[layers];
     p.qkvB = new NDArray[layers];
@@ -231,22 +273,34 @@ final class Model implements AutoCloseable {
     p.down = new NDArray[layers];
     for (int l = 0; l < layers; l++) {
       String q = "L" + l + ".";
-      p.inNorm[l] = view(source, m, q + "in_norm");
-      p.qkv[l] = view(source, m, q + "qkv");
+      p.inNorm[l] = by[index(q + "in_norm")];
+      p.qkv[l] = by[index(q + "qkv")];
       if (cfg.attentionBias()) {
-        p.qkvB[l] = view(source, m, q + "qkv_b");
+        p.qkvB[l] = by[index(q + "qkv_b")];
       }
       if (cfg.qkNorm()) {
-        NDArray qn = view(source, m, q + "q_norm").reshape(1, 1, d).broadcast(nq, 1, d);
-        NDArray kn = view(source, m, q + "k_norm").reshape(1, 1, d).broadcast(nkv, 1, d);
+        NDArray qn = by[index(q + "q_norm")].reshape(1, 1, d).broadcast(nq, 1, d);
+        NDArray kn = by[index(q + "k_norm")].reshape(1, 1, d).broadcast(nkv, 1, d);
         p.qkNorm[l] = qn.concat(kn, 0);
       }
-      p.o[l] = view(source, m, q + "o");
-      p.postNorm[l] = view(source, m, q + "post_norm");
-      p.gateUp[l] = view(source, m, q + "gate_up");
-      p.down[l] = view(source, m, q + "down");
+      p.o[l] = by[index(q + "o")];
+      p.postNorm[l] = by[index(q + "post_norm")];
+      p.gateUp[l] = by[index(q + "gate_up")];
+      p.down[l] = by[index(q + "down")];
     }
     return p;
+  }
+
+  private int index(String name) {
+    Integer i = slotIndex.get(name);
+    if (i == null) {
+      throw new IllegalStateException("no slot " + name);
+    }
+    return i;
+  }
+
+  private static NDArray slice(NDArray a, long dim, long start, long end) {
+    return JniUtils.slice((PtNDArray) a, dim, start, end, 1);
   }
 
   private NDArray rms(NDArray x, NDArray w) {
@@ -259,30 +313,41 @@ final class Model implements AutoCloseable {
    *
    * @param tokens {@code [B, T]} int64 token ids; the result is attached to its manager
    * @param rope {@code {cos, sin}}, each {@code [B or 1, 1, T, D]}
-   * @param mask additive attention mask {@code [B or 1, 1, 1, T, S]}, or null
+   * @param mask additive attention mask {@code [B or 1, 1, T, S]}, or null
    * @param cache key/value cache to extend, or null
-   * @return hidden states {@code [B, T, H]} before the final norm
+   * @param lastOnly compute the output of the last position only ({@code [B, 1, H]}): the last
+   *     layer's queries, attention output and MLP run for that position alone (keys and values,
+   *     and so the cache, still cover all positions)
+   * @return hidden states {@code [B, T or 1, H]} before the final norm
    */
-  NDArray hidden(Params p, NDArray tokens, NDArray[] rope, NDArray mask, KvCache cache) {
+  NDArray hidden(Params p, NDArray tokens, NDArray[] rope, NDArray mask, KvCache cache, boolean lastOnly) {
+    NDManager mm = tokens.getManager();
     long b = tokens.getShape().get(0);
     long t = tokens.getShape().get(1);
-    NDArray x = p.embed.get(new NDIndex("{}", tokens));
-    x.attach(tokens.getManager());
-    for (int l = 0; l < cfg.numLayers(); l++) {
+    NDArray x = JniUtils.embedding((PtNDArray) tokens, (PtNDArray) p.embed, false);
+    x.attach(mm);
+    int layers = cfg.numLayers();
+    long heads = nq + 2L * nkv;
+    long[] qkCut = {nq + nkv};
+    long[] qCut = {nq};
+    long[] guCut = {inter};
+    for (int l = 0; l < layers; l++) {
       NDArray hn = rms(x, p.inNorm[l]);
       NDArray qkv = hn.matMul(p.qkv[l]);
       if (p.qkvB[l] != null) {
         qkv = qkv.add(p.qkvB[l]);
       }
-      qkv = qkv.reshape(b, t, nq + 2L * nkv, d).transpose(0, 2, 1, 3);
-      NDArray qk = qkv.get(new NDIndex(":, 0:" + (nq + nkv)));
-      NDArray v = qkv.get(new NDIndex(":, " + (nq + nkv) + ":"));
+      qkv = qkv.reshape(b, t, heads, d).transpose(0, 2, 1, 3);
+      NDList qkAndV = qkv.split(qkCut, 1);
+      NDArray qk = qkAndV.get(0);
+      NDArray v = qkAndV.get(1);
       if (p.qkNorm[l] != null) {
         qk = rms(qk, p.qkNorm[l]);
       }
       qk = qk.mul(rope[0]).add(qk.matMul(rotR).mul(rope[1]));
-      NDArray q = qk.get(new NDIndex(":, 0:" + nq));
-      NDArray k = qk.get(new NDIndex(":, " + nq + ":"));
+      NDList qAndK = qk.split(qCut, 1);
+      NDArray q = qAndK.get(0);
+      NDArray k = qAndK.get(1);
       if (cache != null) {
         if (cache.k[l] != null) {
           NDArray nk = cache.k[l].concat(k, 2);
@@ -295,21 +360,39 @@ final class Model implements AutoCloseable {
         cache.k[l] = k;
         cache.v[l] = v;
       }
-      long s = k.getShape().get(2);
-      NDArray q5 = q.mul(scaleT).reshape(b, nkv, rep, t, d);
-      NDArray kt = k.reshape(b, nkv, 1, s, d).transpose(0, 1, 2, 4, 3);
-      NDArray sc = q5.matMul(kt);
-      if (mask != null) {
-        sc = sc.add(mask);
+      long tq = t;
+      NDArray mk = mask;
+      if (lastOnly && l == layers - 1 && t > 1) {
+        q = slice(q, 2, t - 1, t);
+        x = slice(x, 1, t - 1, t);
+        if (mk != null) {
+          mk = slice(mk, 2, mk.getShape().get(2) - 1, mk.getShape().get(2));
+        }
+        tq = 1;
       }
-      NDArray att = sc.softmax(-1).matMul(v.reshape(b, nkv, 1, s, d));
-      att = att.reshape(b, nq, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) nq * d);
+      long s = k.getShape().get(2);
+      NDArray att;
+      if (rep == 1) {
+        NDArray sc = q.mul(scaleT).matMul(k.transpose(0, 1, 3, 2));
+        if (mk != null) {
+          sc = sc.add(mk);
+        }
+        att = sc.softmax(-1).matMul(v);
+      } else {
+        NDArray q5 = q.mul(scaleT).reshape(b, nkv, rep, tq, d);
+        NDArray kt = k.reshape(b, nkv, 1, s, d).transpose(0, 1, 2, 4, 3);
+        NDArray sc = q5.matMul(kt);
+        if (mk != null) {
+          sc = sc.add(mk.expandDims(1));
+        }
+        att = sc.softmax(-1).matMul(v.reshape(b, nkv, 1, s, d)).reshape(b, nq, tq, d);
+      }
+      att = att.transpose(0, 2, 1, 3).reshape(b, tq, (long) nq * d);
       x = x.add(att.matMul(p.o[l]));
       hn = rms(x, p.postNorm[l]);
-      NDArray gu = hn.matMul(p.gateUp[l]);
-      NDArray g = gu.get(new NDIndex(":, :, 0:" + inter));
-      NDArray u = gu.get(new NDIndex(":, :, " + inter + ":"));
-      x = x.add(g.mul(Activation.sigmoid(g)).mul(u).matMul(p.down[l]));
+      NDList gu = hn.matMul(p.gateUp[l]).split(guCut, 2);
+      NDArray g = gu.get(0);
+      x = x.add(g.mul(Activation.sigmoid(g)).mul(gu.get(1)).matMul(p.down[l]));
     }
     return x;
   }
@@ -373,20 +456,6 @@ final class Model implements AutoCloseable {
     return rope(m, pos);
   }
 
-  /** Causal mask {@code [1, 1, 1, T, T]}. */
-  static NDArray causalMask(NDManager m, int t) {
-    float[] a = new float[t * t];
-    for (int i = 0; i < t; i++) {
-      for (int j = i + 1; j < t; j++) {
-        a[i * t + j] = NEG;
-      }
-    }
-    return m.create(a, new Shape(1, 1, 1, t, t));
-  }
-
-  NDArray tokens(NDManager m, long[] ids, int b, int t) {
-    return m.create(ids, new Shape(b, t));
-  }
 
   // ---- Hugging Face conversion (host arrays) ----
 
