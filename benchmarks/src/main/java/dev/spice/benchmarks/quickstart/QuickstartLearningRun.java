@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs the quickstart at its default settings (or with {@code --seed S}, {@code --out DIR}) and
+ * Runs the quickstart at its default settings (or with {@code --seed S}, {@code --out DIR}, and
+ * overrides for experiments: {@code --iterations}, {@code --group-size}, {@code --batch-size},
+ * {@code --hidden-size}, {@code --learning-rate}, {@code --probe-every}, {@code --countries},
+ * {@code --fields}) and
  * prints the numbers that go into the README: wall time, probe start/end, the co-evolution
  * averages and the three checks. Exit status 0 if every check holds, 1 otherwise.
  *
@@ -27,7 +30,17 @@ public final class QuickstartLearningRun {
       switch (args[i]) {
         case "--seed" -> b.seed(Long.parseLong(args[i + 1]));
         case "--out" -> out = Path.of(args[i + 1]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --seed S, --out DIR");
+        case "--iterations" -> b.iterations(Integer.parseInt(args[i + 1]));
+        case "--group-size" -> b.groupSize(Integer.parseInt(args[i + 1]));
+        case "--batch-size" -> b.batchSize(Integer.parseInt(args[i + 1]));
+        case "--hidden-size" -> b.hiddenSize(Integer.parseInt(args[i + 1]));
+        case "--learning-rate" -> b.learningRate(Double.parseDouble(args[i + 1]));
+        case "--probe-every" -> b.probeEvery(Integer.parseInt(args[i + 1]));
+        case "--countries" -> b.countries(Integer.parseInt(args[i + 1]));
+        case "--fields" -> b.fields(java.util.List.of(args[i + 1].split(",")));
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --seed S, --out DIR, "
+            + "--iterations N, --group-size G, --batch-size B, --hidden-size H, --learning-rate LR, --probe-every K, "
+            + "--countries N, --fields a,b,c");
       }
     }
     QuickstartSettings s = b.build();

@@ -8,11 +8,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The compact task codec of the quickstart, for small models: the Challenger writes two action
- * tokens, a format token ({@value FactWorld#MCQ} or {@value FactWorld#FREE}) and a pointer token
- * {@code <Lk>} naming line {@code k} of the document; the task is then rendered from that fact by
- * {@link FactWorld#render}. Anything else (another number of tokens, another order, a pointer past
- * the document's last line, a line that is not a fact of the world) is an invalid task.
+ * The compact task codec of the quickstart, for small models: the Challenger writes one action
+ * token {@code <format>@L<k>} (see {@link FactWorld#action}) naming both the format
+ * ({@value FactWorld#MCQ} or {@value FactWorld#FREE}) and line {@code k} of the document; the task
+ * is then rendered from that fact by {@link FactWorld#render}. Anything else (another number of
+ * tokens, an unknown format, a pointer past the document's last line, a line that is not a fact of
+ * the world) is an invalid task. One token rather than a format token followed by a pointer token
+ * keeps a random Challenger mostly valid (only pointers past the last line are invalid), so the
+ * self-play signal starts at iteration 0.
  *
  * <p>Deterministic and thread-safe. {@link #decode(String, Document)} draws the multiple-choice
  * option order from the document and the action only; training uses
@@ -34,8 +37,8 @@ public final class FactTaskCodec implements TaskCodec {
 
   @Override
   public String formatInstructions() {
-    return "Answer with two tokens: a format (" + FactWorld.MCQ + " or " + FactWorld.FREE
-        + ") and the pointer <Lk> of the fact line k to ask about.";
+    return "Answer with one token <format>@L<k>: the format (" + FactWorld.MCQ + " or " + FactWorld.FREE
+        + ") and the number k of the fact line to ask about, e.g. " + FactWorld.action(FactWorld.MCQ, 2) + ".";
   }
 
   @Override
@@ -50,27 +53,29 @@ public final class FactTaskCodec implements TaskCodec {
   public Decoded decode(String completionText, Document document, long instanceSeed) {
     String t = completionText == null ? "" : completionText.strip();
     if (t.isEmpty()) {
-      return Decoded.invalid("empty output; expected '<format> <Lk>'");
+      return Decoded.invalid("empty output; expected one token '<format>@L<k>'");
     }
     String[] w = t.split("\\s+");
-    if (w.length != 2) {
-      return Decoded.invalid("expected 2 tokens '<format> <Lk>', got " + w.length + ": '" + t + "'");
+    if (w.length != 1) {
+      return Decoded.invalid("expected 1 token '<format>@L<k>', got " + w.length + ": '" + t + "'");
     }
+    int at = t.indexOf("@L");
+    if (at < 0 || !t.substring(at + 2).matches("\\d{1,3}")) {
+      return Decoded.invalid("expected '<format>@L<k>' with a line number k, got '" + t + "'");
+    }
+    String fmt = t.substring(0, at);
     TaskFormat format;
-    if (w[0].equals(FactWorld.MCQ)) {
+    if (fmt.equals(FactWorld.MCQ)) {
       format = TaskFormat.MULTIPLE_CHOICE;
-    } else if (w[0].equals(FactWorld.FREE)) {
+    } else if (fmt.equals(FactWorld.FREE)) {
       format = TaskFormat.FREE_FORM;
     } else {
-      return Decoded.invalid("first token must be " + FactWorld.MCQ + " or " + FactWorld.FREE + ", got '" + w[0] + "'");
+      return Decoded.invalid("format must be " + FactWorld.MCQ + " or " + FactWorld.FREE + ", got '" + fmt + "' in '" + t + "'");
     }
-    if (!w[1].matches("<L\\d{1,3}>")) {
-      return Decoded.invalid("second token must be a pointer <Lk>, got '" + w[1] + "'");
-    }
-    int k = Integer.parseInt(w[1].substring(2, w[1].length() - 1));
+    int k = Integer.parseInt(t.substring(at + 2));
     String[] lines = document.text().split("\n");
     if (document.text().isBlank() || k >= lines.length) {
-      return Decoded.invalid("pointer " + w[1] + " is past the document's last line (it has "
+      return Decoded.invalid("pointer L" + k + " in '" + t + "' is past the document's last line (it has "
           + (document.text().isBlank() ? 0 : lines.length) + " lines)");
     }
     Optional<FactWorld.Fact> fact = world.parseLine(lines[k]);

@@ -88,7 +88,8 @@ public final class FactWorld {
    *
    * @param countries number of countries, {@code >= 5} (multiple choice needs three distractors)
    * @param fields Factbook field names (see {@link Factbook#FIELDS}), at least one, distinct
-   * @param pointers number of pointer tokens {@code <L0>..}, at least the longest document
+   * @param pointers number of lines the Challenger can point at (line markers {@code <L0>..} and
+   *     actions {@code MCQ@L0.., FREE@L0..}), at least the longest document
    * @param seed which countries are drawn
    * @throws SpiceException.ConfigurationException naming the bad value
    */
@@ -167,7 +168,7 @@ public final class FactWorld {
     return out;
   }
 
-  /** The pointer tokens {@code <L0>..<L(n-1)>}. */
+  /** The line-marker tokens {@code <L0>..<L(n-1)>} that precede each line in the Challenger's prompt. */
   public List<String> pointerTokens() {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < pointers; i++) {
@@ -181,10 +182,26 @@ public final class FactWorld {
     return "<L" + i + ">";
   }
 
-  /** The Challenger's action tokens: the two formats, then the pointers. */
+  /**
+   * The Challenger's action token asking a {@code format} question ({@link #MCQ} or {@link #FREE})
+   * about line {@code line} of the document: {@code <format>@L<line>}, e.g. {@code MCQ@L3}.
+   */
+  public static String action(String format, int line) {
+    return format + "@L" + line;
+  }
+
+  /**
+   * The Challenger's action tokens: one per (format, pointer), multiple choice first, i.e.
+   * {@code MCQ@L0..MCQ@L(n-1), FREE@L0..FREE@L(n-1)} for {@code n} pointers. Each names a whole
+   * task, so a random action is invalid only when its line is past the document's last line.
+   */
   public List<String> actionTokens() {
-    List<String> out = new ArrayList<>(List.of(MCQ, FREE));
-    out.addAll(pointerTokens());
+    List<String> out = new ArrayList<>();
+    for (String f : List.of(MCQ, FREE)) {
+      for (int i = 0; i < pointers; i++) {
+        out.add(action(f, i));
+      }
+    }
     return out;
   }
 
@@ -193,7 +210,10 @@ public final class FactWorld {
     Set<String> v = new LinkedHashSet<>();
     v.add(CHALLENGER_TOKEN);
     v.add(REASONER_TOKEN);
+    v.addAll(pointerTokens());
     v.addAll(actionTokens());
+    v.add(MCQ);
+    v.add(FREE);
     v.addAll(LETTERS);
     v.add(QUESTION_MARK);
     v.addAll(countries);

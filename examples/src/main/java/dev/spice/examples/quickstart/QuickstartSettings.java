@@ -17,7 +17,9 @@ import java.util.Map;
  * @param documentsPerCountry shuffled documents per country (default 3)
  * @param minLines fewest fact lines per document (default 4)
  * @param maxLines most fact lines per document (default 6)
- * @param pointers pointer tokens {@code <L0>..} the Challenger may emit (default 16)
+ * @param pointers lines the Challenger can point at: its action tokens are {@code MCQ@L0..} and
+ *     {@code FREE@L0..} (default 6, the longest document; a pointer past a document's last line is
+ *     an invalid task)
  * @param iterations self-play iterations (default 1500: about 5 minutes on 2 lightly loaded cores at 0.19 s per iteration; more under load)
  * @param batchSize B, documents per iteration (default 32)
  * @param groupSize G for both roles (default 8)
@@ -156,7 +158,7 @@ public record QuickstartSettings(
     private int documentsPerCountry = 3;
     private int minLines = 4;
     private int maxLines = 6;
-    private int pointers = 16;
+    private int pointers = 6;
     private int iterations = 1500;
     private int batchSize = 32;
     private int groupSize = 8;

@@ -63,16 +63,16 @@ class FactWorldTest {
     FactTaskCodec codec = new FactTaskCodec(WORLD);
     Document d = WORLD.documents(1, 4, 4, 3).get(0);
     String[] lines = d.text().split("\n");
-    TaskCodec.Decoded ok = codec.decode("FREE <L2>", d, 1);
+    TaskCodec.Decoded ok = codec.decode("FREE@L2", d, 1);
     assertNotNull(ok.task());
     FactWorld.Fact f = WORLD.parseLine(lines[2]).orElseThrow();
     assertEquals(f.value(), ok.task().goldAnswer());
     assertEquals("FREE " + f.country() + " " + f.field() + " ?", ok.task().question());
-    Task mcq = codec.decode("MCQ <L0>", d, 1).task();
+    Task mcq = codec.decode("MCQ@L0", d, 1).task();
     assertEquals(TaskFormat.MULTIPLE_CHOICE, mcq.format());
     assertEquals(WORLD.parseLine(lines[0]).orElseThrow().value(), mcq.goldText());
     assertEquals(4, new HashSet<>(mcq.options()).size());
-    for (String bad : List.of("", "FREE", "<L1> FREE", "FREE <L4>", "FREE <L15>", "MCQ MCQ", "FREE <L1> <L2>", "xyz <L1>")) {
+    for (String bad : List.of("", "FREE", "<L1>", "FREE <L1>", "FREE@L4", "MCQ@L15", "MCQ@", "MCQ@Lx", "FREE@L1 MCQ@L2", "xyz@L1", "@L1")) {
       TaskCodec.Decoded dec = codec.decode(bad, d, 1);
       assertNull(dec.task(), bad);
       assertNotNull(dec.invalidReason(), bad);
@@ -87,8 +87,8 @@ class FactWorldTest {
     Random r = new Random(3);
     for (int i = 0; i < 40; i++) {
       long seed = r.nextLong();
-      Task t = codec.decode("MCQ <L1>", d, seed).task();
-      assertEquals(t, codec.decode("MCQ <L1>", d, seed).task());
+      Task t = codec.decode("MCQ@L1", d, seed).task();
+      assertEquals(t, codec.decode("MCQ@L1", d, seed).task());
       golds.add(t.goldAnswer());
     }
     assertEquals(4, golds.size(), "the gold letter should vary across instances");
@@ -101,7 +101,9 @@ class FactWorldTest {
     Prompt cp = ch.prompt(d);
     assertTrue(cp.text().startsWith(FactWorld.CHALLENGER_TOKEN + " <L0> "), cp.text());
     assertEquals(WORLD.actionTokens(), cp.allowedTokens());
-    Completion c = new Completion("MCQ <L3>", new int[0], new int[] {1, 2}, new float[] {0, 0}, Completion.FinishReason.LENGTH);
+    assertEquals(2 * 16, cp.allowedTokens().size());
+    assertTrue(cp.allowedTokens().contains("MCQ@L0") && cp.allowedTokens().contains("FREE@L15"), cp.allowedTokens().toString());
+    Completion c = new Completion("MCQ@L3", new int[0], new int[] {1}, new float[] {0}, Completion.FinishReason.LENGTH);
     ch.onIterationStart(0);
     Set<String> golds = new HashSet<>();
     for (int i = 0; i < 30; i++) {
@@ -114,7 +116,7 @@ class FactWorldTest {
     assertEquals(again, ch.parse(d, cp, c).task());
 
     var reasoner = FactRoles.reasoner(WORLD);
-    Task free = ch.parse(d, cp, new Completion("FREE <L1>", new int[0], new int[] {1, 2}, new float[] {0, 0},
+    Task free = ch.parse(d, cp, new Completion("FREE@L1", new int[0], new int[] {1}, new float[] {0},
         Completion.FinishReason.LENGTH)).task();
     Prompt rp = reasoner.prompt(free);
     assertEquals(WORLD.values(free.metadata().get("field")), rp.allowedTokens());
