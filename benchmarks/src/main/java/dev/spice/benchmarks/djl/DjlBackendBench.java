@@ -32,15 +32,48 @@ import java.util.Random;
 public final class DjlBackendBench {
   private DjlBackendBench() {}
 
-  /** Entry point. */
+  /**
+   * Entry point: {@code [quickstart|sizes|all] [options]}. Options ({@code --key=value}):
+   * {@code --sizes=1M,10M,50M} (any of those), {@code --threads=N} (PyTorch intra-op threads, 0 =
+   * the backend's default), {@code --train-steps=3} timed updates after one warm-up,
+   * {@code --train-batch=8} samples per update, {@code --seq=128} tokens per training sample
+   * (half prompt, half completion), {@code --gen-rows=8}, {@code --gen-prompt=64},
+   * {@code --gen-new=32}, {@code --matmul=1536} (size of the square matmul that measures the
+   * fp32 rate), {@code --qs-iters=30}.
+   */
   public static void main(String[] args) {
-    String mode = args.length > 0 ? args[0] : "all";
-    int threads = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+    String mode = "all";
+    java.util.Map<String, String> opt = new java.util.HashMap<>();
+    for (String a : args) {
+      if (a.startsWith("--") && a.contains("=")) {
+        opt.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+      } else if (a.matches("\\d+")) {
+        opt.put("threads", a); // the old positional form
+      } else {
+        mode = a;
+      }
+    }
+    if (!List.of("quickstart", "sizes", "all").contains(mode)) {
+      throw new IllegalArgumentException("mode must be quickstart, sizes or all, got " + mode);
+    }
     if (mode.equals("quickstart") || mode.equals("all")) {
-      quickstart();
+      quickstart(Integer.parseInt(opt.getOrDefault("qs-iters", "30")));
     }
     if (mode.equals("sizes") || mode.equals("all")) {
-      sizes(threads);
+      sizes(List.of(opt.getOrDefault("sizes", "1M,10M,50M").split(",")), Integer.parseInt(opt.getOrDefault("threads", "0")),
+          Integer.parseInt(opt.getOrDefault("train-steps", "3")), Integer.parseInt(opt.getOrDefault("train-batch", "8")),
+          Integer.parseInt(opt.getOrDefault("seq", "128")), Integer.parseInt(opt.getOrDefault("gen-rows", "8")),
+          Integer.parseInt(opt.getOrDefault("gen-prompt", "64")), Integer.parseInt(opt.getOrDefault("gen-new", "32")),
+          Integer.parseInt(opt.getOrDefault("matmul", "1536")));
+    }
+  }
+
+  private static String load() {
+    try {
+      String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "n/a";
     }
   }
 
@@ -76,8 +109,8 @@ public final class DjlBackendBench {
     });
   }
 
-  /** The quickstart's iteration shape on a ~120k-parameter model. */
-  static void quickstart() {
+  /** The quickstart's iteration shape on a ~75k-parameter model. */
+  static void quickstart(int iters) {
     int v = 300;
     WordTokenizer tok = vocab(v);
     TransformerConfig cfg = new TransformerConfig("qwen3", v, 48, 144, 2, 4, 4, 12, 1e-6, 10_000, 256, true, false,
@@ -100,13 +133,13 @@ public final class DjlBackendBench {
     }
     try (DjlPolicy p = DjlPolicy.builder().randomInit(cfg, 1).tokenizer(tok).eosWhenConstrained(false)
         .optimizer(OptimizerSettings.adamW(3e-4)).build()) {
-      System.out.printf(Locale.ROOT, "quickstart model: %d parameters, threads default%n", p.parameterCount());
+      System.out.printf(Locale.ROOT, "quickstart model: %d parameters, threads default; load average %s%n",
+          p.parameterCount(), load());
       java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
       long cpu = 0;
       long tc = 0;
       long tr = 0;
       long tu = 0;
-      int iters = 30;
       int warm = 5;
       for (int it = 0; it < iters + warm; it++) {
         long c0 = mx.getCurrentThreadCpuTime();
@@ -137,9 +170,8 @@ public final class DjlBackendBench {
     }
   }
 
-  static double matmulGflops() {
+  static double matmulGflops(int n) {
     try (NDManager m = NDManager.newBaseManager()) {
-      int n = 1536;
       NDArray a = m.randomNormal(new Shape(n, n));
       NDArray b = m.randomNormal(new Shape(n, n));
       double best = 0;
@@ -155,59 +187,108 @@ public final class DjlBackendBench {
     }
   }
 
-  static void sizes(int threads) {
+  /** Matmul FLOPs of one training step as executed by the backend (forward x 3). */
+  static double executedTrainFlops(TransformerConfig c, int batch, int prompt, int completion) {
+    long h = c.hiddenSize();
+    long d = c.headDim();
+    long qd = (long) c.numHeads() * d;
+    long cDim = qd + 2L * c.numKvHeads() * d;
+    long inter = c.intermediateSize();
+    double qkv = h * cDim;
+    double rest = qd * h + 2.0 * h * inter + inter * h;
+    int layers = c.numLayers();
+    int suffix = completion - 1;
+    double macs = 0;
+    for (int l = 0; l < layers; l++) {
+      boolean last = l == layers - 1;
+      // prompt pass: all positions up to the last layer, which runs its queries for the last one
+      macs += batch * (prompt * qkv + (last ? 1 : prompt) * rest);
+      macs += batch * (last ? 1 : prompt) * (double) prompt * qd * 2; // scores and values
+      // completion pass
+      macs += batch * suffix * (qkv + rest);
+      macs += batch * suffix * (double) (prompt + suffix) * qd * 2;
+    }
+    macs += (double) batch * completion * h * c.vocabSize(); // output projection
+    return 3 * 2 * macs;
+  }
+
+  static void sizes(List<String> which, int threads, int steps, int batchSize, int seq, int genRows, int genPrompt,
+      int genNew, int matmulN) {
+    String[] names = {"1M", "10M", "50M"};
     int[][] shapes = {
         // hidden, layers, heads, vocab
         {128, 4, 4, 2048}, {320, 6, 5, 4096}, {576, 10, 9, 8192}};
-    String[] names = {"~1M", "~10M", "~50M"};
     for (int s = 0; s < shapes.length; s++) {
+      if (!which.contains(names[s])) {
+        continue;
+      }
       int h = shapes[s][0];
       int layers = shapes[s][1];
       int heads = shapes[s][2];
       int v = shapes[s][3];
       TransformerConfig cfg = new TransformerConfig("qwen3", v, h, h * 3, layers, heads, heads, h / heads, 1e-6,
-          10_000, 1024, true, false, true, -1, List.of());
+          10_000, Math.max(1024, Math.max(seq, genPrompt + genNew) + 1), true, false, true, -1, List.of());
       WordTokenizer tok = vocab(v);
       DjlPolicy.Builder b = DjlPolicy.builder().randomInit(cfg, 1).tokenizer(tok)
           .optimizer(OptimizerSettings.adamW(1e-4));
       if (threads > 0) {
         b.threads(threads);
       }
+      String loadBefore = load();
       try (DjlPolicy p = b.build()) {
-        double gflops = matmulGflops();
+        double gflops = matmulGflops(matmulN);
         long nonEmb = p.parameterCount() - (long) v * h;
         Random r = new Random(2);
-        // generation: 16 prompts of 64 tokens, 64 new tokens
+        // generation: genRows distinct prompts of genPrompt tokens, genNew new tokens each
         List<Prompt> gp = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
-          gp.add(Prompt.of(Role.REASONER, words(r, 64, v)));
+        for (int i = 0; i < genRows; i++) {
+          gp.add(Prompt.of(Role.REASONER, words(r, genPrompt, v)));
         }
-        SamplingParams sp = new SamplingParams(1, 1, 0, 64, List.of(), 1);
-        p.generate(gp, sp.withMaxNewTokens(4));
+        SamplingParams sp = new SamplingParams(1, 1, 0, genNew, List.of(), 1);
+        p.generate(gp, sp.withMaxNewTokens(2));
         long t0 = System.nanoTime();
         List<Completion> out = p.generate(gp, sp);
         double gs = (System.nanoTime() - t0) / 1e9;
         long genTokens = out.stream().mapToLong(c -> c.tokens().length).sum();
-        // training: 16 samples of 64 prompt + 64 completion tokens
+        // training: batchSize distinct samples of seq tokens (seq/2 prompt + seq/2 completion)
+        int prompt = seq / 2;
+        int completion = seq - prompt;
+        List<Prompt> tp = new ArrayList<>();
+        List<int[]> conts = new ArrayList<>();
+        for (int i = 0; i < batchSize; i++) {
+          tp.add(Prompt.of(Role.REASONER, words(r, prompt, v)));
+          int[] c = new int[completion];
+          for (int j = 0; j < completion; j++) {
+            c[j] = 4 + r.nextInt(v - 4);
+          }
+          conts.add(c);
+        }
+        long ts0 = System.nanoTime();
+        List<float[]> old = p.scoreContinuations(tp, conts);
+        double scoreS = (System.nanoTime() - ts0) / 1e9;
         List<TrainingSample> batch = new ArrayList<>();
-        for (int i = 0; i < out.size(); i++) {
-          batch.add(TrainingSample.of(Role.REASONER, gp.get(i), out.get(i), i % 2 == 0 ? 1 : -1, "g"));
+        for (int i = 0; i < batchSize; i++) {
+          batch.add(new TrainingSample(Role.REASONER, tp.get(i), p.tokenize(tp.get(i).text()), conts.get(i),
+              old.get(i), i % 2 == 0 ? 1 : -1, "g" + i));
         }
         p.update(batch, loss());
-        int reps = 3;
         long t1 = System.nanoTime();
-        for (int i = 0; i < reps; i++) {
+        for (int i = 0; i < steps; i++) {
           p.update(batch, loss());
         }
-        double ts = (System.nanoTime() - t1) / 1e9 / reps;
-        long trainTokens = batch.stream().mapToLong(x -> x.promptTokens().length + x.completionTokens().length).sum();
-        long outTokens = batch.stream().mapToLong(x -> x.completionTokens().length).sum();
-        double flops = 6.0 * nonEmb * trainTokens + 6.0 * v * h * outTokens;
+        double ts = (System.nanoTime() - t1) / 1e9 / steps;
+        long trainTokens = (long) batchSize * seq;
+        double std = 6.0 * nonEmb * trainTokens + 6.0 * v * h * (long) batchSize * completion;
+        double exec = executedTrainFlops(cfg, batchSize, prompt, completion);
         System.out.printf(Locale.ROOT,
-            "%s: %d params (%d non-embedding), matmul %.1f GFLOP/s | generate %.0f tokens/s (16 rows x 64 new, "
-                + "64-token prompts) | train %.0f tokens/s, %.1f GFLOP/s = %.0f%% of matmul rate%n",
-            names[s], p.parameterCount(), nonEmb, gflops, genTokens / gs, trainTokens / ts, flops / ts / 1e9,
-            100 * flops / ts / 1e9 / gflops);
+            "%s: %d params (%d non-embedding), %s threads, load %s -> %s | matmul %d^3 %.1f GFLOP/s | generate %.1f "
+                + "tokens/s (%d rows x %d new, %d-token prompts) | score %.0f tokens/s | train %.0f tokens/s "
+                + "(%d x %d tokens, %.2f s/step, %d steps): 6NT %.1f GFLOP/s = %.0f%% of matmul, executed %.1f "
+                + "GFLOP/s = %.0f%%%n",
+            names[s], p.parameterCount(), nonEmb, threads > 0 ? String.valueOf(threads) : "default", loadBefore, load(),
+            matmulN, gflops, genTokens / gs, genRows, genNew, genPrompt, trainTokens / scoreS, trainTokens / ts,
+            batchSize, seq, ts, steps, std / ts / 1e9, 100 * std / ts / 1e9 / gflops, exec / ts / 1e9,
+            100 * exec / ts / 1e9 / gflops);
       }
     }
   }
