@@ -55,6 +55,12 @@ final class DjlPolicyImpl implements DjlPolicy {
   private final NDArray decayMask;
   private NDArray adamM;
   private NDArray adamV;
+  /** Buffers the next AdamW moments are computed into, then swapped with adamM / adamV (lazy). */
+  private NDArray scratchM;
+  private NDArray scratchV;
+  /** {@code 1 - lr * weightDecay * decayMask} for learning rate {@link #decayFactorLr} (lazy). */
+  private NDArray decayFactor;
+  private double decayFactorLr = Double.NaN;
   private final NDArray reference;
   private long step;
   private boolean closed;
@@ -905,39 +911,57 @@ final class DjlPolicyImpl implements DjlPolicy {
     long t = step + 1;
     double lr = opt.learningRateAt(t);
     double coef = opt.gradClip() > 0 && gnorm > opt.gradClip() ? opt.gradClip() / (gnorm + 1e-6) : 1.0;
-    NDArray gs = coef == 1.0 ? g : g.mul((float) coef);
-    NDArray mOld = local(adamM, m);
-    NDArray vOld = local(adamV, m);
-    NDArray pCur = local(model.flat, m);
-    NDArray mNew = gs.mul((float) (1 - opt.beta1())).add(mOld.mul((float) opt.beta1()));
-    NDArray vNew = gs.square().mul((float) (1 - opt.beta2())).add(vOld.mul((float) opt.beta2()));
-    double bc1 = 1 - Math.pow(opt.beta1(), t);
-    double bc2 = 1 - Math.pow(opt.beta2(), t);
-    NDArray upd = mNew.div((float) bc1).div(vNew.div((float) bc2).sqrt().add((float) opt.epsilon()));
-    if (opt.weightDecay() > 0) {
-      upd = upd.add(pCur.mul(decayMask).mul((float) opt.weightDecay()));
+    // Full-size passes without allocating model-sized tensors (fresh large allocations cost
+    // page faults, about 10x an in-place pass): the new moments go into scratch buffers, the
+    // Adam direction into g (our own concatenated copy); the state changes only at the commit.
+    if (scratchM == null) {
+      scratchM = model.manager.zeros(new Shape(model.size));
+      scratchV = model.manager.zeros(new Shape(model.size));
     }
-    NDArray delta = upd.mul((float) lr);
-    // Commit: everything above allocated new arrays; nothing of the state has changed yet.
-    mNew.attach(model.manager);
-    vNew.attach(model.manager);
-    NDArray oldM = adamM;
-    NDArray oldV = adamV;
-    adamM = mNew;
-    adamV = vNew;
-    oldM.close();
-    oldV.close();
-    pCur.subi(delta);
+    double b1 = opt.beta1();
+    double b2 = opt.beta2();
+    NDArray mS = scratchM;
+    NDArray vS = scratchV;
+    mS.subi(mS).addi(adamM).muli((float) b1); // scratch values are finite, so x - x == 0
+    vS.subi(vS).addi(adamV).muli((float) b2);
+    g.muli((float) (coef * (1 - b1)));
+    mS.addi(g); // m' = b1 m + (1 - b1) c g
+    g.muli(g).muli((float) ((1 - b2) / ((1 - b1) * (1 - b1))));
+    vS.addi(g); // v' = b2 v + (1 - b2) (c g)^2
+    double bc1 = 1 - Math.pow(b1, t);
+    double bc2 = 1 - Math.pow(b2, t);
+    // g <- lr / bc1 * m' / (sqrt(v' / bc2) + eps)
+    g.subi(g).addi(vS).powi(0.5f).muli((float) (1 / Math.sqrt(bc2))).addi((float) opt.epsilon()).powi(-1f);
+    g.muli(mS).muli((float) (lr / bc1));
+    if (!Double.isFinite(g.sum().getFloat())) {
+      return skipped(lossSum, gnorm, numSamples, totalTokens, "the AdamW step is not finite");
+    }
+    NDArray factor = null;
+    if (opt.weightDecay() > 0) {
+      if (decayFactor == null || decayFactorLr != lr) {
+        NDArray f = decayMask.mul((float) (-lr * opt.weightDecay()));
+        f.addi(1f);
+        if (decayFactor != null) {
+          decayFactor.close();
+        }
+        decayFactor = f;
+        decayFactorLr = lr;
+      }
+      factor = decayFactor;
+    }
+    // Commit: p <- p (1 - lr wd mask) - g (decoupled weight decay on the old weights).
+    scratchM = adamM;
+    scratchV = adamV;
+    adamM = mS;
+    adamV = vS;
+    if (factor != null) {
+      model.flat.muli(factor);
+    }
+    model.flat.subi(g);
     step = t;
     double n = Math.max(1, totalTokens);
     return new UpdateStats(lossSum, gnorm, clipLow / n, clipHigh / n, entropySum / n, klSum / n, numSamples,
         totalTokens, false, "");
-  }
-
-  private static NDArray local(NDArray a, NDManager m) {
-    NDArray v = a.get(new NDIndex(":"));
-    v.attach(m);
-    return v;
   }
 
   private static UpdateStats skipped(double loss, double gnorm, int ns, int nt, String why) {
