@@ -11,19 +11,22 @@ import java.util.Map;
  * ten minutes (see the benchmarks README). Build with {@link #builder()}; immutable.
  *
  * @param seed seed of everything (world, documents, model init, engine, probe, evaluation)
- * @param countries number of Factbook countries in the world (default 24)
- * @param fields Factbook fields of the world (default capital, currency, language,
- *     independence_year, national_symbol, highest_point)
+ * @param countries number of Factbook countries in the world (default 24: 144 facts)
+ * @param fields Factbook fields of the world (default capital, government_type, region, climate,
+ *     currency, language: 8 to 24 distinct values per field, so a free-form answer (constrained
+ *     to the field's values) starts right about 1 time in 14 and free form stays in the
+ *     Challenger's mix)
  * @param documentsPerCountry shuffled documents per country (default 3)
  * @param minLines fewest fact lines per document (default 4)
  * @param maxLines most fact lines per document (default 6)
  * @param pointers lines the Challenger can point at: its action tokens are {@code MCQ@L0..} and
  *     {@code FREE@L0..} (default 6, the longest document; a pointer past a document's last line is
  *     an invalid task)
- * @param iterations self-play iterations (default 1500: about 5 minutes on 2 lightly loaded cores at 0.19 s per iteration; more under load)
+ * @param iterations self-play iterations (default 3000: about 5 minutes on 2 cores at about 0.1 s per iteration; more under load)
  * @param batchSize B, documents per iteration (default 32)
- * @param groupSize G for both roles (default 8)
- * @param learningRate AdamW learning rate (default 3e-4)
+ * @param groupSize G for both roles (default 4)
+ * @param learningRate AdamW learning rate (default 5e-4; 1e-3 learns free form faster but never
+ *     multiple choice)
  * @param gradClip global gradient-norm clip (default 1.0)
  * @param hiddenSize model width (default 64: about 120k parameters)
  * @param layers transformer layers (default 2)
@@ -31,8 +34,8 @@ import java.util.Map;
  * @param threads PyTorch threads (default 1, fastest for tiny matrices)
  * @param probeFree free-form probe tasks (default 200)
  * @param probeMcq multiple-choice probe tasks (default 200)
- * @param probeEvery iterations between probe evaluations (default 50)
- * @param checkpointEvery iterations between periodic checkpoints (default 50)
+ * @param probeEvery iterations between probe evaluations (default 100)
+ * @param checkpointEvery iterations between periodic checkpoints (default 250; the co-evolution checkpoints are always kept)
  * @param coevolutionAttempts task attempts per document and Challenger checkpoint in the
  *     co-evolution evaluation (default 8; every document of the world is used)
  */
@@ -44,7 +47,7 @@ public record QuickstartSettings(
 
   /** The default fields. */
   public static final List<String> DEFAULT_FIELDS =
-      List.of("capital", "currency", "language", "independence_year", "national_symbol", "highest_point");
+      List.of("capital", "government_type", "region", "climate", "currency", "language");
 
   /** Validates. @throws SpiceException.ConfigurationException naming every bad value */
   public QuickstartSettings {
@@ -159,10 +162,10 @@ public record QuickstartSettings(
     private int minLines = 4;
     private int maxLines = 6;
     private int pointers = 6;
-    private int iterations = 1500;
+    private int iterations = 3000;
     private int batchSize = 32;
-    private int groupSize = 8;
-    private double learningRate = 3e-4;
+    private int groupSize = 4;
+    private double learningRate = 5e-4;
     private double gradClip = 1.0;
     private int hiddenSize = 64;
     private int layers = 2;
@@ -170,8 +173,8 @@ public record QuickstartSettings(
     private int threads = 1;
     private int probeFree = 200;
     private int probeMcq = 200;
-    private int probeEvery = 50;
-    private int checkpointEvery = 50;
+    private int probeEvery = 100;
+    private int checkpointEvery = 250;
     private int coevolutionAttempts = 8;
 
     private Builder() {}
