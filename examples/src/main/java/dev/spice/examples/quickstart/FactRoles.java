@@ -18,7 +18,8 @@ import java.util.Objects;
 
 /**
  * The quickstart's roles. The Challenger reads {@code <challenger>} and the document's lines, each
- * preceded by its pointer token, and may emit only the action tokens (constrained decoding). The
+ * preceded by its line marker {@code <Lk>}, and may emit only one action token {@code MCQ@Lk} or
+ * {@code FREE@Lk} (constrained decoding; see {@link FactTaskCodec}). The
  * Reasoner reads {@code <reasoner>} and the question (and options {@code A o1 B o2 C o3 D o4}), and
  * answers one token: a letter, or one of the asked field's values.
  */

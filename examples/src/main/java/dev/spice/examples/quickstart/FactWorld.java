@@ -177,7 +177,7 @@ public final class FactWorld {
     return out;
   }
 
-  /** The pointer token naming line {@code i}. */
+  /** The line-marker token preceding line {@code i} in the Challenger's prompt. */
   public static String pointer(int i) {
     return "<L" + i + ">";
   }

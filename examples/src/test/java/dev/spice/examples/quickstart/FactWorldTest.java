@@ -80,6 +80,26 @@ class FactWorldTest {
   }
 
   @Test
+  void everyActionIsValidExactlyWhenItsLineExists() {
+    FactWorld w = FactWorld.fromFactbook(24, QuickstartSettings.DEFAULT_FIELDS, 6, 1);
+    FactTaskCodec codec = new FactTaskCodec(w);
+    assertEquals(12, w.actionTokens().size());
+    for (Document d : w.documents(3, 4, 6, 2)) {
+      int lines = d.text().split("\n").length;
+      int valid = 0;
+      for (String a : w.actionTokens()) {
+        Task t = codec.decode(a, d, 5).task();
+        if (t != null) {
+          valid++;
+          assertEquals(a.startsWith(FactWorld.MCQ + "@") ? TaskFormat.MULTIPLE_CHOICE : TaskFormat.FREE_FORM, t.format(), a);
+        }
+      }
+      // a uniformly random action is valid with probability lines / pointers (>= 4/6 here)
+      assertEquals(2 * lines, valid, d.text());
+    }
+  }
+
+  @Test
   void multipleChoiceOrderIsFreshPerInstanceButDeterministic() {
     FactTaskCodec codec = new FactTaskCodec(WORLD);
     Document d = WORLD.documents(1, 4, 4, 3).get(0);
