@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every setting of the quickstart. The defaults are the ones that learn on 2 CPU cores in about
- * ten minutes (see the benchmarks README). Build with {@link #builder()}; immutable.
+ * Every setting of the quickstart. The defaults are the ones measured to learn on 2 CPU cores in
+ * about four minutes (see the benchmarks README, "Quickstart learning run"). Build with
+ * {@link #builder()}; immutable.
  *
  * @param seed seed of everything (world, documents, model init, engine, probe, evaluation)
  * @param countries number of Factbook countries in the world (default 24: 144 facts)
@@ -22,7 +23,8 @@ import java.util.Map;
  * @param pointers lines the Challenger can point at: its action tokens are {@code MCQ@L0..} and
  *     {@code FREE@L0..} (default 6, the longest document; a pointer past a document's last line is
  *     an invalid task)
- * @param iterations self-play iterations (default 3000: about 5 minutes on 2 cores at about 0.1 s per iteration; more under load)
+ * @param iterations self-play iterations (default 3000: 3.5-5 minutes on 2 cores at 67-100 ms per
+ *     iteration; more under load)
  * @param batchSize B, documents per iteration (default 32)
  * @param groupSize G for both roles (default 4)
  * @param learningRate AdamW learning rate (default 5e-4; 1e-3 learns free form faster but never
