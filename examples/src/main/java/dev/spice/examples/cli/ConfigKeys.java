@@ -26,7 +26,7 @@ final class ConfigKeys {
       Map.entry("documents_per_country", "shuffled documents per country"),
       Map.entry("min_lines", "fewest fact lines per document"),
       Map.entry("max_lines", "most fact lines per document"),
-      Map.entry("pointers", "pointer tokens <L0>.. the Challenger may emit"),
+      Map.entry("pointers", "lines the Challenger can point at: it emits one action token MCQ@Lk or FREE@Lk, k < pointers (a line past the document's end is an invalid task)"),
       Map.entry("iterations", "self-play iterations"),
       Map.entry("batch_size", "B, documents per iteration"),
       Map.entry("group_size", "G, samples per group for both roles"),
