@@ -252,9 +252,11 @@ public final class Quickstart {
             probe(policy, done);
             double perIt = (System.nanoTime() - tLoop) / 1e9 / (done - startIt);
             out.printf(Locale.ROOT, "[%5d/%d] probe mcq %.3f free %.3f | pass %.2f valid %.2f reward %.3f | "
-                + "entropy field %.2f format %.2f | %.0f ms/it%n", done, s.iterations(), last(probeMcq), last(probeFree),
-                r.metrics().get(MetricNames.REASONER_PASS_RATE), r.metrics().get(MetricNames.CHALLENGER_VALID_RATE),
-                r.metrics().get(MetricNames.CHALLENGER_REWARD), last(entropyField), last(entropyFormat), perIt * 1000);
+                + "entropy field %.2f format %.2f | %.0f ms/it, %.0f tok/s | ETA %s%n", done, s.iterations(), last(probeMcq),
+                last(probeFree), r.metrics().get(MetricNames.REASONER_PASS_RATE),
+                r.metrics().get(MetricNames.CHALLENGER_VALID_RATE), r.metrics().get(MetricNames.CHALLENGER_REWARD),
+                last(entropyField), last(entropyFormat), perIt * 1000, r.metrics().get(MetricNames.TOKENS_PER_SECOND),
+                eta(perIt * (end - done)));
           }
           if (done % s.checkpointEvery() == 0 || coevo.contains((int) done) || done == s.iterations() || done == end) {
             Path dir = engine.saveCheckpoint(outDir);
@@ -634,4 +636,11 @@ public final class Quickstart {
       throw new SpiceException.CheckpointException("cannot carry metrics over from " + from + ": " + e, e);
     }
   }
+
+  /** Remaining time as {@code m:ss} (training only; the co-evolution evaluation adds about 10 s). */
+  static String eta(double seconds) {
+    long t = Math.max(0, Math.round(seconds));
+    return String.format(Locale.ROOT, "%d:%02d", t / 60, t % 60);
+  }
+
 }
