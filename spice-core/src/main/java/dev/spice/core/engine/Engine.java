@@ -25,6 +25,7 @@ import dev.spice.core.TrainablePolicy;
 import dev.spice.core.TrainingSample;
 import dev.spice.core.UpdateStats;
 import dev.spice.core.json.Json;
+import dev.spice.core.sampling.Seeds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -552,12 +553,9 @@ final class Engine {
     return ((long) d << 32) | k;
   }
 
-  /** SplitMix64 finaliser of (a, b): the engine's only source of randomness, so (seed, iteration) is its whole RNG state. */
+  /** The engine's only source of randomness, so (seed, iteration) is its whole RNG state. */
   static long mix(long a, long b) {
-    long z = a * 0x9E3779B97F4A7C15L + b + 0x632BE59BD9B4E019L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return Seeds.mix(a, b);
   }
 
   // ---------------------------------------------------------------- metrics

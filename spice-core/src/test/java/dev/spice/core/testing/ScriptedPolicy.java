@@ -86,10 +86,7 @@ public final class ScriptedPolicy implements TrainablePolicy {
 
   /** Row seed as the script sees it. */
   public static long rowSeed(long seed, int row) {
-    long z = seed * 0x9E3779B97F4A7C15L + row + 0x632BE59BD9B4E019L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return dev.spice.core.sampling.Seeds.mix(seed, row);
   }
 
   @Override
