@@ -44,7 +44,7 @@ final class DjlPolicyImpl implements DjlPolicy {
   private final Tokenizer tokenizer;
   private final boolean ownsTokenizer;
   private final PromptTemplate template;
-  private final Model model;
+  final Model model;
   private final OptimizerSettings opt;
   private final int microBatchSize;
   private final int genBatch;
@@ -712,6 +712,57 @@ final class DjlPolicyImpl implements DjlPolicy {
     if (samples.isEmpty()) {
       return UpdateStats.empty();
     }
+    Batch batch = prepare(samples, loss);
+    synchronized (GRAD_LOCK) {
+      try (NDManager m = model.manager.newSubManager()) {
+        LossGradient lg = lossGradient(m, batch, loss);
+        if (lg.skipReason != null) {
+          return skipped(lg.lossSum, Double.NaN, samples.size(), batch.totalTokens, lg.skipReason);
+        }
+        boolean prev = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+          return optimize(lg.flat, lg.lossSum, lg.entropySum, lg.klSum, lg.clipLow, lg.clipHigh, samples.size(),
+              batch.totalTokens);
+        } finally {
+          JniUtils.setGradMode(prev);
+        }
+      } catch (SpiceException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new SpiceException.BackendException("update failed (weights and optimizer state unchanged): "
+            + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * The gradient of {@link #update}'s loss with respect to every weight, in the flat layout
+   * ({@link Model#toHuggingFace} names it), without changing weights or optimizer state. Used by
+   * the gradient checks; the same code path as a real update up to the optimizer.
+   */
+  float[] lossGradient(List<TrainingSample> samples, LossSettings loss) {
+    open();
+    Batch batch = prepare(samples, loss);
+    synchronized (GRAD_LOCK) {
+      try (NDManager m = model.manager.newSubManager()) {
+        LossGradient lg = lossGradient(m, batch, loss);
+        if (lg.skipReason != null) {
+          throw new SpiceException.BackendException(lg.skipReason);
+        }
+        return lg.flat.toFloatArray();
+      }
+    }
+  }
+
+  /** A validated training batch. */
+  private record Batch(List<TrainingSample> samples, List<Row> rows, double[] weights, int totalTokens) {}
+
+  /** Validates the samples and the aggregation's weights (before anything runs on the model). */
+  private Batch prepare(List<TrainingSample> samples, LossSettings loss) {
+    if (samples.isEmpty()) {
+      throw new SpiceException.BackendException("no training samples");
+    }
     if (loss.klBeta() > 0 && reference == null) {
       throw new SpiceException.ConfigurationException(
           "klBeta is " + loss.klBeta() + " but the policy keeps no reference model; build it with keepReference(true)");
@@ -759,16 +810,7 @@ final class DjlPolicyImpl implements DjlPolicy {
             + " returned weight " + w[i] + " for sample " + i + "; weights must be finite and >= 0");
       }
     }
-    synchronized (GRAD_LOCK) {
-      try {
-        return step(samples, rows, w, loss, totalTokens);
-      } catch (SpiceException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw new SpiceException.BackendException("update failed (weights and optimizer state unchanged): "
-            + e.getMessage(), e);
-      }
-    }
+    return new Batch(samples, rows, w, totalTokens);
   }
 
   /**
@@ -778,111 +820,119 @@ final class DjlPolicyImpl implements DjlPolicy {
    */
   static volatile Runnable beforeBackward;
 
-  private UpdateStats step(List<TrainingSample> samples, List<Row> rows, double[] w, LossSettings ls, int totalTokens) {
-    double lossSum = 0;
-    double entropySum = 0;
-    double klSum = 0;
-    int clipLow = 0;
-    int clipHigh = 0;
+  /** The loss's flat gradient and the step's bookkeeping; {@code skipReason} set when the loss is not finite. */
+  private static final class LossGradient {
+    NDArray flat;
+    double lossSum;
+    double entropySum;
+    double klSum;
+    int clipLow;
+    int clipHigh;
+    String skipReason;
+  }
+
+  /**
+   * Forward and backward passes of the clipped policy-gradient loss over all micro-batches; the
+   * result's arrays are attached to {@code m}. Weights and optimizer state are not touched.
+   */
+  private LossGradient lossGradient(NDManager m, Batch batch, LossSettings ls) {
+    List<TrainingSample> samples = batch.samples();
+    List<Row> rows = batch.rows();
+    double[] w = batch.weights();
+    LossGradient out = new LossGradient();
     Engine engine = model.manager.getEngine();
     List<List<Integer>> batches = microBatches(rows, microBatchSize);
     // Without a micro-batch limit all micro-batches (split only to save padding) share one
     // backward; with a limit each runs its own, so only one micro-batch's graph is alive at a time.
     boolean oneBackward = microBatchSize <= 0;
-    try (NDManager m = model.manager.newSubManager()) {
-      Model.Params leaves = model.params(m, model.flat, true);
-      Model.Params ref = ls.klBeta() > 0 ? model.params(m, reference, false) : null;
-      NDArray constOne = m.full(new Shape(), 1f);
-      NDArray beta = m.full(new Shape(), (float) ls.klBeta());
-      try (GradientCollector gc = engine.newGradientCollector()) {
-        NDArray total = null;
-        for (List<Integer> mb : batches) {
-          NDManager sm = oneBackward ? m : m.newSubManager();
-          try {
-            List<Row> sub = new ArrayList<>(mb.size());
-            int n = 0;
-            for (int i : mb) {
-              sub.add(rows.get(i));
-              n += rows.get(i).completion.length;
-            }
-            float[] old = new float[n];
-            float[] adv = new float[n];
-            float[] wt = new float[n];
-            int k = 0;
-            for (int i : mb) {
-              TrainingSample s = samples.get(i);
-              float[] o = s.oldLogProbs();
-              for (int j = 0; j < o.length; j++) {
-                old[k] = o[j];
-                adv[k] = (float) s.advantage();
-                wt[k] = (float) w[i];
-                k++;
-              }
-            }
-            float[] refLp = null;
-            if (ref != null) {
-              boolean prev = JniUtils.isGradMode();
-              JniUtils.setGradMode(false);
-              try {
-                refLp = teacherForce(sm, ref, sub).tokenLogProbs.toFloatArray();
-              } finally {
-                JniUtils.setGradMode(prev);
-              }
-            }
-            Forward f = teacherForce(sm, leaves, sub);
-            NDArray lp = f.tokenLogProbs;
-            NDArray advA = sm.create(adv);
-            NDArray wA = sm.create(wt);
-            NDArray ratio = lp.sub(sm.create(old)).exp();
-            NDArray term = ratio.mul(advA).minimum(ratio.clip(lo(ls), hi(ls)).mul(advA));
-            NDArray lossA = term.mul(wA).sum().neg();
-            if (refLp != null) {
-              NDArray dlt = sm.create(refLp).sub(lp);
-              NDArray kl = dlt.exp().sub(dlt).sub(constOne);
-              lossA = lossA.add(kl.mul(wA).sum().mul(beta));
-              for (float x : kl.toFloatArray()) {
-                klSum += x;
-              }
-            }
-            float lv = lossA.getFloat();
-            if (!Float.isFinite(lv)) {
-              return skipped(Float.NaN, Double.NaN, samples.size(), totalTokens, "loss is " + lv);
-            }
-            lossSum += lv;
-            NDArray lpd = f.logProbs.stopGradient();
-            entropySum -= lpd.exp().mul(lpd).sum().getFloat();
-            float[] r = ratio.toFloatArray();
-            for (int j = 0; j < n; j++) {
-              if (r[j] < lo(ls) && adv[j] < 0) {
-                clipLow++;
-              } else if (r[j] > hi(ls) && adv[j] > 0) {
-                clipHigh++;
-              }
-            }
-            if (oneBackward) {
-              total = total == null ? lossA : total.add(lossA);
-            } else {
-              backward(gc, lossA);
-            }
-          } finally {
-            if (!oneBackward) {
-              sm.close();
+    Model.Params leaves = model.params(m, model.flat, true);
+    Model.Params ref = ls.klBeta() > 0 ? model.params(m, reference, false) : null;
+    NDArray constOne = m.full(new Shape(), 1f);
+    NDArray beta = m.full(new Shape(), (float) ls.klBeta());
+    try (GradientCollector gc = engine.newGradientCollector()) {
+      NDArray total = null;
+      for (List<Integer> mb : batches) {
+        NDManager sm = oneBackward ? m : m.newSubManager();
+        try {
+          List<Row> sub = new ArrayList<>(mb.size());
+          int n = 0;
+          for (int i : mb) {
+            sub.add(rows.get(i));
+            n += rows.get(i).completion.length;
+          }
+          float[] old = new float[n];
+          float[] adv = new float[n];
+          float[] wt = new float[n];
+          int k = 0;
+          for (int i : mb) {
+            TrainingSample s = samples.get(i);
+            float[] o = s.oldLogProbs();
+            for (int j = 0; j < o.length; j++) {
+              old[k] = o[j];
+              adv[k] = (float) s.advantage();
+              wt[k] = (float) w[i];
+              k++;
             }
           }
-        }
-        if (oneBackward) {
-          backward(gc, total);
+          float[] refLp = null;
+          if (ref != null) {
+            boolean prev = JniUtils.isGradMode();
+            JniUtils.setGradMode(false);
+            try {
+              refLp = teacherForce(sm, ref, sub).tokenLogProbs.toFloatArray();
+            } finally {
+              JniUtils.setGradMode(prev);
+            }
+          }
+          Forward f = teacherForce(sm, leaves, sub);
+          NDArray lp = f.tokenLogProbs;
+          NDArray advA = sm.create(adv);
+          NDArray wA = sm.create(wt);
+          NDArray ratio = lp.sub(sm.create(old)).exp();
+          NDArray term = ratio.mul(advA).minimum(ratio.clip(lo(ls), hi(ls)).mul(advA));
+          NDArray lossA = term.mul(wA).sum().neg();
+          if (refLp != null) {
+            NDArray dlt = sm.create(refLp).sub(lp);
+            NDArray kl = dlt.exp().sub(dlt).sub(constOne);
+            lossA = lossA.add(kl.mul(wA).sum().mul(beta));
+            for (float x : kl.toFloatArray()) {
+              out.klSum += x;
+            }
+          }
+          float lv = lossA.getFloat();
+          if (!Float.isFinite(lv)) {
+            out.lossSum = Float.NaN;
+            out.skipReason = "loss is " + lv;
+            return out;
+          }
+          out.lossSum += lv;
+          NDArray lpd = f.logProbs.stopGradient();
+          out.entropySum -= lpd.exp().mul(lpd).sum().getFloat();
+          float[] r = ratio.toFloatArray();
+          for (int j = 0; j < n; j++) {
+            if (r[j] < lo(ls) && adv[j] < 0) {
+              out.clipLow++;
+            } else if (r[j] > hi(ls) && adv[j] > 0) {
+              out.clipHigh++;
+            }
+          }
+          if (oneBackward) {
+            total = total == null ? lossA : total.add(lossA);
+          } else {
+            backward(gc, lossA);
+          }
+        } finally {
+          if (!oneBackward) {
+            sm.close();
+          }
         }
       }
-      boolean prev = JniUtils.isGradMode();
-      JniUtils.setGradMode(false);
-      try {
-        return optimize(m, leaves.flatGradient(), lossSum, entropySum, klSum, clipLow, clipHigh, samples.size(),
-            totalTokens);
-      } finally {
-        JniUtils.setGradMode(prev);
+      if (oneBackward) {
+        backward(gc, total);
       }
     }
+    out.flat = leaves.flatGradient();
+    return out;
   }
 
   private static float lo(LossSettings ls) {
@@ -902,7 +952,7 @@ final class DjlPolicyImpl implements DjlPolicy {
   }
 
   /** Clipping and AdamW; commits new weights and state only when everything has been computed. */
-  private UpdateStats optimize(NDManager m, NDArray g, double lossSum, double entropySum, double klSum, int clipLow,
+  private UpdateStats optimize(NDArray g, double lossSum, double entropySum, double klSum, int clipLow,
       int clipHigh, int numSamples, int totalTokens) {
     double gnorm = g.norm().getFloat();
     if (!Double.isFinite(gnorm)) {
@@ -977,6 +1027,14 @@ final class DjlPolicyImpl implements DjlPolicy {
 
   float[] weights() {
     return model.flat.toFloatArray();
+  }
+
+  /** Overwrites the weights (flat layout) in place; optimizer state is untouched. For tests. */
+  void setWeights(float[] w) {
+    if (w.length != model.size) {
+      throw new IllegalArgumentException("expected " + model.size + " weights, got " + w.length);
+    }
+    model.flat.set(w);
   }
 
   @Override

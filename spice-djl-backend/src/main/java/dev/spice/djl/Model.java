@@ -162,8 +162,9 @@ final class Model implements AutoCloseable {
     this.negHalfT = manager.full(new Shape(), -0.5f);
     this.scaleT = manager.full(new Shape(), (float) (1.0 / Math.sqrt(d)));
     this.invFreq = new float[half];
+    double[] inv = cfg.ropeInverseFrequencies(); // rope_theta with rope_scaling applied
     for (int j = 0; j < half; j++) {
-      invFreq[j] = (float) (1.0 / Math.pow(cfg.ropeTheta(), (2.0 * j) / d));
+      invFreq[j] = (float) inv[j];
     }
   }
 
@@ -240,9 +241,28 @@ final class Model implements AutoCloseable {
   /**
    * Views of {@code source} (the flat weights or a copy of them), attached to {@code m}. With
    * {@code trainable}, each slot is a detached leaf that requires a gradient and shares the
-   * storage of {@code source}; otherwise no gradient is recorded for them.
+   * storage of {@code source}, and every derived view used by the forward pass (the output
+   * projection's transpose, the tied embedding's transpose, the broadcast q/k norms) is recorded
+   * on the autograd graph from those leaves; otherwise no gradient is recorded for them.
    */
   Params params(NDManager m, NDArray source, boolean trainable) {
+    // DJL records autograd only in grad mode, which its engine keeps off outside a
+    // GradientCollector. The derived views below (the transposed output projection, the
+    // broadcast q/k norms) must be recorded from the leaves, or the backward stops at them and
+    // those weights never receive a gradient; so grad mode is on while a trainable set is built,
+    // whoever the caller is.
+    boolean prevGrad = JniUtils.isGradMode();
+    if (trainable) {
+      JniUtils.setGradMode(true);
+    }
+    try {
+      return buildParams(m, source, trainable);
+    } finally {
+      JniUtils.setGradMode(prevGrad);
+    }
+  }
+
+  private Params buildParams(NDManager m, NDArray source, boolean trainable) {
     NDList parts = source.split(cuts, 0);
     NDArray[] by = new NDArray[slots.size()];
     for (int i = 0; i < by.length; i++) {
