@@ -77,9 +77,10 @@ final class DecoderGraph {
     String flatHidden = g.longs(-1, h);
 
     // Rotary tables cos/sin: [B, S, 1, D].
+    double[] invD = c.ropeInverseFrequencies(); // rope_theta with rope_scaling applied
     float[] inv = new float[d / 2];
     for (int i = 0; i < inv.length; i++) {
-      inv[i] = (float) (1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / d));
+      inv[i] = (float) invD[i];
     }
     String invFreq = g.floats(new long[] {d / 2}, inv);
     String pos = g.op("Cast", null, new String[] {POSITION_IDS}, "to", (long) GraphBuilder.FLOAT);

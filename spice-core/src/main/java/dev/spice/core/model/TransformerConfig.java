@@ -32,6 +32,7 @@ import java.util.Objects;
  * @param qkNorm whether queries and keys are RMS-normalised per head (Qwen3 does)
  * @param bosTokenId beginning-of-sequence id, or -1
  * @param eosTokenIds end-of-sequence ids (may be empty)
+ * @param ropeScaling rotary frequency scaling ({@link RopeScaling#NONE} for none; null means none)
  */
 public record TransformerConfig(
     String modelType,
@@ -49,7 +50,8 @@ public record TransformerConfig(
     boolean attentionBias,
     boolean qkNorm,
     int bosTokenId,
-    List<Integer> eosTokenIds) {
+    List<Integer> eosTokenIds,
+    RopeScaling ropeScaling) {
 
   /** Model types this SDK can run. */
   public static final List<String> SUPPORTED_TYPES = List.of("llama", "qwen2", "qwen3");
@@ -58,6 +60,7 @@ public record TransformerConfig(
   public TransformerConfig {
     Objects.requireNonNull(modelType, "modelType");
     eosTokenIds = eosTokenIds == null ? List.of() : List.copyOf(eosTokenIds);
+    ropeScaling = ropeScaling == null ? RopeScaling.NONE : ropeScaling;
     if (!SUPPORTED_TYPES.contains(modelType)) {
       throw new SpiceException.ConfigurationException(
           "model_type '" + modelType + "' is not supported; valid: " + SUPPORTED_TYPES);
@@ -81,6 +84,30 @@ public record TransformerConfig(
       throw new SpiceException.ConfigurationException(
           "rms_norm_eps and rope_theta must be > 0, got " + rmsNormEps + ", " + ropeTheta);
     }
+  }
+
+  /** A config without rotary scaling. */
+  public TransformerConfig(String modelType, int vocabSize, int hiddenSize, int intermediateSize, int numLayers,
+      int numHeads, int numKvHeads, int headDim, double rmsNormEps, double ropeTheta, int maxPositionEmbeddings,
+      boolean tieWordEmbeddings, boolean attentionBias, boolean qkNorm, int bosTokenId, List<Integer> eosTokenIds) {
+    this(modelType, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim, rmsNormEps,
+        ropeTheta, maxPositionEmbeddings, tieWordEmbeddings, attentionBias, qkNorm, bosTokenId, eosTokenIds,
+        RopeScaling.NONE);
+  }
+
+  /** This config with another rotary scaling. */
+  public TransformerConfig withRopeScaling(RopeScaling scaling) {
+    return new TransformerConfig(modelType, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
+        headDim, rmsNormEps, ropeTheta, maxPositionEmbeddings, tieWordEmbeddings, attentionBias, qkNorm, bosTokenId,
+        eosTokenIds, scaling);
+  }
+
+  /**
+   * The rotary inverse frequencies ({@code headDim / 2} of them) with {@link #ropeScaling()}
+   * applied, as Hugging Face computes them; both backends build their rotary tables from these.
+   */
+  public double[] ropeInverseFrequencies() {
+    return ropeScaling.inverseFrequencies(ropeTheta, headDim);
   }
 
   private static void positive(String field, int v) {
@@ -199,6 +226,38 @@ public record TransformerConfig(
       }
     }
     Object bos = m.get("bos_token_id");
+    String act = str(m, "hidden_act", "silu");
+    if (!act.equals("silu")) {
+      throw new SpiceException.ConfigurationException("field 'hidden_act' is '" + act + "'; only silu is supported");
+    }
+    if (bool(m, "mlp_bias", false)) {
+      throw new SpiceException.ConfigurationException("field 'mlp_bias' is true; MLP biases are not supported");
+    }
+    if (bool(m, "use_sliding_window", false)) {
+      throw new SpiceException.ConfigurationException(
+          "field 'use_sliding_window' is true; sliding-window attention is not supported");
+    }
+    double theta;
+    RopeScaling scaling;
+    Object rp = m.get("rope_parameters");
+    if (rp != null) {
+      // transformers 5: rope_theta and the scaling live in one object.
+      Map<String, Object> rpm = object(rp, "rope_parameters");
+      theta = nestedNumber(rpm, "rope_parameters", "rope_theta", number(m, "rope_theta", 10_000.0));
+      if (m.get("rope_theta") != null && number(m, "rope_theta", 0) != theta) {
+        throw new SpiceException.ConfigurationException("fields 'rope_theta' (" + m.get("rope_theta")
+            + ") and 'rope_parameters.rope_theta' (" + theta + ") disagree");
+      }
+      scaling = scaling(rpm, "rope_parameters");
+      if (m.get("rope_scaling") != null && !scaling.equals(scaling(object(m.get("rope_scaling"), "rope_scaling"),
+          "rope_scaling"))) {
+        throw new SpiceException.ConfigurationException("fields 'rope_scaling' and 'rope_parameters' disagree");
+      }
+    } else {
+      theta = number(m, "rope_theta", 10_000.0);
+      Object rs = m.get("rope_scaling");
+      scaling = rs == null ? RopeScaling.NONE : scaling(object(rs, "rope_scaling"), "rope_scaling");
+    }
     return new TransformerConfig(
         type,
         integer(m, "vocab_size", null),
@@ -209,13 +268,58 @@ public record TransformerConfig(
         kvHeads,
         headDim,
         number(m, "rms_norm_eps", 1e-6),
-        number(m, "rope_theta", 10_000.0),
+        theta,
         integer(m, "max_position_embeddings", 2048),
         bool(m, "tie_word_embeddings", false),
         bool(m, "attention_bias", qwen2),
         qwen3,
         bos instanceof Number n ? n.intValue() : -1,
-        eos);
+        eos,
+        scaling);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Object v, String field) {
+    if (!(v instanceof Map<?, ?> map)) {
+      throw new SpiceException.ConfigurationException("field '" + field + "' must be an object, got " + v);
+    }
+    return (Map<String, Object>) map;
+  }
+
+  private static double nestedNumber(Map<String, Object> m, String where, String k, double dflt) {
+    Object v = m.get(k);
+    if (v == null) {
+      return dflt;
+    }
+    if (!(v instanceof Number n)) {
+      throw new SpiceException.ConfigurationException("field '" + where + "." + k + "' must be a number, got " + v);
+    }
+    return n.doubleValue();
+  }
+
+  /** Reads a rope_scaling / rope_parameters object (rope_type, or the older key type). */
+  private static RopeScaling scaling(Map<String, Object> m, String where) {
+    Object t = m.containsKey("rope_type") ? m.get("rope_type") : m.get("type");
+    String type = t == null ? "default" : t.toString();
+    try {
+      return switch (type) {
+        case "default" -> RopeScaling.NONE;
+        case "linear" -> RopeScaling.linear(required(m, where, "factor"));
+        case "llama3" -> RopeScaling.llama3(
+            required(m, where, "factor"), required(m, where, "low_freq_factor"),
+            required(m, where, "high_freq_factor"), (int) required(m, where, "original_max_position_embeddings"));
+        default -> new RopeScaling(type, 1, 0, 0, 0);
+      };
+    } catch (SpiceException.ConfigurationException e) {
+      throw new SpiceException.ConfigurationException("field '" + where + "': " + e.getMessage());
+    }
+  }
+
+  private static double required(Map<String, Object> m, String where, String k) {
+    if (m.get(k) == null) {
+      throw new SpiceException.ConfigurationException("missing field '" + where + "." + k + "'");
+    }
+    return nestedNumber(m, where, k, Double.NaN);
   }
 
   /** The config as Hugging Face {@code config.json} fields. */
@@ -237,6 +341,9 @@ public record TransformerConfig(
     m.put("hidden_act", "silu");
     m.put("rms_norm_eps", rmsNormEps);
     m.put("rope_theta", ropeTheta);
+    if (!ropeScaling.isNone()) {
+      m.put("rope_scaling", ropeScaling.toMap());
+    }
     m.put("max_position_embeddings", maxPositionEmbeddings);
     m.put("tie_word_embeddings", tieWordEmbeddings);
     m.put("attention_bias", attentionBias);
