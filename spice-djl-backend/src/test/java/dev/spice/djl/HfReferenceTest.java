@@ -13,14 +13,15 @@ import dev.spice.core.TrainingSample;
 import dev.spice.core.json.Json;
 import dev.spice.core.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.testing.HfReference;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -30,27 +31,27 @@ import org.junit.jupiter.params.provider.MethodSource;
  * respect to every parameter tensor (clipping inactive and active), for Llama (with Llama 3 rope
  * scaling, untied; and tied), Qwen2 (q/k/v biases, tied) and Qwen3 (q/k norms, tied and untied).
  *
- * <p>The reference files under {@code src/test/resources/hf-reference/} were made by
+ * <p>The reference files ({@link HfReference}, in spice-core's test jar) were made by spice-core's
  * {@code src/test/python/make_hf_reference.py} (torch 2.11, transformers 5.17, float64): random
  * float32 checkpoints saved by transformers itself, and float64 log-probs and gradients of each.
  * The training samples exercise the shared-prompt path, left padding and one-token completions.
  */
 class HfReferenceTest {
 
+  @TempDir
+  static Path tmp;
+
   static Stream<String> models() {
-    return Stream.of("llama3-scaled-untied", "llama-tied", "qwen2-tied", "qwen3-tied", "qwen3-untied");
+    return HfReference.MODELS.stream();
   }
 
   private static Path dir(String name) {
-    try {
-      return Path.of(HfReferenceTest.class.getResource("/hf-reference/" + name).toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+    Path d = tmp.resolve(name);
+    return Files.isDirectory(d) ? d : HfReference.extract(name, tmp);
   }
 
-  private static Map<String, Object> reference(String name) throws IOException {
-    return Json.parseObject(Files.readString(dir(name).resolve("reference.json")));
+  private static Map<String, Object> reference(String name) {
+    return HfReference.reference(dir(name));
   }
 
   private static DjlPolicy load(String name, int microBatch) {
@@ -58,29 +59,20 @@ class HfReferenceTest {
         .microBatchSize(microBatch).build();
   }
 
-  @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> samples(Map<String, Object> ref) {
-    return (List<Map<String, Object>>) ref.get("samples");
+    return HfReference.samples(ref);
   }
 
-  @SuppressWarnings("unchecked")
   private static int[] ints(Object list) {
-    return ((List<Number>) list).stream().mapToInt(Number::intValue).toArray();
+    return HfReference.ints(list);
   }
 
-  @SuppressWarnings("unchecked")
   private static double[] doubles(Object list) {
-    return ((List<Number>) list).stream().mapToDouble(Number::doubleValue).toArray();
+    return HfReference.doubles(list);
   }
 
-  /** The words whose ids are {@code ids} under {@link Fixtures#tokenizer()}. */
   private static String text(int[] ids) {
-    List<String> vocab = Fixtures.tokenizer().vocabulary();
-    StringBuilder sb = new StringBuilder();
-    for (int id : ids) {
-      sb.append(sb.length() == 0 ? "" : " ").append(vocab.get(id));
-    }
-    return sb.toString();
+    return HfReference.text(ids);
   }
 
   @ParameterizedTest

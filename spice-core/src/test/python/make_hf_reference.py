@@ -1,4 +1,5 @@
-"""Makes the Hugging Face reference files that GradientReferenceTest compares the DJL backend with.
+"""Makes the Hugging Face reference files (dev.spice.core.testing.HfReference) that the DJL and ONNX
+backends compare themselves with (HfReferenceTest in each backend).
 
 Run once on a machine with torch and transformers (no network needed):
     python3 make_hf_reference.py OUT_DIR
