@@ -659,17 +659,21 @@ final class Engine {
     return b == 0 ? Double.NaN : a / b;
   }
 
-  /** Running mean and population std over finite values. */
+  /**
+   * Running mean and population std over non-NaN values (Welford's update, so identical values
+   * give exactly 0 and large offsets do not cancel).
+   */
   private static final class Stats {
-    double sum;
-    double sumSq;
+    double mean;
+    double m2;
     int n;
 
     void add(double v) {
       if (!Double.isNaN(v)) {
-        sum += v;
-        sumSq += v * v;
         n++;
+        double d = v - mean;
+        mean += d / n;
+        m2 += d * (v - mean);
       }
     }
 
@@ -680,15 +684,11 @@ final class Engine {
     }
 
     double mean() {
-      return n == 0 ? Double.NaN : sum / n;
+      return n == 0 ? Double.NaN : mean;
     }
 
     double std() {
-      if (n == 0) {
-        return Double.NaN;
-      }
-      double mu = sum / n;
-      return Math.sqrt(Math.max(0, sumSq / n - mu * mu));
+      return n == 0 ? Double.NaN : Math.sqrt(Math.max(0, m2 / n));
     }
   }
 

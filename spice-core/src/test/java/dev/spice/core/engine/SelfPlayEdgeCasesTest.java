@@ -69,7 +69,7 @@ class SelfPlayEdgeCasesTest {
   record Call(Role role, int prompts, long seed) {}
 
   /** A scripted policy that records every generation call. */
-  static final class Recording implements TrainablePolicy {
+  static class Recording implements TrainablePolicy {
     final ScriptedPolicy inner;
     final List<Call> calls = new ArrayList<>();
 
@@ -622,58 +622,15 @@ class SelfPlayEdgeCasesTest {
 
   @Test
   void listenersSeeEveryEventInOrderWithItsCounts(@TempDir Path dir) {
-    List<String> events = new ArrayList<>();
-    SelfPlayListener rec = new SelfPlayListener() {
-      @Override
-      public void onIterationStart(long iteration) {
-        events.add("start " + iteration);
-      }
-
-      @Override
-      public void onIterationEnd(IterationResult result) {
-        events.add("end " + result.iteration());
-      }
-
-      @Override
-      public void onRolloutStart(long iteration, Role role, int prompts) {
-        events.add("rollout " + role + " " + prompts);
-      }
-
-      @Override
-      public void onRolloutEnd(long iteration, Role role, int completions, int tokens, long nanos) {
-        events.add("rollout-end " + role + " " + completions + " " + tokens + (nanos >= 0 ? "" : " negative time"));
-      }
-
-      @Override
-      public void onRewards(long iteration, Role role, double[][] rewardsByGroup) {
-        events.add("rewards " + role + " " + rewardsByGroup.length + "x" + rewardsByGroup[0].length);
-      }
-
-      @Override
-      public void onUpdateStart(long iteration, int samples) {
-        events.add("update " + samples);
-      }
-
-      @Override
-      public void onUpdateEnd(long iteration, UpdateStats stats) {
-        events.add("update-end " + stats.numSamples());
-      }
-
-      @Override
-      public void onCheckpoint(long iteration, Path directory) {
-        events.add("checkpoint " + iteration + " " + directory.getFileName());
-      }
-
-      @Override
-      public void onIterationFailed(long iteration, Throwable error) {
-        events.add("failed " + iteration + " " + error.getMessage());
-      }
-    };
+    EventLog rec = new EventLog();
+    List<String> events = rec.events;
     ScriptedPolicy policy = quarterPolicy();
     SelfPlay engine = SelfPlay.builder().policy(policy).corpus(twoDocs())
         .recipe(recipe(2, 4, TestRecipes.VARIANCE, TestRecipes.EXACT.async())).batchSize(2).maxChallengerAttempts(2)
         .checkpointEvery(1, dir).listener(rec).build();
+    long t0 = System.nanoTime();
     engine.step();
+    assertTrue(rec.maxRolloutNanos <= System.nanoTime() - t0, "rollout times are durations within the step");
     int cTokens = 2 * (tokens(VALID_ALPHA) + tokens(VALID_BETA));
     assertEquals(List.of("start 0", "rollout CHALLENGER 4", "rollout-end CHALLENGER 4 " + cTokens,
         "rollout REASONER 16", "rollout-end REASONER 16 16", "rewards CHALLENGER 2x2", "rewards REASONER 2x4",
