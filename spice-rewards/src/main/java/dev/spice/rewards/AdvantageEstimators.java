@@ -9,7 +9,9 @@ import dev.spice.core.SpiceException.ConfigurationException;
  * <p>All of them take a batch of groups ({@code rewards[g][i]}), leave the input unmodified,
  * return a new array of the same shape, give {@code NaN} for a {@code NaN} ("not applicable")
  * reward and leave such items out of every mean and standard deviation. A non-finite reward other
- * than {@code NaN} is rejected with an {@link IllegalArgumentException} naming the group and item.
+ * than {@code NaN} is rejected with an {@link IllegalArgumentException} naming the group and item;
+ * so are finite rewards whose sum over a group (for REINFORCE++'s batch baseline: over the batch)
+ * overflows a {@code double}.
  * All estimators are stateless and thread-safe.
  *
  * <ul>

@@ -2,7 +2,11 @@ package dev.spice.rewards;
 
 import dev.spice.core.AdvantageEstimator;
 
-/** REINFORCE++: a (batch or group) baseline, then batch-wide standard-deviation normalisation. */
+/**
+ * REINFORCE++: a (batch or group) baseline, then batch-wide standard-deviation normalisation.
+ * Rejects infinite rewards, and rewards whose sum over a group (or, for the batch baseline, over
+ * the batch) overflows, with an {@link IllegalArgumentException}.
+ */
 final class ReinforcePlusPlus implements AdvantageEstimator {
   private final boolean perGroupBaseline;
   private final double floor;
@@ -51,6 +55,10 @@ final class ReinforcePlusPlus implements AdvantageEstimator {
         batchN += n;
       }
       out[g] = a;
+    }
+    if (!Double.isFinite(batchSum)) {
+      // each group's sum is finite, but the batch baseline's sum over all groups is not
+      throw new IllegalArgumentException("rewards of the batch overflow when summed for its baseline");
     }
     double baseline = (!perGroupBaseline && batchN > 0) ? batchSum / batchN : 0;
     // second pass: subtract the batch baseline, accumulate the variance of the centred values

@@ -37,6 +37,15 @@ class LossAggregationsTest {
   }
 
   @Test
+  void drGrpoAcceptsLnormOneAndRefusesZero() {
+    LossAggregation one = LossAggregations.drGrpo(1);
+    assertEquals("dr_grpo(1)", one.name());
+    assertArrayEquals(new double[] {0.5, 0.5}, one.sampleWeights(new int[] {5, 7}), 0);
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> LossAggregations.drGrpo(0));
+    assertEquals("L_norm must be >= 1 (the maximum generation length), got 0", e.getMessage());
+  }
+
+  @Test
   void badInputIsRejected() {
     assertThrows(ConfigurationException.class, () -> LossAggregations.drGrpo(0));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -9,9 +9,14 @@ import dev.spice.core.ReasonerAttempt;
 import dev.spice.core.RewardFunction;
 import dev.spice.core.Rewards;
 import dev.spice.core.SpiceException.ConfigurationException;
+import dev.spice.core.SpiceException.RewardException;
 import dev.spice.core.Task;
+import dev.spice.rewards.verify.AnswerExtractors;
+import dev.spice.rewards.verify.AnswerVerifier;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ReasonerRewardsTest {
@@ -90,5 +95,60 @@ class ReasonerRewardsTest {
     assertThrows(ConfigurationException.class, () -> ReasonerRewards.builder().add(Rewards.CORRECT, (i, c) -> Rewards.of(), 1).build());
     assertThrows(ConfigurationException.class, () -> ReasonerRewards.builder().name(" ").build());
     assertThrows(ConfigurationException.class, () -> ReasonerRewards.builder().extractor(null).build());
+  }
+
+  /** Accepts only the Roman numeral XLII, whatever the gold answer. */
+  private static final AnswerVerifier ROMAN = (predicted, gold, type) -> "XLII".equals(predicted);
+
+  @Test
+  void correctnessUsesTheGivenExtractorAndVerifier() {
+    Task t = Fixtures.INT_TASK;
+    List<ReasonerAttempt> items = List.of(Fixtures.answer(t, "\\boxed{XLII}"), Fixtures.answer(t, "\\boxed{42}"));
+    RewardFunction<ReasonerAttempt> roman = ReasonerRewards.correctness(AnswerExtractors.defaults(), ROMAN);
+    assertEquals("correctness", roman.name());
+    Rewards r = roman.score(items, Fixtures.reasonerContext(t));
+    assertArrayEquals(new double[] {1, 0}, r.values());
+    assertArrayEquals(new double[] {1, 0}, r.components().get(Rewards.CORRECT));
+    RewardFunction<ReasonerAttempt> whole = ReasonerRewards.correctness((text, task) -> Optional.of(text.strip()), ROMAN);
+    assertArrayEquals(new double[] {1, 0}, whole.score(List.of(Fixtures.answer(t, " XLII "), Fixtures.answer(t, "\\boxed{XLII}")),
+        Fixtures.reasonerContext(t)).values(), "the whole text is the answer");
+    NullPointerException e = assertThrows(NullPointerException.class, () -> ReasonerRewards.correctness(null, ROMAN));
+    assertEquals("extractor", e.getMessage());
+  }
+
+  @Test
+  void builderUsesTheGivenVerifier() {
+    Task t = Fixtures.INT_TASK;
+    RewardFunction<ReasonerAttempt> f = ReasonerRewards.builder().verifier(ROMAN).build();
+    assertArrayEquals(new double[] {1, 0}, f.score(List.of(Fixtures.answer(t, "\\boxed{XLII}"), Fixtures.answer(t, "\\boxed{42}")),
+        Fixtures.reasonerContext(t)).values());
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> ReasonerRewards.builder().verifier(null).build());
+    assertEquals("extractor and verifier must not be null", e.getMessage());
+  }
+
+  @Test
+  void formatSubScoreIsReportedWhenWeightedOrWhenTheFunctionIsNamedFormat() {
+    Task t = Fixtures.INT_TASK;
+    List<ReasonerAttempt> items = List.of(Fixtures.answer(t, "\\boxed{41}"), Fixtures.answer(t, "Answer: 42"));
+    Rewards plain = ReasonerRewards.builder().build().score(items, Fixtures.reasonerContext(t));
+    assertArrayEquals(new double[] {0, 1}, plain.values());
+    assertEquals(Set.of(Rewards.CORRECT, ReasonerRewards.CORRECTNESS), plain.components().keySet(),
+        "no format weight: no format sub-score in the metrics");
+    Rewards named = ReasonerRewards.builder().formatWeight(0).name(ReasonerRewards.FORMAT).build()
+        .score(items, Fixtures.reasonerContext(t));
+    assertArrayEquals(new double[] {0, 1}, named.values(), "weight 0: the format score adds nothing");
+    assertArrayEquals(new double[] {1, 0}, named.components().get(ReasonerRewards.FORMAT));
+  }
+
+  @Test
+  void aSubScoreOfTheWrongSizeFailsNamingIt() {
+    Task t = Fixtures.INT_TASK;
+    List<ReasonerAttempt> items = List.of(Fixtures.answer(t, "\\boxed{42}"), Fixtures.answer(t, "\\boxed{7}"));
+    RewardException none = assertThrows(RewardException.class, () -> ReasonerRewards.builder()
+        .add("broken", (i, c) -> null, 1).build().score(items, Fixtures.reasonerContext(t)));
+    assertEquals("sub-score 'broken' returned null for 2 items", none.getMessage());
+    RewardException one = assertThrows(RewardException.class, () -> ReasonerRewards.builder()
+        .add("short", (i, c) -> Rewards.of(1), 1).build().score(items, Fixtures.reasonerContext(t)));
+    assertEquals("sub-score 'short' returned 1 values for 2 items", one.getMessage());
   }
 }
