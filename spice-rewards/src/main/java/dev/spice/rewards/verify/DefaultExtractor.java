@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /** The extractor behind {@link AnswerExtractors}. Immutable, thread-safe. */
 final class DefaultExtractor implements AnswerExtractor {
-  private static final int MAX_BOX_TRIES = 8;
+  /** Unclosed boxes skipped, at most, on the way back to one that closes (README: at most 8). */
+  private static final int MAX_UNCLOSED_BOXES = 8;
 
   private final ExtractionRule[] order;
 
@@ -107,7 +108,7 @@ final class DefaultExtractor implements AnswerExtractor {
   /** Content of the last {@code \boxed{}} / {@code \fbox{}} that closes, or null. */
   static String boxed(String s) {
     int from = s.length();
-    for (int tries = 0; tries < MAX_BOX_TRIES; tries++) {
+    for (int tries = 0; tries <= MAX_UNCLOSED_BOXES; tries++) {
       int b1 = from <= 0 ? -1 : s.lastIndexOf("\\boxed", from - 1);
       int b2 = from <= 0 ? -1 : s.lastIndexOf("\\fbox", from - 1);
       int at = Math.max(b1, b2);
@@ -240,7 +241,7 @@ final class DefaultExtractor implements AnswerExtractor {
     String t = c.strip();
     for (int guard = 0; guard < 8; guard++) {
       String before = t;
-      if (t.endsWith(".") && !(t.length() >= 2 && Character.isDigit(t.charAt(t.length() - 2)) && t.indexOf('.') != t.length() - 1)) {
+      if (t.endsWith(".")) {
         t = t.substring(0, t.length() - 1).strip();
       }
       if (t.length() >= 2 && t.startsWith("$") && t.endsWith("$")) {

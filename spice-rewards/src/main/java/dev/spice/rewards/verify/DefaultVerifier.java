@@ -84,14 +84,22 @@ final class DefaultVerifier implements AnswerVerifier {
     Node na;
     Node nb;
     try {
-      na = x != null ? new Node.Const(x.percent && percent == PercentMode.DIVIDE
-          ? x.percentApplied().doubleValue() : x.doubleValue(), null) : ExprParser.parse(a);
-      nb = y != null ? new Node.Const(y.percent && percent == PercentMode.DIVIDE
-          ? y.percentApplied().doubleValue() : y.doubleValue(), null) : ExprParser.parse(b);
+      na = x != null ? constant(x, percent == PercentMode.DIVIDE) : ExprParser.parse(a);
+      nb = y != null ? constant(y, percent == PercentMode.DIVIDE) : ExprParser.parse(b);
     } catch (ExprParser.Fail f) {
       return false;
     }
-    return expr.equivalent(na, nb);
+    if (expr.equivalent(na, nb)) {
+      return true;
+    }
+    // LENIENT reads a percentage either way: 50% against an expression worth 0.5 as well as 50
+    boolean pct = x != null && x.percent || y != null && y.percent;
+    return pct && percent == PercentMode.LENIENT
+        && expr.equivalent(x != null ? constant(x, true) : na, y != null ? constant(y, true) : nb);
+  }
+
+  private static Node constant(Num n, boolean applyPercent) {
+    return new Node.Const(n.percent && applyPercent ? n.percentApplied().doubleValue() : n.doubleValue(), null);
   }
 
   private boolean strings(String a, String b) {
@@ -101,15 +109,13 @@ final class DefaultVerifier implements AnswerVerifier {
       // e.g. the answer "A" (an article after normalisation): compare lightly instead
       return !a.isBlank() && a.strip().equalsIgnoreCase(b.strip());
     }
-    if (na.equals(nb)) {
-      return true;
-    }
+    // two numbers compare as numbers, before punctuation is dropped: "1.5" is not "15", "-5" not "5"
     Num x = NumberParser.parse(a);
-    if (x == null) {
-      return false;
+    Num y = x == null ? null : NumberParser.parse(b);
+    if (x != null && y != null) {
+      return numEq(x, y);
     }
-    Num y = NumberParser.parse(b);
-    return y != null && numEq(x, y);
+    return na.equals(nb);
   }
 
   boolean numEq(Num x, Num y) {
