@@ -26,7 +26,12 @@ public record Recipe(
     AdvantageEstimator reasonerAdvantage,
     LossSettings loss) {
 
-  /** Null checks only; the engine builder validates the values with its other settings. */
+  /**
+   * Validates: nothing null, {@code G_C >= 1}, {@code G_R >= 2}. Bounds that depend on other
+   * settings (an estimator's minimum group size, N) are checked by the engine's builder.
+   *
+   * @throws SpiceException.ConfigurationException naming the group size and the recipe
+   */
   public Recipe {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(challengerReward, "challengerReward");
@@ -34,5 +39,13 @@ public record Recipe(
     Objects.requireNonNull(challengerAdvantage, "challengerAdvantage");
     Objects.requireNonNull(reasonerAdvantage, "reasonerAdvantage");
     Objects.requireNonNull(loss, "loss");
+    if (challengerGroupSize < 1) {
+      throw new SpiceException.ConfigurationException("recipe '" + name
+          + "': challenger group size (G_C) must be >= 1, got " + challengerGroupSize);
+    }
+    if (reasonerGroupSize < 2) {
+      throw new SpiceException.ConfigurationException("recipe '" + name
+          + "': reasoner group size (G_R) must be >= 2 (a pass rate needs several answers), got " + reasonerGroupSize);
+    }
   }
 }

@@ -42,8 +42,8 @@ import java.util.Objects;
 public final class SelfPlay implements AutoCloseable {
   private final Engine engine;
 
-  private SelfPlay(Builder b) {
-    this.engine = new Engine(b);
+  private SelfPlay(EngineConfig config) {
+    this.engine = new Engine(config);
   }
 
   /** A new builder. */
@@ -320,41 +320,11 @@ public final class SelfPlay implements AutoCloseable {
       if (!errors.isEmpty()) {
         throw new SpiceException.ConfigurationException("Invalid SelfPlay configuration: " + String.join("; ", errors));
       }
-      if (maxChallengerAttempts < 0) {
-        maxChallengerAttempts = 2 * recipe.challengerGroupSize();
-      }
-      return new SelfPlay(this);
-    }
-
-    Map<String, Object> settings() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("recipe", recipe.name());
-      m.put("batch_size", batchSize);
-      m.put("challenger_group_size", recipe.challengerGroupSize());
-      m.put("reasoner_group_size", recipe.reasonerGroupSize());
-      m.put("max_challenger_attempts", maxChallengerAttempts);
-      m.put("seed", seed);
-      m.put("zero_variance_policy", zeroVariancePolicy.name());
-      m.put("corpus_grounded", corpusGrounded);
-      m.put("corpus", corpus == null ? "none" : corpus.name());
-      m.put("fixed_challenger", challengerPolicy == null ? "none" : challengerPolicy.name());
-      m.put("policy", policy.name());
-      m.put("challenger_reward", recipe.challengerReward().name());
-      m.put("reasoner_reward", recipe.reasonerReward().name());
-      m.put("challenger_advantage", recipe.challengerAdvantage().name());
-      m.put("reasoner_advantage", recipe.reasonerAdvantage().name());
-      m.put("loss_aggregation", recipe.loss().aggregation().name());
-      m.put("clip_low", recipe.loss().clipLow());
-      m.put("clip_high", recipe.loss().clipHigh());
-      m.put("kl_beta", recipe.loss().klBeta());
-      m.put("challenger_sampling", sampling(challengerSampling));
-      m.put("reasoner_sampling", sampling(reasonerSampling));
-      return m;
-    }
-
-    private static String sampling(SamplingParams p) {
-      return "temperature=" + p.temperature() + ",top_p=" + p.topP() + ",top_k=" + p.topK()
-          + ",max_new_tokens=" + p.maxNewTokens() + ",stop=" + p.stop();
+      // The builder is left as the user set it (a reused builder with a bigger recipe gets its own default N).
+      int n = maxChallengerAttempts < 0 ? 2 * recipe.challengerGroupSize() : maxChallengerAttempts;
+      return new SelfPlay(new EngineConfig(policy, challengerPolicy, corpus, corpusGrounded, challenger, reasoner, recipe,
+          batchSize, n, seed, zeroVariancePolicy, challengerSampling, reasonerSampling, rewardTimeout, checkpointEvery,
+          checkpointDirectory, listeners));
     }
   }
 }

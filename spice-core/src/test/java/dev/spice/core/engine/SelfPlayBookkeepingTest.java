@@ -451,11 +451,39 @@ class SelfPlayBookkeepingTest {
     Set<Integer> seenValid = new HashSet<>();
     Set<Integer> seenInvalid = new HashSet<>();
     for (int s = 0; s < 200; s++) {
-      for (ChallengerAttempt a : Engine.keepPreservingRatio(all, 4, new SplittableRandom(s))) {
+      for (ChallengerAttempt a : ChallengerPhase.keepPreservingRatio(all, 4, new SplittableRandom(s))) {
         (a.isValid() ? seenValid : seenInvalid).add(all.indexOf(a));
       }
     }
     assertEquals(8, seenValid.size(), "every valid attempt can be kept");
     assertEquals(8, seenInvalid.size(), "every invalid attempt can be kept");
+  }
+
+  @Test
+  void aReusedBuilderDerivesItsDefaultNFromEachRecipe() {
+    SelfPlay.Builder b = builder(simple());
+    assertEquals(4L, ((Number) b.build().settings().get("max_challenger_attempts")).longValue());
+    SelfPlay bigger = b.recipe(TestRecipes.recipe(8, 4)).build();
+    assertEquals(16L, ((Number) bigger.settings().get("max_challenger_attempts")).longValue(),
+        "the default N follows the new G_C; nothing the user never set blocks the build");
+    b.recipe(TestRecipes.recipe(2, 4)).maxChallengerAttempts(3);
+    SpiceException.ConfigurationException e = assertThrows(SpiceException.ConfigurationException.class,
+        () -> b.recipe(TestRecipes.recipe(4, 4)).build());
+    assertTrue(e.getMessage().contains("got 3"), "an explicit N is kept and checked: " + e.getMessage());
+  }
+
+  @Test
+  void recipesRefuseImpossibleGroupSizes() {
+    SpiceException.ConfigurationException e = assertThrows(SpiceException.ConfigurationException.class,
+        () -> TestRecipes.recipe(0, 4));
+    assertTrue(e.getMessage().contains("recipe 'test': challenger group size (G_C) must be >= 1, got 0"), e.getMessage());
+    e = assertThrows(SpiceException.ConfigurationException.class, () -> TestRecipes.recipe(2, 1));
+    assertTrue(e.getMessage().contains("reasoner group size (G_R) must be >= 2"), e.getMessage());
+  }
+
+  @Test
+  void settingsAreReadOnly() {
+    Map<String, Object> s = builder(simple()).build().settings();
+    assertThrows(UnsupportedOperationException.class, () -> s.put("seed", 3));
   }
 }

@@ -187,7 +187,7 @@ class SelfPlayEdgeCasesTest {
         all.add(attempt(v, i));
       }
       int invalid = total - valid;
-      List<ChallengerAttempt> kept = Engine.keepPreservingRatio(all, g, new SplittableRandom(trial));
+      List<ChallengerAttempt> kept = ChallengerPhase.keepPreservingRatio(all, g, new SplittableRandom(trial));
       String where = "g=" + g + " generated " + valid + " valid of " + total;
       if (total <= g) {
         assertEquals(all, kept, where + ": everything kept");
@@ -219,7 +219,7 @@ class SelfPlayEdgeCasesTest {
       all.add(attempt(i == 11, i));
     }
     for (int s = 0; s < 50; s++) {
-      List<ChallengerAttempt> kept = Engine.keepPreservingRatio(all, 4, new SplittableRandom(s));
+      List<ChallengerAttempt> kept = ChallengerPhase.keepPreservingRatio(all, 4, new SplittableRandom(s));
       assertEquals(1, kept.stream().filter(ChallengerAttempt::isValid).count(), "round(4/16) = 0, raised to 1");
       assertSame(all.get(11), kept.stream().filter(ChallengerAttempt::isValid).findFirst().orElseThrow());
     }
@@ -475,7 +475,7 @@ class SelfPlayEdgeCasesTest {
         String q = d.kept().get(d.reasonerTask()).attempt().task().question();
         counts.merge(q, 1, Integer::sum);
         if (zv == ZeroVariancePolicy.RESAMPLE) {
-          assertTrue(!Engine.zeroStd(d.reasonerRewards()), "RESAMPLE trains a group with reward variance");
+          assertTrue(!Scoring.zeroStd(d.reasonerRewards()), "RESAMPLE trains a group with reward variance");
         }
       }
     }

@@ -130,7 +130,7 @@ class SelfPlayTest {
         valid += v ? 1 : 0;
         all.add(attempt(v, i));
       }
-      List<ChallengerAttempt> kept = Engine.keepPreservingRatio(all, g, rng);
+      List<ChallengerAttempt> kept = ChallengerPhase.keepPreservingRatio(all, g, rng);
       assertEquals(g, kept.size());
       long keptValid = kept.stream().filter(ChallengerAttempt::isValid).count();
       double expected = (double) g * valid / total;

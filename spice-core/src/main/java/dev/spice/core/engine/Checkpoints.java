@@ -1,0 +1,188 @@
+package dev.spice.core.engine;
+
+import dev.spice.core.CorpusCursor;
+import dev.spice.core.SpiceException;
+import dev.spice.core.json.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Engine checkpoints: {@code checkpoint-NNNNNNNN} directories holding {@code engine.json}
+ * (iteration, seed, corpus cursor, settings, provenance) and the policy's own files under
+ * {@code policy/}, written into a temporary directory that is renamed into place when complete.
+ */
+final class Checkpoints {
+  static final int FORMAT = 1;
+  static final String SDK_VERSION = "0.1.0-SNAPSHOT";
+
+  private final EngineConfig cfg;
+  private final Map<String, Object> settings;
+  private final Events events;
+
+  Checkpoints(EngineConfig cfg, Map<String, Object> settings, Events events) {
+    this.cfg = cfg;
+    this.settings = settings;
+    this.events = events;
+  }
+
+  /** Writes the checkpoint of {@code iteration} completed iterations; returns its directory. */
+  Path save(Path runDir, long iteration) {
+    String name = String.format("checkpoint-%08d", iteration);
+    Path target = runDir.resolve(name);
+    Path tmp = runDir.resolve(name + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    try {
+      Files.createDirectories(runDir);
+      Files.createDirectory(tmp);
+      Path policyDir = Files.createDirectory(tmp.resolve("policy"));
+      cfg.policy().saveCheckpoint(policyDir);
+      Map<String, Object> state = new LinkedHashMap<>();
+      state.put("format", FORMAT);
+      state.put("iteration", iteration);
+      state.put("seed", cfg.seed());
+      state.put("rng", "splitmix64(seed, iteration): no other random state");
+      if (cfg.corpus() != null) {
+        CorpusCursor c = cfg.corpus().cursor();
+        state.put("corpus_cursor", Map.of("source", c.source(), "state", c.state()));
+      }
+      state.put("settings", settings);
+      state.put("provenance", provenance());
+      Files.writeString(tmp.resolve("engine.json"), Json.write(state) + "\n", StandardCharsets.UTF_8);
+      Path old = null;
+      if (Files.exists(target)) {
+        old = runDir.resolve(name + ".old-" + System.nanoTime());
+        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      if (old != null) {
+        deleteTree(old);
+      }
+    } catch (IOException | RuntimeException e) {
+      try {
+        deleteTree(tmp);
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      if (e instanceof SpiceException s) {
+        throw s;
+      }
+      throw new SpiceException.CheckpointException("cannot write checkpoint " + target + ": " + e, e);
+    }
+    events.fire(l -> l.onCheckpoint(iteration, target));
+    return target;
+  }
+
+  private Map<String, Object> provenance() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("sdk_version", SDK_VERSION);
+    p.put("java_version", System.getProperty("java.version"));
+    p.put("java_vendor", System.getProperty("java.vendor"));
+    p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    p.put("backend", cfg.policy().name());
+    p.put("saved_at", Instant.now().toString());
+    return p;
+  }
+
+  /**
+   * Restores corpus position and policy from a checkpoint written with the same settings.
+   *
+   * @return the checkpoint's iteration
+   */
+  long restore(Path dir) {
+    Path file = dir.resolve("engine.json");
+    Map<String, Object> state;
+    try {
+      state = Json.parseObject(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new SpiceException.CheckpointException("cannot read " + file + ": " + e, e);
+    } catch (Json.JsonException e) {
+      throw new SpiceException.CheckpointException(file + " is corrupt: " + e.getMessage(), e);
+    }
+    if (!Long.valueOf(FORMAT).equals(state.get("format"))) {
+      throw new SpiceException.CheckpointException(file + ": unsupported checkpoint format " + state.get("format")
+          + " (this SDK reads format " + FORMAT + ")");
+    }
+    if (!(state.get("iteration") instanceof Long savedIteration) || savedIteration < 0) {
+      throw new SpiceException.CheckpointException(file + ": field 'iteration' is missing or invalid");
+    }
+    if (!(state.get("settings") instanceof Map<?, ?> saved)) {
+      throw new SpiceException.CheckpointException(file + ": field 'settings' is missing");
+    }
+    List<String> diffs = new ArrayList<>();
+    for (Map.Entry<String, Object> e : settings.entrySet()) {
+      Object s = saved.get(e.getKey());
+      if (!Json.write(e.getValue()).equals(Json.write(s))) {
+        diffs.add(e.getKey() + ": checkpoint has " + Json.write(s) + ", this engine has " + Json.write(e.getValue()));
+      }
+    }
+    for (Object k : saved.keySet()) {
+      if (!settings.containsKey(String.valueOf(k))) {
+        diffs.add(k + ": only in the checkpoint");
+      }
+    }
+    if (!diffs.isEmpty()) {
+      throw new SpiceException.CheckpointException("checkpoint " + dir + " was written with other settings: "
+          + String.join("; ", diffs));
+    }
+    CorpusCursor newCursor = null;
+    if (cfg.corpus() != null) {
+      if (!(state.get("corpus_cursor") instanceof Map<?, ?> cc) || !(cc.get("source") instanceof String src)
+          || !(cc.get("state") instanceof String st)) {
+        throw new SpiceException.CheckpointException(file + ": field 'corpus_cursor' is missing or invalid");
+      }
+      newCursor = new CorpusCursor(src, st);
+    }
+    Path policyDir = dir.resolve("policy");
+    if (!Files.isDirectory(policyDir)) {
+      throw new SpiceException.CheckpointException("checkpoint " + dir + " has no policy directory");
+    }
+    CorpusCursor oldCursor = cfg.corpus() == null ? null : cfg.corpus().cursor();
+    if (newCursor != null) {
+      cfg.corpus().restore(newCursor);
+    }
+    try {
+      cfg.policy().loadCheckpoint(policyDir);
+    } catch (RuntimeException e) {
+      if (oldCursor != null) {
+        cfg.corpus().restore(oldCursor);
+      }
+      throw e;
+    }
+    return savedIteration;
+  }
+
+  /** The newest complete checkpoint directory in a run directory, if any. */
+  static Optional<Path> latest(Path runDir) {
+    if (!Files.isDirectory(runDir)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> s = Files.list(runDir)) {
+      return s.filter(p -> p.getFileName().toString().matches("checkpoint-\\d{8}"))
+          .filter(p -> Files.isRegularFile(p.resolve("engine.json")))
+          .max(Comparator.comparing(p -> p.getFileName().toString()));
+    } catch (IOException e) {
+      throw new SpiceException.CheckpointException("cannot list " + runDir + ": " + e, e);
+    }
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(x);
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.spice.core.engine;
+
+import dev.spice.core.Challenger;
+import dev.spice.core.CorpusSource;
+import dev.spice.core.PolicyBackend;
+import dev.spice.core.Reasoner;
+import dev.spice.core.Recipe;
+import dev.spice.core.SamplingParams;
+import dev.spice.core.TrainablePolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The validated, immutable settings of one engine, made by {@link SelfPlay.Builder#build()}. The
+ * engine reads only this record; {@link #settings()} (stored in checkpoints and compared on
+ * restore) is derived from it.
+ *
+ * @param policy the policy trained in both roles
+ * @param challengerPolicy the frozen Challenger of fixed-Challenger mode, or null
+ * @param corpus the corpus, or null without corpus grounding
+ * @param corpusGrounded whether documents come from the corpus
+ * @param challenger the Challenger role
+ * @param reasoner the Reasoner role
+ * @param recipe group sizes, rewards, estimators and loss
+ * @param batchSize B, documents per iteration
+ * @param maxAttempts N, most Challenger attempts per document
+ * @param seed the run's seed
+ * @param zeroVariance what to do with zero-variance groups
+ * @param challengerSampling Challenger sampling (seed replaced per call)
+ * @param reasonerSampling Reasoner sampling (seed replaced per call)
+ * @param rewardTimeout how long to wait for asynchronous rewards per iteration
+ * @param checkpointEvery checkpoint period in iterations, 0 for none
+ * @param checkpointDirectory where periodic checkpoints go, or null
+ * @param listeners listeners in registration order
+ */
+record EngineConfig(
+    TrainablePolicy policy,
+    PolicyBackend challengerPolicy,
+    CorpusSource corpus,
+    boolean corpusGrounded,
+    Challenger challenger,
+    Reasoner reasoner,
+    Recipe recipe,
+    int batchSize,
+    int maxAttempts,
+    long seed,
+    ZeroVariancePolicy zeroVariance,
+    SamplingParams challengerSampling,
+    SamplingParams reasonerSampling,
+    Duration rewardTimeout,
+    int checkpointEvery,
+    Path checkpointDirectory,
+    List<SelfPlayListener> listeners) {
+
+  EngineConfig {
+    listeners = List.copyOf(listeners);
+  }
+
+  /** The policy that writes tasks: the frozen one in fixed-Challenger mode, else the trained one. */
+  PolicyBackend challengerBackend() {
+    return challengerPolicy != null ? challengerPolicy : policy;
+  }
+
+  /** Whether the Challenger role is trained (not in fixed-Challenger mode). */
+  boolean trainsChallenger() {
+    return challengerPolicy == null;
+  }
+
+  /** Stable key/value pairs of every setting that changes results. */
+  Map<String, Object> settings() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("recipe", recipe.name());
+    m.put("batch_size", batchSize);
+    m.put("challenger_group_size", recipe.challengerGroupSize());
+    m.put("reasoner_group_size", recipe.reasonerGroupSize());
+    m.put("max_challenger_attempts", maxAttempts);
+    m.put("seed", seed);
+    m.put("zero_variance_policy", zeroVariance.name());
+    m.put("corpus_grounded", corpusGrounded);
+    m.put("corpus", corpus == null ? "none" : corpus.name());
+    m.put("fixed_challenger", challengerPolicy == null ? "none" : challengerPolicy.name());
+    m.put("policy", policy.name());
+    m.put("challenger_reward", recipe.challengerReward().name());
+    m.put("reasoner_reward", recipe.reasonerReward().name());
+    m.put("challenger_advantage", recipe.challengerAdvantage().name());
+    m.put("reasoner_advantage", recipe.reasonerAdvantage().name());
+    m.put("loss_aggregation", recipe.loss().aggregation().name());
+    m.put("clip_low", recipe.loss().clipLow());
+    m.put("clip_high", recipe.loss().clipHigh());
+    m.put("kl_beta", recipe.loss().klBeta());
+    m.put("challenger_sampling", sampling(challengerSampling));
+    m.put("reasoner_sampling", sampling(reasonerSampling));
+    return Collections.unmodifiableMap(m);
+  }
+
+  private static String sampling(SamplingParams p) {
+    return "temperature=" + p.temperature() + ",top_p=" + p.topP() + ",top_k=" + p.topK()
+        + ",max_new_tokens=" + p.maxNewTokens() + ",stop=" + p.stop();
+  }
+}
