@@ -19,7 +19,7 @@ import java.util.Objects;
 
 /**
  * The SPICE self-play engine: each {@link #step()} runs one iteration of Algorithm 1
- * (ALGORITHM.md) on one shared policy:
+ * (docs/algorithm.md) on one shared policy:
  *
  * <ol>
  *   <li>sample B documents from the corpus;

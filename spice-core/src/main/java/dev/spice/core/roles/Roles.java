@@ -17,7 +17,7 @@ import java.util.Objects;
 /**
  * Factory of the standard roles: a Challenger that shows a document and asks for a task in the
  * format of a {@link TaskCodec}, and a Reasoner that asks to reason step by step and put the final
- * answer in {@code \boxed{}} (ALGORITHM.md), extracting it with an {@link AnswerExtractor}.
+ * answer in {@code \boxed{}} (docs/algorithm.md), extracting it with an {@link AnswerExtractor}.
  */
 public final class Roles {
   private Roles() {}

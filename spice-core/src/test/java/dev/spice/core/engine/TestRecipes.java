@@ -10,7 +10,7 @@ import dev.spice.core.RewardFunction;
 import dev.spice.core.Rewards;
 import java.util.Map;
 
-/** Minimal recipe parts written from ALGORITHM.md's formulas (core cannot see spice-rewards). */
+/** Minimal recipe parts written from docs/algorithm.md's formulas (core cannot see spice-rewards). */
 final class TestRecipes {
   private TestRecipes() {}
 
