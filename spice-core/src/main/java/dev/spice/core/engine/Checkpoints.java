@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  */
 final class Checkpoints {
   static final int FORMAT = 1;
-  static final String SDK_VERSION = "0.1.0-SNAPSHOT";
+  /** The SDK version from the build ({@code dev/spice/core/sdk.properties}), recorded in provenance. */
+  static final String SDK_VERSION = sdkVersion();
 
   private final EngineConfig cfg;
   private final Map<String, Object> settings;
@@ -34,6 +35,19 @@ final class Checkpoints {
     this.cfg = cfg;
     this.settings = settings;
     this.events = events;
+  }
+
+  private static String sdkVersion() {
+    java.util.Properties p = new java.util.Properties();
+    try (java.io.InputStream in = Checkpoints.class.getResourceAsStream("/dev/spice/core/sdk.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // fall through: unknown
+    }
+    String v = p.getProperty("version", "unknown");
+    return v.startsWith("${") ? "unknown" : v;
   }
 
   /** Writes the checkpoint of {@code iteration} completed iterations; returns its directory. */

@@ -320,6 +320,7 @@ class SelfPlayBookkeepingTest {
     Map<String, Object> prov = (Map<String, Object>) state.get("provenance");
     assertEquals("scripted", prov.get("backend"));
     assertEquals(Engine.SDK_VERSION, prov.get("sdk_version"));
+    assertTrue(Engine.SDK_VERSION.matches("\\d+\\.\\d+\\.\\d+.*"), "the build version, got " + Engine.SDK_VERSION);
     assertTrue(prov.containsKey("java_version") && prov.containsKey("saved_at"));
     assertEquals(Json.write(engine.settings()), Json.write(state.get("settings")));
   }
