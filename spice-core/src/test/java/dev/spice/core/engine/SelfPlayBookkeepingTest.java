@@ -252,12 +252,15 @@ class SelfPlayBookkeepingTest {
 
   @Test
   void multipleChoiceShareAndClippedAnswers() {
-    // d0: two MCQ tasks; d1, d2: one free-form task and one invalid attempt.
+    // d0: two MCQ tasks; d1: one MCQ task and one invalid attempt; d2: one free-form task and one invalid.
     // Reasoner: at most 1 new token; "\boxed{7} because" is clipped to one word on odd rows.
     ScriptedPolicy policy = new ScriptedPolicy((p, row, seed, pol) -> {
       if (p.role() == Role.CHALLENGER) {
         if (p.text().contains("doc0")) {
           return String.format(MCQ, row);
+        }
+        if (p.text().contains("doc1")) {
+          return row % 2 == 0 ? String.format(MCQ, row) : "no";
         }
         return row % 2 == 0 ? String.format(FREE, row) : "no";
       }
@@ -266,7 +269,7 @@ class SelfPlayBookkeepingTest {
     IterationResult r = builder(policy).reasonerSampling(new SamplingParams(1.0, 1.0, 0, 1, List.of(), 0))
         .maxChallengerAttempts(2).build().step();
     Metrics m = r.metrics();
-    assertEquals(2.0 / 4, m.get(MetricNames.CHALLENGER_MCQ_SHARE), 1e-12, "2 MCQ among 4 valid kept tasks");
+    assertEquals(3.0 / 4, m.get(MetricNames.CHALLENGER_MCQ_SHARE), 1e-12, "3 MCQ among 4 valid kept tasks");
     assertEquals(0.5, m.get(MetricNames.clippedRatio("reasoner")), 1e-12);
     assertEquals(1.0, m.get(MetricNames.meanLength("reasoner")), 1e-12);
   }
@@ -480,6 +483,16 @@ class SelfPlayBookkeepingTest {
     assertTrue(e.getMessage().contains("recipe 'test': challenger group size (G_C) must be >= 1, got 0"), e.getMessage());
     e = assertThrows(SpiceException.ConfigurationException.class, () -> TestRecipes.recipe(2, 1));
     assertTrue(e.getMessage().contains("reasoner group size (G_R) must be >= 2"), e.getMessage());
+  }
+
+  @Test
+  void withoutCorpusGroundingEachIterationHasBEmptyDocuments() {
+    SelfPlay engine = SelfPlay.builder().policy(simple()).corpusGrounded(false).recipe(TestRecipes.recipe(2, 4))
+        .batchSize(5).build();
+    IterationResult r = engine.step();
+    assertEquals(5, r.documents().size());
+    assertEquals(5, r.documents().stream().map(d -> d.document().id()).distinct().count());
+    assertTrue(r.documents().stream().allMatch(d -> d.document().text().isEmpty()));
   }
 
   @Test
