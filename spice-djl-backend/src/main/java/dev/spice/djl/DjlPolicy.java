@@ -70,6 +70,7 @@ public interface DjlPolicy extends TrainablePolicy {
     boolean keepReference;
     boolean eosWhenConstrained = true;
     boolean addBos;
+    boolean allowNonFiniteWeights;
 
     Builder() {}
 
@@ -153,6 +154,16 @@ public interface DjlPolicy extends TrainablePolicy {
     /** Prepends the beginning-of-sequence token to every prompt (Llama base models want it); default false. */
     public Builder addBos(boolean add) {
       this.addBos = add;
+      return this;
+    }
+
+    /**
+     * Whether a {@link #pretrained} checkpoint may hold NaN or infinite weights; default false:
+     * loading refuses them, naming the file, the tensor and the first bad index, because such
+     * weights make every log-prob NaN.
+     */
+    public Builder allowNonFiniteWeights(boolean allow) {
+      this.allowNonFiniteWeights = allow;
       return this;
     }
 

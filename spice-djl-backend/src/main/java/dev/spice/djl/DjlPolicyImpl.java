@@ -123,13 +123,25 @@ final class DjlPolicyImpl implements DjlPolicy {
     boolean owns = false;
     PromptTemplate template = b.template;
     if (b.pretrained != null) {
-      cfg = TransformerConfig.read(b.pretrained.resolve("config.json"));
+      // Cheap checks first, model-sized work last: config.json, then the config against the
+      // safetensors header (names, shapes, dtypes; nothing allocated), then the tokenizer file,
+      // and only then the weights themselves.
+      Path configJson = b.pretrained.resolve("config.json");
+      cfg = TransformerConfig.read(configJson);
       try (SafeTensors.Reader r = SafeTensors.openDirectory(b.pretrained)) {
-        init = Model.fromHuggingFace(cfg, r, b.pretrained.toString());
-      }
-      if (tok == null) {
-        tok = Tokenizer.huggingFace(b.pretrained);
-        owns = true;
+        cfg.checkTensors(r, configJson);
+        if (tok == null) {
+          tok = Tokenizer.huggingFace(b.pretrained);
+          owns = true;
+        }
+        try {
+          init = Model.fromHuggingFace(cfg, r, b.pretrained.toString(), b.allowNonFiniteWeights);
+        } catch (RuntimeException e) {
+          if (owns) {
+            tok.close();
+          }
+          throw e;
+        }
       }
       if (template == null) {
         template = PromptTemplate.PLAIN;

@@ -2,9 +2,8 @@ package dev.spice.djl;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.spice.core.SpiceException;
-import dev.spice.core.json.Json;
+import dev.spice.core.model.TokenizerJson;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,36 +37,11 @@ final class HfTokenizer implements Tokenizer {
 
   static HfTokenizer load(Path path) {
     Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
-    if (!Files.isRegularFile(file)) {
-      throw new SpiceException.BackendException("no tokenizer file at " + file);
-    }
-    Map<String, Object> json;
-    try {
-      json = Json.parseObject(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException | Json.JsonException e) {
-      throw new SpiceException.BackendException("cannot read tokenizer " + file + ": " + e.getMessage(), e);
-    }
-    int maxId = -1;
-    if (json.get("model") instanceof Map<?, ?> model && model.get("vocab") instanceof Map<?, ?> vocab) {
-      for (Object v : vocab.values()) {
-        if (v instanceof Number n) {
-          maxId = Math.max(maxId, n.intValue());
-        }
-      }
-    } else if (json.get("model") instanceof Map<?, ?> model && model.get("vocab") instanceof List<?> l) {
-      maxId = l.size() - 1; // Unigram: list of [piece, score]
-    }
-    List<String> specials = new ArrayList<>();
-    if (json.get("added_tokens") instanceof List<?> added) {
-      for (Object o : added) {
-        if (o instanceof Map<?, ?> a && a.get("id") instanceof Number n) {
-          maxId = Math.max(maxId, n.intValue());
-          if (a.get("content") instanceof String s) {
-            specials.add(s);
-          }
-        }
-      }
-    }
+    // Checked here first: DJL's tokenizers binding reports a non-UTF-8 file as "Input length = 1"
+    // and a JSON without model.vocab with a terse serde message.
+    TokenizerJson.Info info = TokenizerJson.read(file, SpiceException.BackendException::new);
+    int maxId = info.vocabSize() - 1;
+    List<String> specials = info.addedTokens();
     HuggingFaceTokenizer t;
     try {
       t = HuggingFaceTokenizer.newInstance(file, Map.of(

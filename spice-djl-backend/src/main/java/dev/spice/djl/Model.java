@@ -190,8 +190,25 @@ final class Model implements AutoCloseable {
   /** The slot list without allocating a tensor. */
   record Layout(List<Slot> slots, long size) {}
 
+  /** Most parameters of one model: they live in one tensor, and on the host in one float[]. */
+  static final long MAX_PARAMETERS = Integer.MAX_VALUE - 8;
+
+  /** Largest head_dim: the rotary matrix has {@code head_dim^2} entries in one array. */
+  static final int MAX_HEAD_DIM = 46_340;
+
   static Layout layoutOf(TransformerConfig cfg) {
-    // Mirror of the constructor's layout, computed without native memory.
+    // Mirror of the constructor's layout, computed without native memory. Sizes are checked first
+    // (arithmetically) so that a huge config fails here instead of looping or overflowing below.
+    long params = cfg.parameterCount();
+    if (params > MAX_PARAMETERS) {
+      throw new SpiceException.BackendException("the model has " + params + " parameters (config: vocab_size "
+          + cfg.vocabSize() + ", hidden_size " + cfg.hiddenSize() + ", num_hidden_layers " + cfg.numLayers()
+          + "); this backend keeps them in one tensor of at most " + MAX_PARAMETERS + " elements");
+    }
+    if (cfg.headDim() > MAX_HEAD_DIM) {
+      throw new SpiceException.BackendException("head_dim " + cfg.headDim() + " is larger than this backend supports ("
+          + MAX_HEAD_DIM + ")");
+    }
     List<Slot> list = new ArrayList<>();
     long off = 0;
     int h = cfg.hiddenSize();
@@ -479,22 +496,33 @@ final class Model implements AutoCloseable {
 
   // ---- Hugging Face conversion (host arrays) ----
 
-  /** Converts Hugging Face tensors (names of {@link TransformerConfig#tensorShapes()}) to the flat layout. */
+  /** {@link #fromHuggingFace(TransformerConfig, SafeTensors.Reader, String, boolean)} refusing non-finite weights. */
   static float[] fromHuggingFace(TransformerConfig cfg, SafeTensors.Reader reader, String source) {
+    return fromHuggingFace(cfg, reader, source, false);
+  }
+
+  /**
+   * Converts Hugging Face tensors (names of {@link TransformerConfig#tensorShapes()}) to the flat
+   * layout. The config is first checked against the safetensors header
+   * ({@link TransformerConfig#checkTensors}), so nothing model-sized is allocated for a config that
+   * the weights contradict.
+   *
+   * @param source the checkpoint directory (its {@code config.json} is named in messages)
+   * @param allowNonFinite load NaN / infinite weights instead of refusing them
+   */
+  static float[] fromHuggingFace(TransformerConfig cfg, SafeTensors.Reader reader, String source,
+      boolean allowNonFinite) {
+    cfg.checkTensors(reader, java.nio.file.Path.of(source).resolve("config.json"));
     Layout lay = layoutOf(cfg);
     float[] w = new float[(int) lay.size];
-    Map<String, long[]> shapes = cfg.tensorShapes();
-    for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-      if (!reader.names().contains(e.getKey())) {
-        throw new SpiceException.BackendException(source + ": tensor '" + e.getKey() + "' is missing (expected shape "
-            + Arrays.toString(e.getValue()) + " for model_type " + cfg.modelType() + ")");
+    java.util.function.Function<String, float[]> floats = name -> {
+      float[] v = reader.floats(name);
+      if (!allowNonFinite) {
+        SafeTensors.requireFinite(v, reader.info(name), reader.file(name),
+            "DjlPolicy.builder().allowNonFiniteWeights(true)");
       }
-      long[] got = reader.info(e.getKey()).shape();
-      if (!Arrays.equals(got, e.getValue())) {
-        throw new SpiceException.BackendException(source + ": tensor '" + e.getKey() + "' has shape "
-            + Arrays.toString(got) + " but config.json implies " + Arrays.toString(e.getValue()));
-      }
-    }
+      return v;
+    };
     Map<String, Slot> by = new LinkedHashMap<>();
     lay.slots.forEach(s -> by.put(s.name(), s));
     int h = cfg.hiddenSize();
@@ -503,35 +531,35 @@ final class Model implements AutoCloseable {
     int kvd = cfg.numKvHeads() * d;
     int c = qd + 2 * kvd;
     int inter = cfg.intermediateSize();
-    copy(w, by.get("embed"), reader.floats("model.embed_tokens.weight"));
+    copy(w, by.get("embed"), floats.apply("model.embed_tokens.weight"));
     for (int l = 0; l < cfg.numLayers(); l++) {
       String hf = "model.layers." + l + ".";
       String p = "L" + l + ".";
-      copy(w, by.get(p + "in_norm"), reader.floats(hf + "input_layernorm.weight"));
+      copy(w, by.get(p + "in_norm"), floats.apply(hf + "input_layernorm.weight"));
       int qkvOff = (int) by.get(p + "qkv").offset();
-      putT(w, qkvOff, c, 0, reader.floats(hf + "self_attn.q_proj.weight"), qd, h);
-      putT(w, qkvOff, c, qd, reader.floats(hf + "self_attn.k_proj.weight"), kvd, h);
-      putT(w, qkvOff, c, qd + kvd, reader.floats(hf + "self_attn.v_proj.weight"), kvd, h);
+      putT(w, qkvOff, c, 0, floats.apply(hf + "self_attn.q_proj.weight"), qd, h);
+      putT(w, qkvOff, c, qd, floats.apply(hf + "self_attn.k_proj.weight"), kvd, h);
+      putT(w, qkvOff, c, qd + kvd, floats.apply(hf + "self_attn.v_proj.weight"), kvd, h);
       if (cfg.attentionBias()) {
         int bo = (int) by.get(p + "qkv_b").offset();
-        System.arraycopy(reader.floats(hf + "self_attn.q_proj.bias"), 0, w, bo, qd);
-        System.arraycopy(reader.floats(hf + "self_attn.k_proj.bias"), 0, w, bo + qd, kvd);
-        System.arraycopy(reader.floats(hf + "self_attn.v_proj.bias"), 0, w, bo + qd + kvd, kvd);
+        System.arraycopy(floats.apply(hf + "self_attn.q_proj.bias"), 0, w, bo, qd);
+        System.arraycopy(floats.apply(hf + "self_attn.k_proj.bias"), 0, w, bo + qd, kvd);
+        System.arraycopy(floats.apply(hf + "self_attn.v_proj.bias"), 0, w, bo + qd + kvd, kvd);
       }
       if (cfg.qkNorm()) {
-        copy(w, by.get(p + "q_norm"), reader.floats(hf + "self_attn.q_norm.weight"));
-        copy(w, by.get(p + "k_norm"), reader.floats(hf + "self_attn.k_norm.weight"));
+        copy(w, by.get(p + "q_norm"), floats.apply(hf + "self_attn.q_norm.weight"));
+        copy(w, by.get(p + "k_norm"), floats.apply(hf + "self_attn.k_norm.weight"));
       }
-      putT(w, (int) by.get(p + "o").offset(), h, 0, reader.floats(hf + "self_attn.o_proj.weight"), h, qd);
-      copy(w, by.get(p + "post_norm"), reader.floats(hf + "post_attention_layernorm.weight"));
+      putT(w, (int) by.get(p + "o").offset(), h, 0, floats.apply(hf + "self_attn.o_proj.weight"), h, qd);
+      copy(w, by.get(p + "post_norm"), floats.apply(hf + "post_attention_layernorm.weight"));
       int gu = (int) by.get(p + "gate_up").offset();
-      putT(w, gu, 2 * inter, 0, reader.floats(hf + "mlp.gate_proj.weight"), inter, h);
-      putT(w, gu, 2 * inter, inter, reader.floats(hf + "mlp.up_proj.weight"), inter, h);
-      putT(w, (int) by.get(p + "down").offset(), h, 0, reader.floats(hf + "mlp.down_proj.weight"), h, inter);
+      putT(w, gu, 2 * inter, 0, floats.apply(hf + "mlp.gate_proj.weight"), inter, h);
+      putT(w, gu, 2 * inter, inter, floats.apply(hf + "mlp.up_proj.weight"), inter, h);
+      putT(w, (int) by.get(p + "down").offset(), h, 0, floats.apply(hf + "mlp.down_proj.weight"), h, inter);
     }
-    copy(w, by.get("norm"), reader.floats("model.norm.weight"));
+    copy(w, by.get("norm"), floats.apply("model.norm.weight"));
     if (!cfg.tieWordEmbeddings()) {
-      copy(w, by.get("lm_head"), reader.floats("lm_head.weight"));
+      copy(w, by.get("lm_head"), floats.apply("lm_head.weight"));
     }
     return w;
   }

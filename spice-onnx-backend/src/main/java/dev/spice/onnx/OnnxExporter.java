@@ -16,7 +16,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -67,8 +66,9 @@ public final class OnnxExporter {
    * @param outputNames graph outputs in order
    * @param weightBytes bytes of float32 weight data written
    * @param copiedFiles side files copied into the output directory (config, tokenizer)
-   * @param ignoredTensors checkpoint tensors that the architecture does not use (for example
-   *     {@code lm_head.weight} when embeddings are tied); reported, not exported
+   * @param ignoredTensors checkpoint tensors that the architecture does not use and that Hugging
+   *     Face ignores as well ({@code lm_head.weight} when embeddings are tied, rotary
+   *     {@code inv_freq} buffers); reported, not exported. Any other unused tensor is refused.
    * @param elapsed wall time of the export
    */
   public record Result(
@@ -96,44 +96,51 @@ public final class OnnxExporter {
     return export(checkpointDir, outputDir, true);
   }
 
+  /** Exports, refusing NaN or infinite weights; see {@link #export(Path, Path, boolean, boolean)}. */
+  public static Result export(Path checkpointDir, Path outputDir, boolean withCache) {
+    return export(checkpointDir, outputDir, withCache, false);
+  }
+
   /**
-   * Exports a checkpoint directory.
+   * Exports a checkpoint directory. {@code config.json} is checked against the safetensors
+   * header (tensor names, shapes, dtypes) before any weight is read or any output is written.
    *
    * @param checkpointDir Hugging Face directory with {@code config.json} and safetensors weights
    * @param outputDir directory to write into (created if missing; existing files of the same
    *     names are replaced)
    * @param withCache true for the Optimum cache I/O, false for a logits-only graph
+   * @param allowNonFiniteWeights true to export NaN or infinite weights; false (the default of the
+   *     shorter overloads) refuses them, naming the file, tensor and first bad index
    * @return what was written
-   * @throws SpiceException.ConfigurationException if {@code config.json} is missing or invalid
-   * @throws SpiceException.BackendException if a weight is missing, has the wrong shape, or the
-   *     safetensors data is unreadable (message names the tensor and file)
+   * @throws SpiceException.ConfigurationException if {@code config.json} is missing or invalid, or
+   *     one of its fields disagrees with the weights (a tensor's size, the layer count, biases or
+   *     q/k norms the config leaves out); the message names config.json, the field and the tensor
+   * @throws SpiceException.BackendException if a weight is missing, transposed, not floating-point,
+   *     unknown to the architecture, non-finite (unless allowed), or the safetensors data is
+   *     unreadable (message names the tensor and file)
    * @throws SpiceException.CheckpointException if the output cannot be written
    */
-  public static Result export(Path checkpointDir, Path outputDir, boolean withCache) {
+  public static Result export(Path checkpointDir, Path outputDir, boolean withCache, boolean allowNonFiniteWeights) {
     long start = System.nanoTime();
     Path configFile = checkpointDir.resolve("config.json");
     if (!Files.isRegularFile(configFile)) {
       throw new SpiceException.ConfigurationException("no config.json in checkpoint directory " + checkpointDir);
     }
     TransformerConfig config = TransformerConfig.read(configFile);
-    try {
-      Files.createDirectories(outputDir);
-    } catch (IOException e) {
-      throw new SpiceException.CheckpointException("cannot create " + outputDir + ": " + e.getMessage(), e);
-    }
     Path modelFile = outputDir.resolve(MODEL_FILE);
     Path weightsFile = outputDir.resolve(WEIGHTS_FILE);
     List<TensorProto> initializers = new ArrayList<>();
-    List<String> ignored = new ArrayList<>();
+    List<String> ignored;
     long bytes;
     try (SafeTensors.Reader reader = SafeTensors.openDirectory(checkpointDir)) {
-      Map<String, long[]> shapes = config.tensorShapes();
-      for (String name : reader.names()) {
-        if (!shapes.containsKey(name)) {
-          ignored.add(name);
-        }
+      // Header only: refuses a config the weights contradict before anything model-sized exists.
+      ignored = config.checkTensors(reader, configFile);
+      try {
+        Files.createDirectories(outputDir);
+      } catch (IOException e) {
+        throw new SpiceException.CheckpointException("cannot create " + outputDir + ": " + e.getMessage(), e);
       }
-      bytes = writeWeights(reader, shapes, checkpointDir, weightsFile, initializers);
+      bytes = writeWeights(reader, config.tensorShapes(), weightsFile, initializers, allowNonFiniteWeights);
     }
     DecoderGraph graph = new DecoderGraph(config, withCache);
     OnnxMl.GraphProto proto = graph.build(initializers);
@@ -160,32 +167,33 @@ public final class OnnxExporter {
         Duration.ofNanos(System.nanoTime() - start));
   }
 
-  private static long writeWeights(SafeTensors.Reader reader, Map<String, long[]> shapes, Path checkpointDir,
-      Path weightsFile, List<TensorProto> initializers) {
+  private static long writeWeights(SafeTensors.Reader reader, Map<String, long[]> shapes, Path weightsFile,
+      List<TensorProto> initializers, boolean allowNonFinite) {
     Path tmp = weightsFile.resolveSibling(weightsFile.getFileName() + ".tmp");
     long offset = 0;
+    ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-        String name = e.getKey();
-        if (!reader.names().contains(name)) {
-          throw new SpiceException.BackendException("checkpoint " + checkpointDir + " lacks tensor '" + name
-              + "' that config.json requires (shape " + Arrays.toString(e.getValue()) + ")");
-        }
-        long[] have = reader.info(name).shape();
-        if (!Arrays.equals(have, e.getValue())) {
-          throw new SpiceException.BackendException("tensor '" + name + "' in " + checkpointDir + " has shape "
-              + Arrays.toString(have) + " but config.json implies " + Arrays.toString(e.getValue()));
-        }
+        String name = e.getKey(); // present with this shape: checked by TransformerConfig.checkTensors
         float[] data = reader.floats(name);
+        if (!allowNonFinite) {
+          SafeTensors.requireFinite(data, reader.info(name), reader.file(name),
+              "OnnxExporter.export(checkpointDir, outputDir, withCache, true)");
+        }
         long pad = (64 - offset % 64) % 64;
         offset += pad;
-        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(data);
-        long len = buf.capacity();
+        long len = 4L * data.length;
         ch.position(offset);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
+        for (int i = 0; i < data.length; ) {
+          buf.clear();
+          int n = Math.min(buf.capacity() / 4, data.length - i);
+          buf.asFloatBuffer().put(data, i, n);
+          buf.limit(n * 4);
+          while (buf.hasRemaining()) {
+            ch.write(buf);
+          }
+          i += n;
         }
         TensorProto.Builder t = TensorProto.newBuilder().setName(name)
             .setDataType(TensorProto.DataType.FLOAT_VALUE)
@@ -193,7 +201,7 @@ public final class OnnxExporter {
             .addExternalData(entry("location", weightsFile.getFileName().toString()))
             .addExternalData(entry("offset", Long.toString(offset)))
             .addExternalData(entry("length", Long.toString(len)));
-        for (long d : have) {
+        for (long d : e.getValue()) {
           t.addDims(d);
         }
         initializers.add(t.build());
@@ -201,10 +209,22 @@ public final class OnnxExporter {
       }
       ch.force(true);
     } catch (IOException e) {
+      deleteQuietly(tmp);
       throw new SpiceException.CheckpointException("cannot write " + tmp + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      deleteQuietly(tmp);
+      throw e;
     }
     move(tmp, weightsFile);
     return offset;
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // best effort: the error being reported matters more
+    }
   }
 
   private static OnnxMl.StringStringEntryProto entry(String k, String v) {

@@ -3,8 +3,8 @@ package dev.spice.onnx;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.spice.core.SpiceException;
+import dev.spice.core.model.TokenizerJson;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -33,12 +33,13 @@ public interface TokenCodec extends AutoCloseable {
    * Loads a Hugging Face {@code tokenizer.json} from a local file (never downloads). Encoding adds
    * no special tokens, pads nothing and truncates nothing; decoding keeps special tokens.
    *
-   * @throws SpiceException.ConfigurationException if the file is missing or unreadable
+   * @throws SpiceException.ConfigurationException naming the file if it is missing, unreadable, not
+   *     UTF-8, not JSON, or lacks {@code model.vocab}
    */
   static TokenCodec huggingFace(Path tokenizerJson) {
-    if (!Files.isRegularFile(tokenizerJson)) {
-      throw new SpiceException.ConfigurationException("tokenizer file " + tokenizerJson + " does not exist");
-    }
+    // Checked here first: the tokenizers binding reports a non-UTF-8 file as "Input length = 1"
+    // and a JSON without model.vocab with a terse serde message.
+    TokenizerJson.read(tokenizerJson, SpiceException.ConfigurationException::new);
     HuggingFaceTokenizer tok;
     try {
       tok = HuggingFaceTokenizer.builder()

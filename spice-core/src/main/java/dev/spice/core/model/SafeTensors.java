@@ -15,9 +15,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -69,13 +71,23 @@ public final class SafeTensors {
    * @param end data end (exclusive)
    */
   public record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
-    /** Number of elements. */
+    /** Number of elements. @throws ArithmeticException if it does not fit a long */
     public long elementCount() {
+      for (long d : shape) {
+        if (d == 0) {
+          return 0;
+        }
+      }
       long n = 1;
       for (long d : shape) {
-        n *= d;
+        n = Math.multiplyExact(n, d);
       }
       return n;
+    }
+
+    /** Number of data bytes ({@code end - begin}). */
+    public long byteCount() {
+      return end - begin;
     }
 
     @Override
@@ -90,7 +102,16 @@ public final class SafeTensors {
     public Tensor {
       long n = 1;
       for (long d : shape) {
-        n *= d;
+        if (d < 0) {
+          throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape)
+              + " has a negative dimension");
+        }
+        try {
+          n = Math.multiplyExact(n, d);
+        } catch (ArithmeticException e) {
+          throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape)
+              + " has more than 2^63 elements");
+        }
       }
       if (n != data.length) {
         throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape)
@@ -104,41 +125,38 @@ public final class SafeTensors {
     /** Tensor names in a stable (sorted) order. */
     List<String> names();
 
+    /** Whether a tensor of this name exists. */
+    default boolean contains(String name) {
+      return names().contains(name);
+    }
+
     /** The entry of a tensor. @throws SpiceException.BackendException if absent */
     TensorInfo info(String name);
 
-    /** The raw little-endian bytes of a tensor, read-only. */
+    /**
+     * The file that holds a tensor, named in error messages. Readers backed by files override
+     * this; the default, for tensors held elsewhere, is a placeholder path.
+     *
+     * @throws SpiceException.BackendException if absent
+     */
+    default Path file(String name) {
+      info(name);
+      return Path.of("(tensors in memory)");
+    }
+
+    /**
+     * The raw little-endian bytes of a tensor, read-only.
+     *
+     * @throws SpiceException.BackendException if the tensor is larger than one buffer (2 GiB);
+     *     {@link #floats} reads such tensors
+     */
     ByteBuffer bytes(String name);
 
     /** A tensor's values converted to float (F32, F16, BF16, F64). */
     default float[] floats(String name) {
       TensorInfo info = info(name);
-      ByteBuffer b = bytes(name);
-      long n = info.elementCount();
-      if (n > Integer.MAX_VALUE - 8) {
-        throw new SpiceException.BackendException("tensor " + name + " has too many elements for one array: " + n);
-      }
-      float[] out = new float[(int) n];
-      switch (info.dtype()) {
-        case F32 -> b.asFloatBuffer().get(out);
-        case F64 -> {
-          for (int i = 0; i < out.length; i++) {
-            out[i] = (float) b.getDouble(i * 8);
-          }
-        }
-        case F16 -> {
-          for (int i = 0; i < out.length; i++) {
-            out[i] = halfToFloat(b.getShort(i * 2));
-          }
-        }
-        case BF16 -> {
-          for (int i = 0; i < out.length; i++) {
-            out[i] = Float.intBitsToFloat((b.getShort(i * 2) & 0xffff) << 16);
-          }
-        }
-        default -> throw new SpiceException.BackendException(
-            "tensor " + name + " has dtype " + info.dtype() + ", not a floating-point type");
-      }
+      float[] out = new float[arrayLength(info, file(name))];
+      convert(info.dtype(), bytes(name), out, 0, out.length);
       return out;
     }
 
@@ -147,6 +165,182 @@ public final class SafeTensors {
 
     @Override
     void close();
+  }
+
+  /** Most elements of one Java array this class hands out. */
+  static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+  /** Bytes mapped at once when converting a tensor. */
+  private static final long CHUNK_BYTES = 1L << 30;
+
+  /** Checks that a tensor is floating-point and fits one float array; returns its element count. */
+  static int arrayLength(TensorInfo info, Path file) {
+    switch (info.dtype()) {
+      case F32, F16, BF16, F64 -> { }
+      default -> throw new SpiceException.BackendException("tensor '" + info.name() + "' in " + file + " has dtype "
+          + info.dtype() + ", not a floating-point type (F32, F16, BF16, F64)");
+    }
+    long n = info.elementCount();
+    if (n > MAX_ARRAY) {
+      throw new SpiceException.BackendException("tensor '" + info.name() + "' in " + file + " has " + n
+          + " elements, more than one array holds (" + MAX_ARRAY + ")");
+    }
+    return (int) n;
+  }
+
+  /** Converts {@code count} little-endian values of {@code dtype} from {@code b} into {@code out[off..]}. */
+  static void convert(DType dtype, ByteBuffer b, float[] out, int off, int count) {
+    switch (dtype) {
+      case F32 -> b.asFloatBuffer().get(out, off, count);
+      case F64 -> {
+        for (int i = 0; i < count; i++) {
+          out[off + i] = (float) b.getDouble(i * 8);
+        }
+      }
+      case F16 -> {
+        for (int i = 0; i < count; i++) {
+          out[off + i] = halfToFloat(b.getShort(i * 2));
+        }
+      }
+      case BF16 -> {
+        for (int i = 0; i < count; i++) {
+          out[off + i] = Float.intBitsToFloat((b.getShort(i * 2) & 0xffff) << 16);
+        }
+      }
+      default -> throw new IllegalStateException("not a floating-point dtype: " + dtype);
+    }
+  }
+
+  /**
+   * Index of the first NaN or infinite value, or -1 when all are finite. One pass, no allocation.
+   */
+  public static int firstNonFinite(float[] values) {
+    for (int i = 0; i < values.length; i++) {
+      float v = values[i];
+      if (v - v != 0f) { // NaN - NaN and Inf - Inf are NaN; finite - itself is 0
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Refuses weights holding NaN or infinity, which would turn every output into NaN.
+   *
+   * @param values the tensor's values (as read by {@link Reader#floats})
+   * @param info the tensor's entry (name, dtype, shape)
+   * @param file the file that holds it
+   * @param howToAllow how the caller opts in to such weights, quoted in the message
+   * @throws SpiceException.BackendException naming the file, the tensor, the first bad index and
+   *     value
+   */
+  public static void requireFinite(float[] values, TensorInfo info, Path file, String howToAllow) {
+    int i = firstNonFinite(values);
+    if (i < 0) {
+      return;
+    }
+    int bad = 0;
+    for (int j = i; j < values.length; j++) {
+      if (values[j] - values[j] != 0f) {
+        bad++;
+      }
+    }
+    String value = Float.isNaN(values[i]) ? "NaN" : values[i] > 0 ? "+Infinity" : "-Infinity";
+    String note = info.dtype() == DType.F64 && !Float.isNaN(values[i]) ? " (after conversion to float32)" : "";
+    throw new SpiceException.BackendException(file + ": tensor '" + info.name() + "' holds " + bad
+        + " non-finite value(s); the first is " + value + note + " at flat index " + i + " (element "
+        + Arrays.toString(unflatten(i, info.shape())) + " of shape " + Arrays.toString(info.shape())
+        + "); such weights make every log-prob NaN, so they are refused (to load them anyway: " + howToAllow + ")");
+  }
+
+  private static long[] unflatten(long index, long[] shape) {
+    long[] r = new long[shape.length];
+    for (int k = shape.length - 1; k >= 0; k--) {
+      if (shape[k] > 0) {
+        r[k] = index % shape[k];
+        index /= shape[k];
+      }
+    }
+    return r;
+  }
+
+  /** Why an I/O operation failed, in words (no Java class names). */
+  static String reason(IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getMessage() != null ? e.getMessage() : "I/O error";
+  }
+
+  /** Decodes UTF-8 strictly; returns null when the bytes are not valid UTF-8 (the offset goes to {@code badAt[0]}). */
+  static String strictUtf8(byte[] bytes, long[] badAt) {
+    java.nio.charset.CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+    java.nio.charset.CoderResult r = dec.decode(in, out, true);
+    if (r.isError()) {
+      badAt[0] = in.position();
+      return null;
+    }
+    r = dec.flush(out);
+    if (r.isError()) {
+      badAt[0] = in.position();
+      return null;
+    }
+    out.flip();
+    return out.toString();
+  }
+
+  /**
+   * Top-level keys of a JSON object text (one that {@link Json#parse} accepted), in order and
+   * with repeats, which the parsed map would hide.
+   */
+  static List<String> topLevelKeys(String json) {
+    List<String> keys = new ArrayList<>();
+    int depth = 0;
+    boolean expectKey = false;
+    int i = 0;
+    int n = json.length();
+    while (i < n) {
+      char c = json.charAt(i);
+      if (c == '"') {
+        int start = i++;
+        while (i < n) {
+          char d = json.charAt(i);
+          if (d == '\\') {
+            i += 2;
+          } else {
+            i++;
+            if (d == '"') {
+              break;
+            }
+          }
+        }
+        if (depth == 1 && expectKey) {
+          keys.add((String) Json.parse(json.substring(start, Math.min(i, n))));
+          expectKey = false;
+        }
+        continue;
+      }
+      if (c == '{' || c == '[') {
+        depth++;
+        expectKey = depth == 1 && c == '{';
+      } else if (c == '}' || c == ']') {
+        depth--;
+      } else if (c == ',' && depth == 1) {
+        expectKey = true;
+      }
+      i++;
+    }
+    return keys;
   }
 
   /**
@@ -188,6 +382,9 @@ public final class SafeTensors {
     }
     long offset = 0;
     for (Tensor t : tensors) {
+      if (t.name().equals("__metadata__")) {
+        throw new IllegalArgumentException("tensor name __metadata__ is reserved by the safetensors format");
+      }
       long len = 4L * t.data().length;
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("dtype", "F32");
@@ -228,12 +425,12 @@ public final class SafeTensors {
       }
       ch.force(true);
     } catch (IOException e) {
-      throw new SpiceException.CheckpointException("cannot write " + file + ": " + e.getMessage(), e);
+      throw new SpiceException.CheckpointException("cannot write " + file + ": " + reason(e), e);
     }
     try {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new SpiceException.CheckpointException("cannot move " + tmp + " to " + file + ": " + e.getMessage(), e);
+      throw new SpiceException.CheckpointException("cannot move " + tmp + " to " + file + ": " + reason(e), e);
     }
   }
 
@@ -274,7 +471,7 @@ public final class SafeTensors {
       try {
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
       } catch (IOException e) {
-        throw new SpiceException.BackendException("cannot open safetensors file " + file + ": " + e, e);
+        throw new SpiceException.BackendException("cannot open safetensors file " + file + ": " + reason(e), e);
       }
       try {
         long size = channel.size();
@@ -289,7 +486,11 @@ public final class SafeTensors {
         }
         ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
         readFully(hb, 8);
-        String json = new String(hb.array(), StandardCharsets.UTF_8);
+        long[] badAt = new long[1];
+        String json = strictUtf8(hb.array(), badAt);
+        if (json == null) {
+          throw bad("header is not UTF-8 text (invalid byte at header offset " + badAt[0] + ")");
+        }
         this.dataStart = 8 + headerLen;
         long dataSize = size - dataStart;
         Map<String, Object> header;
@@ -298,33 +499,70 @@ public final class SafeTensors {
         } catch (Json.JsonException e) {
           throw bad("header is not a JSON object: " + e.getMessage());
         }
+        Set<String> seen = new HashSet<>();
+        for (String k : topLevelKeys(json)) {
+          if (!seen.add(k)) {
+            throw bad(k.equals("__metadata__") ? "header has two '__metadata__' entries"
+                : "tensor '" + k + "' appears twice in the header");
+          }
+        }
         Map<String, TensorInfo> m = new TreeMap<>();
         Map<String, String> meta = new TreeMap<>();
         for (Map.Entry<String, Object> e : header.entrySet()) {
           if (e.getKey().equals("__metadata__")) {
-            if (e.getValue() instanceof Map<?, ?> mm) {
-              mm.forEach((k, v) -> meta.put(String.valueOf(k), String.valueOf(v)));
+            if (!(e.getValue() instanceof Map<?, ?> mm)) {
+              throw bad("'__metadata__' must be an object of strings, got " + e.getValue());
+            }
+            for (Map.Entry<?, ?> me : mm.entrySet()) {
+              if (!(me.getValue() instanceof String v)) {
+                throw bad("'__metadata__' entry '" + me.getKey() + "' must be a string, got " + me.getValue());
+              }
+              meta.put(String.valueOf(me.getKey()), v);
             }
             continue;
           }
           m.put(e.getKey(), parseInfo(e.getKey(), e.getValue(), dataSize));
         }
-        List<TensorInfo> sorted = new ArrayList<>(m.values());
-        sorted.sort((a, b) -> Long.compare(a.begin(), b.begin()));
-        for (int i = 1; i < sorted.size(); i++) {
-          if (sorted.get(i).begin() < sorted.get(i - 1).end()) {
-            throw bad("tensors " + sorted.get(i - 1).name() + " and " + sorted.get(i).name() + " overlap");
-          }
-        }
+        checkCoverage(new ArrayList<>(m.values()), dataSize);
         this.infos = Collections.unmodifiableMap(m);
         this.metadata = Collections.unmodifiableMap(meta);
       } catch (IOException e) {
         closeQuietly();
-        throw new SpiceException.BackendException("cannot read " + file + ": " + e, e);
+        throw new SpiceException.BackendException("cannot read " + file + ": " + reason(e), e);
       } catch (RuntimeException e) {
         closeQuietly();
         throw e;
       }
+    }
+
+    /**
+     * The tensors must tile the data section exactly, as the reference implementation demands:
+     * no overlap (two tensors sharing bytes), no gap and no trailing bytes (data no tensor owns).
+     */
+    private void checkCoverage(List<TensorInfo> list, long dataSize) {
+      list.sort((a, b) -> a.begin() != b.begin() ? Long.compare(a.begin(), b.begin()) : Long.compare(a.end(), b.end()));
+      long pos = 0;
+      TensorInfo prev = null;
+      for (TensorInfo t : list) {
+        if (t.begin() < pos) {
+          throw bad("tensors '" + prev.name() + "' " + range(prev) + " and '" + t.name() + "' " + range(t)
+              + " overlap");
+        }
+        if (t.begin() > pos) {
+          throw bad("data bytes [" + pos + ", " + t.begin() + ") " + (prev == null ? "before tensor '" + t.name()
+              + "'" : "between tensors '" + prev.name() + "' and '" + t.name() + "'") + " belong to no tensor");
+        }
+        pos = t.end();
+        prev = t;
+      }
+      if (pos != dataSize) {
+        throw bad("the last " + (dataSize - pos) + " of the " + dataSize + " data bytes "
+            + (prev == null ? "" : "(after tensor '" + prev.name() + "') ") + "belong to no tensor");
+      }
+    }
+
+    private static String range(TensorInfo t) {
+      return "[" + t.begin() + ", " + t.end() + ")";
     }
 
     private TensorInfo parseInfo(String name, Object v, long dataSize) {
@@ -345,10 +583,10 @@ public final class SafeTensors {
       long count = 1;
       for (int i = 0; i < shape.length; i++) {
         if (!(sl.get(i) instanceof Long d) || d < 0) {
-          throw bad("tensor '" + name + "' has a bad shape " + sl);
+          throw bad("tensor '" + name + "' has a bad shape " + sl + " (dimensions must be integers >= 0)");
         }
         shape[i] = d;
-        count = Math.multiplyExact(count, d);
+        count = mulOrMax(count, d);
       }
       if (!(e.get("data_offsets") instanceof List<?> ol) || ol.size() != 2
           || !(ol.get(0) instanceof Long b) || !(ol.get(1) instanceof Long en)) {
@@ -358,11 +596,20 @@ public final class SafeTensors {
         throw bad("tensor '" + name + "' data_offsets [" + b + ", " + en + "] lie outside the "
             + dataSize + " data bytes (truncated file?)");
       }
-      if (count * dtype.bytes() != en - b) {
-        throw bad("tensor '" + name + "' shape " + sl + " of " + dtype + " needs " + count * dtype.bytes()
+      long need = mulOrMax(count, dtype.bytes());
+      if (need != en - b) {
+        throw bad("tensor '" + name + "' shape " + sl + " of " + dtype + " needs "
+            + (need == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(need))
             + " bytes but data_offsets span " + (en - b));
       }
       return new TensorInfo(name, dtype, shape, b, en);
+    }
+
+    /** a * b, or Long.MAX_VALUE when that overflows (both >= 0); such a size never matches a file. */
+    private static long mulOrMax(long a, long b) {
+      long hi = Math.multiplyHigh(a, b);
+      long lo = a * b;
+      return hi != 0 || lo < 0 ? Long.MAX_VALUE : lo;
     }
 
     private SpiceException.BackendException bad(String msg) {
@@ -392,6 +639,11 @@ public final class SafeTensors {
     }
 
     @Override
+    public boolean contains(String name) {
+      return infos.containsKey(name);
+    }
+
+    @Override
     public TensorInfo info(String name) {
       TensorInfo i = infos.get(name);
       if (i == null) {
@@ -401,8 +653,38 @@ public final class SafeTensors {
     }
 
     @Override
+    public Path file(String name) {
+      info(name);
+      return file;
+    }
+
+    @Override
+    public float[] floats(String name) {
+      TensorInfo info = info(name);
+      float[] out = new float[arrayLength(info, file)];
+      int per = info.dtype().bytes();
+      long chunk = CHUNK_BYTES / per;
+      try {
+        for (long done = 0; done < out.length; ) {
+          int k = (int) Math.min(chunk, out.length - done);
+          ByteBuffer b = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin() + done * per, (long) k * per)
+              .order(ByteOrder.LITTLE_ENDIAN);
+          convert(info.dtype(), b, out, (int) done, k);
+          done += k;
+        }
+      } catch (IOException e) {
+        throw new SpiceException.BackendException("cannot map tensor '" + name + "' of " + file + ": " + reason(e), e);
+      }
+      return out;
+    }
+
+    @Override
     public ByteBuffer bytes(String name) {
       TensorInfo i = info(name);
+      if (i.byteCount() > Integer.MAX_VALUE) {
+        throw new SpiceException.BackendException("tensor '" + name + "' of " + file + " is " + i.byteCount()
+            + " bytes, more than one buffer holds (2 GiB); read it with floats()");
+      }
       try {
         if (i.end() == i.begin()) {
           return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
@@ -410,7 +692,7 @@ public final class SafeTensors {
         return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + i.begin(), i.end() - i.begin())
             .order(ByteOrder.LITTLE_ENDIAN);
       } catch (IOException e) {
-        throw new SpiceException.BackendException("cannot map tensor '" + name + "' of " + file + ": " + e, e);
+        throw new SpiceException.BackendException("cannot map tensor '" + name + "' of " + file + ": " + reason(e), e);
       }
     }
 
@@ -432,9 +714,17 @@ public final class SafeTensors {
     ShardedReader(Path dir, Path index) {
       Map<String, Object> idx;
       try {
-        idx = Json.parseObject(Files.readString(index, StandardCharsets.UTF_8));
-      } catch (IOException | Json.JsonException e) {
-        throw new SpiceException.BackendException("cannot read " + index + ": " + e.getMessage(), e);
+        byte[] raw = Files.readAllBytes(index);
+        long[] badAt = new long[1];
+        String text = strictUtf8(raw, badAt);
+        if (text == null) {
+          throw new SpiceException.BackendException(index + " is not UTF-8 text (invalid byte at offset " + badAt[0] + ")");
+        }
+        idx = Json.parseObject(text);
+      } catch (IOException e) {
+        throw new SpiceException.BackendException("cannot read " + index + ": " + reason(e), e);
+      } catch (Json.JsonException e) {
+        throw new SpiceException.BackendException(index + " is not valid JSON: " + e.getMessage(), e);
       }
       if (!(idx.get("weight_map") instanceof Map<?, ?> wm)) {
         throw new SpiceException.BackendException(index + ": missing object 'weight_map'");
@@ -442,8 +732,12 @@ public final class SafeTensors {
       Map<String, Reader> byFile = new LinkedHashMap<>();
       try {
         for (Map.Entry<?, ?> e : wm.entrySet()) {
-          String shard = String.valueOf(e.getValue());
-          if (shard.contains("/") || shard.contains("\\")) {
+          String name = String.valueOf(e.getKey());
+          if (!(e.getValue() instanceof String shard)) {
+            throw new SpiceException.BackendException(index + ": weight_map entry '" + name
+                + "' must be a shard file name, got " + e.getValue());
+          }
+          if (shard.isEmpty() || shard.contains("/") || shard.contains("\\") || shard.equals("..")) {
             throw new SpiceException.BackendException(index + ": shard name '" + shard + "' must be a plain file name");
           }
           Reader r = byFile.get(shard);
@@ -452,12 +746,22 @@ public final class SafeTensors {
             byFile.put(shard, r);
             shards.add(r);
           }
-          String name = String.valueOf(e.getKey());
-          if (!r.names().contains(name)) {
+          if (!r.contains(name)) {
             throw new SpiceException.BackendException(index + " maps tensor '" + name + "' to " + shard
                 + ", which does not contain it");
           }
           byTensor.put(name, r);
+        }
+        // Nothing in a shard may be left out: a tensor the index does not list (or lists in
+        // another shard) would silently not be loaded.
+        for (Map.Entry<String, Reader> e : byFile.entrySet()) {
+          for (String name : e.getValue().names()) {
+            if (byTensor.get(name) != e.getValue()) {
+              Object mapped = wm.get(name);
+              throw new SpiceException.BackendException("shard " + dir.resolve(e.getKey()) + " holds tensor '" + name
+                  + "' but " + index + (mapped == null ? " does not list it" : " maps it to " + mapped));
+            }
+          }
         }
       } catch (RuntimeException e) {
         close();
@@ -468,6 +772,11 @@ public final class SafeTensors {
     @Override
     public List<String> names() {
       return List.copyOf(byTensor.keySet());
+    }
+
+    @Override
+    public boolean contains(String name) {
+      return byTensor.containsKey(name);
     }
 
     private Reader shard(String name) {
@@ -484,8 +793,18 @@ public final class SafeTensors {
     }
 
     @Override
+    public Path file(String name) {
+      return shard(name).file(name);
+    }
+
+    @Override
     public ByteBuffer bytes(String name) {
       return shard(name).bytes(name);
+    }
+
+    @Override
+    public float[] floats(String name) {
+      return shard(name).floats(name);
     }
 
     @Override
