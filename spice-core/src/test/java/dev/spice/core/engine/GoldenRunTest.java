@@ -1,0 +1,84 @@
+package dev.spice.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.spice.core.Document;
+import dev.spice.core.testing.ListCorpus;
+import dev.spice.core.testing.ScriptedPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine's results must not change under refactoring: eight iterations of a scripted policy
+ * (random valid and invalid tasks, a Reasoner that improves with updates, every zero-variance
+ * policy) are written out in full (every metric but timings, every reward, advantage, kept
+ * attempt and trained sample) and compared with a file written by the engine before its redesign.
+ * Regenerate only for an intended change of results: -Dgolden.write=/path/to/engine-run.txt
+ */
+class GoldenRunTest {
+
+  static String transcript() {
+    StringBuilder sb = new StringBuilder();
+    for (ZeroVariancePolicy zv : ZeroVariancePolicy.values()) {
+      List<Document> docs = new ArrayList<>();
+      for (int i = 0; i < 13; i++) {
+        docs.add(Document.of("doc" + i, "fact" + i + " value " + (i * 7 % 10), "facts"));
+      }
+      ScriptedPolicy policy = SelfPlayTest.randomPolicy();
+      SelfPlay engine = SelfPlay.builder().policy(policy).corpus(new ListCorpus("facts", docs, 11))
+          .recipe(TestRecipes.recipe(4, 4)).batchSize(5).maxChallengerAttempts(7).seed(42).zeroVariancePolicy(zv)
+          .build();
+      for (IterationResult r : engine.run(8)) {
+        sb.append("== ").append(zv).append(" iteration ").append(r.iteration()).append('\n');
+        Map<String, Double> m = new TreeMap<>(r.metrics().values());
+        m.remove(MetricNames.STEP_TIME);
+        m.remove(MetricNames.TOKENS_PER_SECOND);
+        m.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        for (DocumentRollout d : r.documents()) {
+          sb.append(d.document().id()).append(" attempts=").append(d.generatedAttempts()).append(" valid=")
+              .append(d.generatedValid()).append(" task=").append(d.reasonerTask()).append('\n');
+          d.kept().forEach(o -> sb.append("  kept ").append(o.isValid() ? o.attempt().task().question() : "invalid")
+              .append(" p=").append(o.passRate()).append('\n'));
+          sb.append("  cR=").append(java.util.Arrays.toString(d.challengerRewards()))
+              .append(" cA=").append(java.util.Arrays.toString(d.challengerAdvantages()))
+              .append(" rR=").append(java.util.Arrays.toString(d.reasonerRewards()))
+              .append(" rA=").append(java.util.Arrays.toString(d.reasonerAdvantages())).append('\n');
+          d.reasonerAnswers().forEach(a -> sb.append("  answer ").append(a.answer()).append('\n'));
+        }
+      }
+      policy.updates().forEach(batch -> {
+        sb.append("update ").append(batch.size()).append('\n');
+        batch.forEach(s -> sb.append("  ").append(s.role()).append(' ').append(s.groupId()).append(' ')
+            .append(s.advantage()).append(' ').append(java.util.Arrays.toString(s.completionTokens())).append('\n'));
+      });
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void theEngineReproducesItsRecordedRun() throws IOException {
+    String now = transcript();
+    String out = System.getProperty("golden.write");
+    if (out != null) {
+      Files.writeString(Path.of(out), now, StandardCharsets.UTF_8);
+    }
+    String recorded;
+    try (InputStream in = GoldenRunTest.class.getResourceAsStream("/golden/engine-run.txt")) {
+      recorded = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String[] a = recorded.split("\n");
+    String[] b = now.split("\n");
+    for (int i = 0; i < Math.min(a.length, b.length); i++) {
+      assertEquals(a[i], b[i], "line " + (i + 1) + " of the recorded run differs");
+    }
+    assertEquals(a.length, b.length, "number of lines");
+  }
+}
