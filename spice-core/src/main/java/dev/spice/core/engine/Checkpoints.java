@@ -1,5 +1,6 @@
 package dev.spice.core.engine;
 
+import dev.spice.core.Checkpointable;
 import dev.spice.core.CorpusCursor;
 import dev.spice.core.SpiceException;
 import dev.spice.core.json.Json;
@@ -24,6 +25,10 @@ import java.util.stream.Stream;
  */
 final class Checkpoints {
   static final int FORMAT = 1;
+  /** Written last: a checkpoint without a valid manifest is incomplete. */
+  static final String MANIFEST = "manifest.json";
+  /** Where the builder's extra {@link Checkpointable}s go, one folder per name. */
+  static final String STATE_DIR = "state";
   /** The SDK version from the build ({@code dev/spice/core/sdk.properties}), recorded in provenance. */
   static final String SDK_VERSION = sdkVersion();
 
@@ -72,6 +77,10 @@ final class Checkpoints {
       state.put("settings", settings);
       state.put("provenance", provenance());
       Files.writeString(tmp.resolve("engine.json"), Json.write(state) + "\n", StandardCharsets.UTF_8);
+      for (Map.Entry<String, Checkpointable> e : cfg.extraState().entrySet()) {
+        e.getValue().saveCheckpoint(Files.createDirectories(tmp.resolve(STATE_DIR).resolve(e.getKey())));
+      }
+      writeManifest(tmp);
       Path old = null;
       if (Files.exists(target)) {
         old = runDir.resolve(name + ".old-" + System.nanoTime());
@@ -113,6 +122,10 @@ final class Checkpoints {
    * @return the checkpoint's iteration
    */
   long restore(Path dir) {
+    String incomplete = incompleteReason(dir);
+    if (incomplete != null) {
+      throw new SpiceException.CheckpointException("checkpoint " + dir + " is incomplete: " + incomplete);
+    }
     Path file = dir.resolve("engine.json");
     Map<String, Object> state;
     try {
@@ -164,15 +177,76 @@ final class Checkpoints {
     if (newCursor != null) {
       cfg.corpus().restore(newCursor);
     }
+    for (String name : cfg.extraState().keySet()) {
+      if (!Files.isDirectory(dir.resolve(STATE_DIR).resolve(name))) {
+        throw new SpiceException.CheckpointException("checkpoint " + dir + " has no state '" + name
+            + "' (registered with checkpointState)");
+      }
+    }
     try {
       cfg.policy().loadCheckpoint(policyDir);
+      for (Map.Entry<String, Checkpointable> e : cfg.extraState().entrySet()) {
+        e.getValue().loadCheckpoint(dir.resolve(STATE_DIR).resolve(e.getKey()));
+      }
     } catch (RuntimeException e) {
       if (oldCursor != null) {
         cfg.corpus().restore(oldCursor);
       }
       throw e;
     }
+    long it = savedIteration;
+    events.fire(l -> l.onRestore(it, dir));
     return savedIteration;
+  }
+
+  /** Loads only the policy's weights and optimizer state from a checkpoint (no settings check). */
+  void restorePolicy(Path dir) {
+    String incomplete = incompleteReason(dir);
+    if (incomplete != null) {
+      throw new SpiceException.CheckpointException("checkpoint " + dir + " is incomplete: " + incomplete);
+    }
+    cfg.policy().loadCheckpoint(dir.resolve("policy"));
+  }
+
+  private static void writeManifest(Path tmp) throws IOException {
+    Map<String, Object> files = new java.util.TreeMap<>();
+    try (Stream<Path> s = Files.walk(tmp)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        files.put(tmp.relativize(p).toString().replace('\\', '/'), Files.size(p));
+      }
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("format", FORMAT);
+    m.put("files", files);
+    Path part = tmp.resolve(MANIFEST + ".part");
+    Files.writeString(part, Json.write(m) + "\n", StandardCharsets.UTF_8);
+    Files.move(part, tmp.resolve(MANIFEST), StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Why a checkpoint directory is not complete, or null if its manifest lists files that all exist with their sizes. */
+  static String incompleteReason(Path dir) {
+    Path file = dir.resolve(MANIFEST);
+    if (!Files.isRegularFile(file)) {
+      return "no " + MANIFEST + " (written last)";
+    }
+    try {
+      Map<String, Object> m = Json.parseObject(Files.readString(file, StandardCharsets.UTF_8));
+      if (!(m.get("files") instanceof Map<?, ?> files) || files.isEmpty()) {
+        return MANIFEST + " lists no files";
+      }
+      for (Map.Entry<?, ?> e : files.entrySet()) {
+        Path f = dir.resolve(String.valueOf(e.getKey()));
+        if (!Files.isRegularFile(f)) {
+          return "file " + e.getKey() + " listed in " + MANIFEST + " is missing";
+        }
+        if (!(e.getValue() instanceof Long size) || Files.size(f) != size) {
+          return "file " + e.getKey() + " has " + Files.size(f) + " bytes, " + MANIFEST + " says " + e.getValue();
+        }
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return MANIFEST + " is unreadable: " + e.getMessage();
+    }
   }
 
   /** The newest complete checkpoint directory in a run directory, if any. */
@@ -181,11 +255,64 @@ final class Checkpoints {
       return Optional.empty();
     }
     try (Stream<Path> s = Files.list(runDir)) {
-      return s.filter(p -> p.getFileName().toString().matches("checkpoint-\\d{8}"))
-          .filter(p -> Files.isRegularFile(p.resolve("engine.json")))
-          .max(Comparator.comparing(p -> p.getFileName().toString()));
+      List<Path> candidates = s.filter(p -> p.getFileName().toString().matches("checkpoint-\\d{8}"))
+          .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList();
+      for (Path p : candidates) {
+        if (incompleteReason(p) == null) {
+          return Optional.of(p);
+        }
+      }
+      return Optional.empty();
     } catch (IOException e) {
       throw new SpiceException.CheckpointException("cannot list " + runDir + ": " + e, e);
+    }
+  }
+
+  /** Whether a folder holds a run: checkpoint directories (complete or not) or a metrics file. */
+  static boolean holdsRun(Path runDir) {
+    if (!Files.isDirectory(runDir)) {
+      return false;
+    }
+    try (Stream<Path> s = Files.list(runDir)) {
+      return s.anyMatch(p -> p.getFileName().toString().startsWith("checkpoint-")
+          || (p.getFileName().toString().equals(METRICS_FILE) && sizeOf(p) > 0));
+    } catch (IOException e) {
+      throw new SpiceException.CheckpointException("cannot list " + runDir + ": " + e, e);
+    }
+  }
+
+  private static long sizeOf(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** The metrics file name the run-folder modes know about. */
+  static final String METRICS_FILE = "metrics.jsonl";
+
+  /**
+   * Removes what killed checkpoint writes leave behind ({@code checkpoint-N.tmp-*}, {@code .old-*})
+   * and, with {@code everything}, the run's checkpoints, and empties its metrics file.
+   */
+  static void clean(Path runDir, boolean everything) {
+    if (!Files.isDirectory(runDir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.list(runDir)) {
+      for (Path p : s.toList()) {
+        String n = p.getFileName().toString();
+        boolean leftover = n.matches("checkpoint-\\d{8}\\.(tmp|old)-.*");
+        if (leftover || (everything && n.matches("checkpoint-\\d{8}"))) {
+          deleteTree(p);
+        } else if (everything && n.equals(METRICS_FILE)) {
+          // emptied in place: a metrics listener may already hold it open for appending
+          Files.newOutputStream(p, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING).close();
+        }
+      }
+    } catch (IOException e) {
+      throw new SpiceException.CheckpointException("cannot clean run folder " + runDir + ": " + e, e);
     }
   }
 

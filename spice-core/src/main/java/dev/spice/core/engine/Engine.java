@@ -165,6 +165,16 @@ final class Engine {
     iteration = checkpoints.restore(dir);
   }
 
+  void restorePolicy(Path dir) {
+    checkpoints.restorePolicy(dir);
+  }
+
+  /** Starts the run folder's results over at iteration 0 (listeners drop what they wrote). */
+  void restart(Path runFolder) {
+    iteration = 0;
+    events.fire(l -> l.onRestore(0, runFolder));
+  }
+
   static Optional<Path> latest(Path runDir) {
     return Checkpoints.latest(runDir);
   }

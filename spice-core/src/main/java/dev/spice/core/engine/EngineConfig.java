@@ -1,6 +1,7 @@
 package dev.spice.core.engine;
 
 import dev.spice.core.Challenger;
+import dev.spice.core.Checkpointable;
 import dev.spice.core.CorpusSource;
 import dev.spice.core.PolicyBackend;
 import dev.spice.core.Reasoner;
@@ -36,6 +37,7 @@ import java.util.Map;
  * @param checkpointEvery checkpoint period in iterations, 0 for none
  * @param checkpointDirectory where periodic checkpoints go, or null
  * @param listeners listeners in registration order
+ * @param extraState further state saved inside each checkpoint, by name
  */
 record EngineConfig(
     TrainablePolicy policy,
@@ -54,10 +56,12 @@ record EngineConfig(
     Duration rewardTimeout,
     int checkpointEvery,
     Path checkpointDirectory,
-    List<SelfPlayListener> listeners) {
+    List<SelfPlayListener> listeners,
+    Map<String, Checkpointable> extraState) {
 
   EngineConfig {
     listeners = List.copyOf(listeners);
+    extraState = Collections.unmodifiableMap(new LinkedHashMap<>(extraState));
   }
 
   /** The policy that writes tasks: the frozen one in fixed-Challenger mode, else the trained one. */

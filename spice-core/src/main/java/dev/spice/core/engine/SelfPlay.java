@@ -42,8 +42,11 @@ import java.util.Objects;
 public final class SelfPlay implements AutoCloseable {
   private final Engine engine;
 
-  private SelfPlay(EngineConfig config) {
+  private final RunLock lock;
+
+  private SelfPlay(EngineConfig config, RunLock lock) {
     this.engine = new Engine(config);
+    this.lock = lock;
   }
 
   /** A new builder. */
@@ -119,9 +122,24 @@ public final class SelfPlay implements AutoCloseable {
     return Engine.latest(runDirectory);
   }
 
-  /** Closes nothing the caller passed in; present for try-with-resources symmetry. */
+  /**
+   * Loads only the policy's weights and optimizer state from a checkpoint, without its settings,
+   * iteration or corpus position: for continuing training with another recipe or corpus. The
+   * engine's iteration stays as it is.
+   *
+   * @throws SpiceException.CheckpointException if the checkpoint is incomplete or the policy refuses it
+   */
+  public void restorePolicy(Path checkpointDirectory) {
+    engine.restorePolicy(checkpointDirectory);
+  }
+
+  /** Releases the run folder's lock (see {@link Builder#runFolder}); closes nothing the caller passed in. */
   @Override
-  public void close() {}
+  public void close() {
+    if (lock != null) {
+      lock.close();
+    }
+  }
 
   /**
    * Fail-fast builder. Required: {@link #policy}, {@link #recipe}, and {@link #corpus} unless
@@ -145,6 +163,9 @@ public final class SelfPlay implements AutoCloseable {
     int checkpointEvery = 0;
     Path checkpointDirectory;
     final List<SelfPlayListener> listeners = new ArrayList<>();
+    final Map<String, dev.spice.core.Checkpointable> extraState = new LinkedHashMap<>();
+    Path runFolder;
+    RunMode runMode;
 
     private Builder() {}
 
@@ -253,6 +274,34 @@ public final class SelfPlay implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs in {@code folder}: the engine holds an exclusive lock on it until {@link SelfPlay#close()}
+     * (a second process fails at once, naming the holder's pid), removes what killed checkpoint
+     * writes left there, and writes its periodic checkpoints there (set the period with
+     * {@link #checkpointEvery}). A folder that already holds a run (checkpoints or a non-empty
+     * {@code metrics.jsonl}) is refused in {@link RunMode#NEW} mode; {@link RunMode#RESUME}
+     * restores its newest complete checkpoint in {@link #build()}; {@link RunMode#OVERWRITE}
+     * removes its checkpoints and empties its metrics file first.
+     */
+    public Builder runFolder(Path folder, RunMode mode) {
+      this.runFolder = Objects.requireNonNull(folder, "folder");
+      this.runMode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * Saves and restores further state inside every checkpoint (under {@code state/<name>/},
+     * written before the checkpoint is renamed into place and restored with it): application state
+     * that must survive a crash together with the engine's.
+     */
+    public Builder checkpointState(String name, dev.spice.core.Checkpointable state) {
+      if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
+        throw new SpiceException.ConfigurationException("checkpointState name must be letters, digits, '_', '.', '-', got " + name);
+      }
+      extraState.put(name, Objects.requireNonNull(state, "state"));
+      return this;
+    }
+
     /** Adds a listener. */
     public Builder listener(SelfPlayListener listener) {
       this.listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -314,7 +363,11 @@ public final class SelfPlay implements AutoCloseable {
       if (rewardTimeout == null || rewardTimeout.isNegative() || rewardTimeout.isZero()) {
         errors.add("rewardTimeout must be a positive duration, got " + rewardTimeout);
       }
-      if (checkpointEvery < 0 || (checkpointEvery > 0 && checkpointDirectory == null)) {
+      if (runFolder != null && checkpointDirectory != null && !checkpointDirectory.equals(runFolder)) {
+        errors.add("checkpointEvery writes to " + checkpointDirectory + " but runFolder is " + runFolder
+            + "; use one folder");
+      }
+      if (checkpointEvery < 0 || (checkpointEvery > 0 && checkpointDirectory == null && runFolder == null)) {
         errors.add("checkpointEvery needs iterations >= 1 and a run directory, got " + checkpointEvery + ", " + checkpointDirectory);
       }
       if (!errors.isEmpty()) {
@@ -322,9 +375,34 @@ public final class SelfPlay implements AutoCloseable {
       }
       // The builder is left as the user set it (a reused builder with a bigger recipe gets its own default N).
       int n = maxChallengerAttempts < 0 ? 2 * recipe.challengerGroupSize() : maxChallengerAttempts;
-      return new SelfPlay(new EngineConfig(policy, challengerPolicy, corpus, corpusGrounded, challenger, reasoner, recipe,
-          batchSize, n, seed, zeroVariancePolicy, challengerSampling, reasonerSampling, rewardTimeout, checkpointEvery,
-          checkpointDirectory, listeners));
+      Path ckptDir = checkpointDirectory != null ? checkpointDirectory : runFolder;
+      EngineConfig config = new EngineConfig(policy, challengerPolicy, corpus, corpusGrounded, challenger, reasoner,
+          recipe, batchSize, n, seed, zeroVariancePolicy, challengerSampling, reasonerSampling, rewardTimeout,
+          checkpointEvery, ckptDir, listeners, extraState);
+      if (runFolder == null) {
+        return new SelfPlay(config, null);
+      }
+      RunLock lock = RunLock.acquire(runFolder);
+      try {
+        boolean holds = Checkpoints.holdsRun(runFolder);
+        if (runMode == RunMode.NEW && holds) {
+          throw new SpiceException.CheckpointException("run folder " + runFolder + " already holds a run; "
+              + "resume it (RunMode.RESUME), overwrite it (RunMode.OVERWRITE) or choose another folder");
+        }
+        Checkpoints.clean(runFolder, runMode == RunMode.OVERWRITE);
+        SelfPlay spice = new SelfPlay(config, lock);
+        java.util.Optional<Path> latest = runMode == RunMode.RESUME ? Checkpoints.latest(runFolder)
+            : java.util.Optional.empty();
+        if (latest.isPresent()) {
+          spice.restore(latest.get());
+        } else if (holds) {
+          spice.engine.restart(runFolder);
+        }
+        return spice;
+      } catch (RuntimeException e) {
+        lock.close();
+        throw e;
+      }
     }
   }
 }

@@ -40,4 +40,11 @@ public interface SelfPlayListener {
 
   /** A checkpoint was written completely to {@code directory}. */
   default void onCheckpoint(long iteration, Path directory) {}
+
+  /**
+   * The engine was restored from a checkpoint and continues at {@code iteration}: results of
+   * iterations from there on will be produced again (the JSONL metrics listener drops its lines
+   * for them).
+   */
+  default void onRestore(long iteration, Path checkpoint) {}
 }

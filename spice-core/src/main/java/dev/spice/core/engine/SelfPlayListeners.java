@@ -85,6 +85,11 @@ public final class SelfPlayListeners {
       public void onCheckpoint(long iteration, Path directory) {
         copy.forEach(l -> l.onCheckpoint(iteration, directory));
       }
+
+      @Override
+      public void onRestore(long iteration, Path checkpoint) {
+        copy.forEach(l -> l.onRestore(iteration, checkpoint));
+      }
     };
   }
 
@@ -111,10 +116,14 @@ public final class SelfPlayListeners {
     }
   }
 
-  /** Writes metrics as JSON lines; close it at the end of the run. */
+  /**
+   * Writes metrics as JSON lines, one per completed iteration, flushed at once; close it at the
+   * end of the run. When the engine is restored to iteration k, the lines of iterations k and
+   * later are dropped (they will be written again), so a resumed run's file has each iteration once.
+   */
   public static final class JsonlMetricsListener implements SelfPlayListener, AutoCloseable {
     private final Path file;
-    private final BufferedWriter out;
+    private BufferedWriter out;
 
     JsonlMetricsListener(Path file) {
       this.file = file;
@@ -122,11 +131,14 @@ public final class SelfPlayListeners {
         if (file.getParent() != null) {
           Files.createDirectories(file.getParent());
         }
-        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND);
+        this.out = open();
       } catch (IOException e) {
         throw new SpiceException.CheckpointException("cannot open metrics file " + file + ": " + e, e);
       }
+    }
+
+    private BufferedWriter open() throws IOException {
+      return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     @Override
@@ -140,6 +152,39 @@ public final class SelfPlayListeners {
         out.flush();
       } catch (IOException e) {
         throw new SpiceException.CheckpointException("cannot write metrics file " + file + ": " + e, e);
+      }
+    }
+
+    @Override
+    public void onRestore(long iteration, Path checkpoint) {
+      try {
+        out.close();
+        List<String> kept = new java.util.ArrayList<>();
+        int lineNo = 0;
+        for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          lineNo++;
+          if (l.isBlank()) {
+            continue;
+          }
+          Object it;
+          try {
+            it = Json.parseObject(l).get("iteration");
+          } catch (Json.JsonException e) {
+            throw new SpiceException.CheckpointException(file + ":" + lineNo + ": not a metrics line: " + e.getMessage());
+          }
+          if (!(it instanceof Long n)) {
+            throw new SpiceException.CheckpointException(file + ":" + lineNo + ": field 'iteration' is missing");
+          }
+          if (n < iteration) {
+            kept.add(l);
+          }
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, kept, StandardCharsets.UTF_8);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        out = open();
+      } catch (IOException e) {
+        throw new SpiceException.CheckpointException("cannot rewrite metrics file " + file + " after restore: " + e, e);
       }
     }
 
