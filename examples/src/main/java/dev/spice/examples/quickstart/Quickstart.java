@@ -15,6 +15,7 @@ import dev.spice.core.eval.PolicyCheckpoint;
 import dev.spice.core.engine.DocumentRollout;
 import dev.spice.core.engine.IterationResult;
 import dev.spice.core.engine.MetricNames;
+import dev.spice.core.engine.RunMode;
 import dev.spice.core.engine.SelfPlay;
 import dev.spice.core.engine.SelfPlayListeners;
 import dev.spice.core.json.Json;
@@ -192,7 +193,7 @@ public final class Quickstart {
   }
 
   private Optional<Map<String, Object>> execute(Path outDir, Optional<Path> resumeFrom, int stopAfter) {
-    long t0 = System.nanoTime();
+    t0 = System.nanoTime();
     try {
       Files.createDirectories(outDir);
     } catch (IOException e) {
@@ -203,23 +204,19 @@ public final class Quickstart {
     FactTaskCodec codec = new FactTaskCodec(world);
     FactRoles.FactChallenger challenger = FactRoles.challenger(world, codec, s.seed());
     var reasoner = FactRoles.reasoner(world);
-    try (DjlPolicy policy = newPolicy()) {
-      long start = 0;
-      Path metrics = outDir.resolve(METRICS_FILE);
-      if (resumeFrom.isPresent()) {
-        Path ckpt = SelfPlay.latestCheckpoint(resumeFrom.get()).orElseThrow(() -> new SpiceException.CheckpointException(
-            "no complete checkpoint in " + resumeFrom.get() + " to resume from"));
-        start = readState(ckpt);
-        truncateMetrics(resumeFrom.get().resolve(METRICS_FILE), metrics, start);
-      } else {
-        try {
-          Files.deleteIfExists(metrics);
-        } catch (IOException e) {
-          throw new SpiceException.CheckpointException("cannot reset " + metrics + ": " + e, e);
-        }
+    if (resumeFrom.isPresent()) {
+      if (!resumeFrom.get().toAbsolutePath().normalize().equals(outDir.toAbsolutePath().normalize())) {
+        throw new SpiceException.ConfigurationException("a run resumes in its own folder: --resume "
+            + resumeFrom.get() + " with --out " + outDir + "; drop --out");
       }
-      try (var jsonl = SelfPlayListeners.jsonl(metrics)) {
-        SelfPlay engine = SelfPlay.builder()
+      if (SelfPlay.latestCheckpoint(outDir).isEmpty()) {
+        throw new SpiceException.CheckpointException("no complete checkpoint in " + outDir + " to resume from");
+      }
+    }
+    try (DjlPolicy policy = newPolicy()) {
+      Path metrics = outDir.resolve(METRICS_FILE);
+      try (var jsonl = SelfPlayListeners.jsonl(metrics);
+          SelfPlay engine = SelfPlay.builder()
             .policy(policy)
             .corpus(corpus)
             .challenger(challenger)
@@ -231,9 +228,11 @@ public final class Quickstart {
             .reasonerSampling(SamplingParams.defaults(1))
             .listener(challenger)
             .listener(jsonl)
-            .build();
+            // the quickstart's own state is saved inside each checkpoint's atomic write
+            .checkpointState("quickstart", new State())
+            .runFolder(outDir, resumeFrom.isPresent() ? RunMode.RESUME : RunMode.NEW)
+            .build()) {
         if (resumeFrom.isPresent()) {
-          engine.restore(SelfPlay.latestCheckpoint(resumeFrom.get()).orElseThrow());
           out.printf(Locale.ROOT, "Resumed at iteration %d from %s%n", engine.iteration(), resumeFrom.get());
         } else {
           out.printf(Locale.ROOT, "SPICE quickstart: %d countries x %d fields, %d documents, model %,d parameters, "
@@ -259,8 +258,9 @@ public final class Quickstart {
                 eta(perIt * (end - done)));
           }
           if (done % s.checkpointEvery() == 0 || coevo.contains((int) done) || done == s.iterations() || done == end) {
-            Path dir = engine.saveCheckpoint(outDir);
-            writeState(dir, done);
+            wallBefore += (System.nanoTime() - t0) / 1e9;
+            t0 = System.nanoTime();
+            engine.saveCheckpoint(outDir);
           }
         }
         if (end < s.iterations()) {
@@ -270,7 +270,7 @@ public final class Quickstart {
     }
     out.println("Evaluating co-evolution (early and late checkpoints)...");
     Map<String, Object> coevolution = coevolution(outDir, coevo);
-    Map<String, Object> report = report(coevolution, (System.nanoTime() - t0) / 1e9);
+    Map<String, Object> report = report(coevolution, wallBefore + (System.nanoTime() - t0) / 1e9);
     try {
       Files.writeString(outDir.resolve(REPORT_FILE), Json.write(report) + "\n", StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -542,10 +542,27 @@ public final class Quickstart {
 
   // ------------------------------------------------------------------ resume state
 
-  private void writeState(Path checkpointDir, long iteration) {
+  /** Start of the current wall-time segment, and the wall time of earlier segments (resumed runs). */
+  private long t0;
+  private double wallBefore;
+
+  /** The quickstart's histories and windows, saved inside every engine checkpoint. */
+  private final class State implements dev.spice.core.Checkpointable {
+    @Override
+    public void saveCheckpoint(Path dir) {
+      writeState(dir);
+    }
+
+    @Override
+    public void loadCheckpoint(Path dir) {
+      readState(dir);
+    }
+  }
+
+  private void writeState(Path checkpointDir) {
     Map<String, Object> st = new LinkedHashMap<>();
-    st.put("iteration", iteration);
     st.put("settings", s.toMap());
+    st.put("wall_seconds", wallBefore);
     st.put("probe_iterations", probeIterations);
     st.put("probe_mcq", probeMcq);
     st.put("probe_free", probeFree);
@@ -565,7 +582,7 @@ public final class Quickstart {
   }
 
   @SuppressWarnings("unchecked")
-  private long readState(Path checkpointDir) {
+  private void readState(Path checkpointDir) {
     Path f = checkpointDir.resolve(STATE_FILE);
     Map<String, Object> st;
     try {
@@ -578,6 +595,10 @@ public final class Quickstart {
           + "; this run has " + Json.write(s.toMap()));
     }
     try {
+      for (List<?> l : List.of(probeIterations, probeMcq, probeFree, probeOverall, entropyIterations, entropyField,
+          entropyFormat)) {
+        l.clear();
+      }
       for (Object o : (List<Object>) st.get("probe_iterations")) {
         probeIterations.add(((Number) o).longValue());
       }
@@ -593,7 +614,7 @@ public final class Quickstart {
       windowFormat = longs(st.get("window_format"));
       earlyHist = longs(st.get("early_hist"));
       lateHist = longs(st.get("late_hist"));
-      return ((Number) st.get("iteration")).longValue();
+      wallBefore = st.get("wall_seconds") instanceof Number w ? w.doubleValue() : 0;
     } catch (ClassCastException | NullPointerException e) {
       throw new SpiceException.CheckpointException(f + " is corrupt: " + e, e);
     }
@@ -614,27 +635,6 @@ public final class Quickstart {
       a[i] = ((Number) l.get(i)).longValue();
     }
     return a;
-  }
-
-  /** Copies the metrics lines of iterations before {@code iteration} from {@code from} to {@code to}. */
-  private static void truncateMetrics(Path from, Path to, long iteration) {
-    List<String> keep = new ArrayList<>();
-    try {
-      if (Files.exists(from)) {
-        for (String line : Files.readAllLines(from, StandardCharsets.UTF_8)) {
-          if (line.isBlank()) {
-            continue;
-          }
-          Object it = Json.parseObject(line).get("iteration");
-          if (it instanceof Number n && n.longValue() < iteration) {
-            keep.add(line);
-          }
-        }
-      }
-      Files.write(to, keep, StandardCharsets.UTF_8);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new SpiceException.CheckpointException("cannot carry metrics over from " + from + ": " + e, e);
-    }
   }
 
   /** Remaining time as {@code m:ss} (training only; the co-evolution evaluation adds about 10 s). */

@@ -75,7 +75,11 @@ class QuickstartRunTest {
     assertEquals(8, lines.size());
     assertEquals(0L, Json.parseObject(lines.get(0)).get("iteration"));
     assertTrue(SelfPlay.latestCheckpoint(dir).isPresent());
-    assertTrue(Files.isRegularFile(SelfPlay.latestCheckpoint(dir).get().resolve(Quickstart.STATE_FILE)));
+    assertTrue(Files.isRegularFile(SelfPlay.latestCheckpoint(dir).get().resolve("state").resolve("quickstart")
+        .resolve(Quickstart.STATE_FILE)), "the quickstart's state is inside the checkpoint's atomic write");
+    dev.spice.core.SpiceException e = org.junit.jupiter.api.Assertions.assertThrows(dev.spice.core.SpiceException.class,
+        () -> Quickstart.run(tiny(), dir, Optional.empty(), 8, quiet()));
+    assertTrue(e.getMessage().contains("already holds a run"), "a finished run is not overwritten: " + e.getMessage());
   }
 
   @Test
