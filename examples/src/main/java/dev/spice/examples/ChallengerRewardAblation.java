@@ -1,41 +1,24 @@
 package dev.spice.examples;
 
 import dev.spice.core.ChallengerOutcome;
-import dev.spice.core.Document;
-import dev.spice.core.LossSettings;
-import dev.spice.core.Recipe;
 import dev.spice.core.RewardFunction;
-import dev.spice.core.SamplingParams;
 import dev.spice.core.Task;
-import dev.spice.core.TaskFormat;
 import dev.spice.core.engine.IterationResult;
 import dev.spice.core.engine.MetricNames;
 import dev.spice.core.engine.SelfPlay;
 import dev.spice.core.eval.PassRateScorer;
-import dev.spice.core.model.TransformerConfig;
-import dev.spice.corpus.Corpora;
 import dev.spice.corpus.Corpus;
 import dev.spice.djl.DjlPolicy;
-import dev.spice.djl.OptimizerSettings;
-import dev.spice.djl.PromptTemplate;
-import dev.spice.djl.WordTokenizer;
 import dev.spice.examples.quickstart.FactRoles;
-import dev.spice.examples.quickstart.FactTaskCodec;
-import dev.spice.examples.quickstart.FactWorld;
 import dev.spice.examples.quickstart.QuickstartSettings;
-import dev.spice.rewards.AdvantageEstimators;
+import dev.spice.examples.quickstart.QuickstartWorld;
 import dev.spice.rewards.ChallengerRewards;
-import dev.spice.rewards.LossAggregations;
-import dev.spice.rewards.ReasonerRewards;
-import dev.spice.rewards.verify.Verifiers;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
 
 /**
  * Example: the paper's Challenger-reward ablation on the quickstart's fact world. The same run
@@ -105,27 +88,14 @@ public final class ChallengerRewardAblation {
 
   private static Row train(QuickstartSettings s, String name, RewardFunction<ChallengerOutcome> challengerReward) {
     long t0 = System.nanoTime();
-    FactWorld world = FactWorld.fromFactbook(s.countries(), s.fields(), s.pointers(), s.seed());
-    List<Document> docs = world.documents(s.documentsPerCountry(), s.minLines(), s.maxLines(), s.seed() + 1);
-    WordTokenizer tokenizer = WordTokenizer.withSpecialTokens(world.vocabulary());
-    TransformerConfig config = TransformerConfig.tiny(tokenizer.vocabSize(), s.hiddenSize(), s.layers(), s.heads(),
-        s.heads());
-    List<Task> probe = probeTasks(world, s);
-    var reasonerReward = ReasonerRewards.correctness(
-        (text, task) -> text == null || text.isBlank() ? Optional.empty() : Optional.of(text.strip()),
-        Verifiers.defaults());
-    Recipe recipe = new Recipe("ablation-" + name, s.groupSize(), s.groupSize(), challengerReward,
-        reasonerReward.async(), AdvantageEstimators.drGrpo(), AdvantageEstimators.drGrpo(),
-        new LossSettings(0.2, 0.2, 0.0, LossAggregations.drGrpo(2)));
-    FactRoles.FactChallenger challenger = FactRoles.challenger(world, new FactTaskCodec(world), s.seed());
-    var reasoner = FactRoles.reasoner(world);
-    try (DjlPolicy policy = DjlPolicy.builder().randomInit(config, s.seed()).tokenizer(tokenizer)
-        .template(PromptTemplate.RAW).optimizer(OptimizerSettings.adamW(s.learningRate()).withGradClip(s.gradClip()))
-        .threads(s.threads()).eosWhenConstrained(false).build();
-        Corpus corpus = Corpora.memory(docs).name("factbook-facts").seed(s.seed()).build();
-        SelfPlay engine = SelfPlay.builder().policy(policy).corpus(corpus).challenger(challenger).reasoner(reasoner)
-            .recipe(recipe).batchSize(s.batchSize()).seed(s.seed()).challengerSampling(SamplingParams.defaults(2))
-            .reasonerSampling(SamplingParams.defaults(1)).listener(challenger).build()) {
+    QuickstartWorld qw = new QuickstartWorld(s);
+    List<Task> probe = qw.probeTasks();
+    var reasoner = qw.reasoner();
+    FactRoles.FactChallenger challenger = qw.challenger(s.seed());
+    try (DjlPolicy policy = qw.newPolicy();
+        Corpus corpus = qw.corpus();
+        SelfPlay engine = qw.engine(policy, corpus, challenger, qw.recipe("ablation-" + name, challengerReward))
+            .build()) {
       double[] start = probe(policy, reasoner, probe, s);
       int tail = Math.max(1, s.iterations() / 10);
       double[] sums = new double[4];
@@ -152,20 +122,6 @@ public final class ChallengerRewardAblation {
 
   private static double mean(double sum, int n) {
     return n == 0 ? Double.NaN : sum / n;
-  }
-
-  /** The quickstart's kind of probe: free-form and multiple-choice tasks over uniformly drawn facts. */
-  private static List<Task> probeTasks(FactWorld world, QuickstartSettings s) {
-    Random rnd = new Random(s.seed() * 31 + 7);
-    List<FactWorld.Fact> facts = world.facts();
-    List<Task> out = new ArrayList<>();
-    for (int i = 0; i < s.probeFree(); i++) {
-      out.add(world.render(TaskFormat.FREE_FORM, facts.get(rnd.nextInt(facts.size())), 0));
-    }
-    for (int i = 0; i < s.probeMcq(); i++) {
-      out.add(world.render(TaskFormat.MULTIPLE_CHOICE, facts.get(rnd.nextInt(facts.size())), rnd.nextLong()));
-    }
-    return out;
   }
 
   /** {overall, mcq, free} expected pass rates. */

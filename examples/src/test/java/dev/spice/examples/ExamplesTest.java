@@ -76,4 +76,24 @@ class ExamplesTest {
     double diff = Double.parseDouble(diffLine.substring(diffLine.lastIndexOf(' ') + 1));
     assertTrue(diff < 1e-3, "DJL and ONNX log-probs agree: " + diffLine);
   }
+
+  @Test
+  void challengerRewardAblationTrainsEveryRewardOnValidTasks() {
+    dev.spice.examples.quickstart.QuickstartSettings tiny = dev.spice.examples.quickstart.QuickstartSettings.builder()
+        .countries(6).fields(java.util.List.of("capital", "currency", "language", "independence_year"))
+        .documentsPerCountry(2).minLines(2).maxLines(4).pointers(6)
+        .iterations(10).batchSize(4).groupSize(4).hiddenSize(16).heads(2)
+        .probeFree(10).probeMcq(10).probeEvery(5).checkpointEvery(5).coevolutionAttempts(2)
+        .learningRate(1e-3).seed(3).build();
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    var rows = ChallengerRewardAblation.run(tiny, ChallengerRewardAblation.rewards(), quiet);
+    assertEquals(4, rows.size());
+    for (var r : rows) {
+      // one action token per task: most tasks are valid from the start (0 if sampling allowed two tokens)
+      assertTrue(r.validRate() > 0.5, r.reward() + " valid rate " + r.validRate());
+      assertTrue(Double.isFinite(r.challengerReward()) && Double.isFinite(r.taskPassRate()), r.toString());
+      assertTrue(r.probeEnd() >= 0 && r.probeEnd() <= 1, r.toString());
+    }
+    assertTrue(ChallengerRewardAblation.table(rows, tiny).contains("absolute-zero"));
+  }
 }

@@ -1,8 +1,5 @@
 package dev.spice.examples.quickstart;
 
-import dev.spice.core.LossSettings;
-import dev.spice.core.Recipe;
-import dev.spice.core.SamplingParams;
 import dev.spice.core.SpiceException;
 import dev.spice.core.Task;
 import dev.spice.core.TaskFormat;
@@ -20,17 +17,9 @@ import dev.spice.core.engine.SelfPlay;
 import dev.spice.core.engine.SelfPlayListeners;
 import dev.spice.core.json.Json;
 import dev.spice.core.model.TransformerConfig;
-import dev.spice.corpus.Corpora;
 import dev.spice.corpus.Corpus;
 import dev.spice.djl.DjlPolicy;
-import dev.spice.djl.OptimizerSettings;
-import dev.spice.djl.PromptTemplate;
 import dev.spice.djl.WordTokenizer;
-import dev.spice.rewards.AdvantageEstimators;
-import dev.spice.rewards.ChallengerRewards;
-import dev.spice.rewards.LossAggregations;
-import dev.spice.rewards.ReasonerRewards;
-import dev.spice.rewards.verify.Verifiers;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.TreeSet;
 
 /**
@@ -72,6 +60,7 @@ public final class Quickstart {
 
   private final QuickstartSettings s;
   private final PrintStream out;
+  private final QuickstartWorld qw;
   private final FactWorld world;
   private final List<Document> documents;
   private final List<Task> probe;
@@ -94,11 +83,12 @@ public final class Quickstart {
   private Quickstart(QuickstartSettings s, PrintStream out) {
     this.s = s;
     this.out = out;
-    this.world = FactWorld.fromFactbook(s.countries(), s.fields(), s.pointers(), s.seed());
-    this.documents = world.documents(s.documentsPerCountry(), s.minLines(), s.maxLines(), s.seed() + 1);
-    this.tokenizer = WordTokenizer.withSpecialTokens(world.vocabulary());
-    this.config = TransformerConfig.tiny(tokenizer.vocabSize(), s.hiddenSize(), s.layers(), s.heads(), s.heads());
-    this.probe = probeTasks();
+    this.qw = new QuickstartWorld(s);
+    this.world = qw.world;
+    this.documents = qw.documents;
+    this.tokenizer = qw.tokenizer;
+    this.config = qw.config;
+    this.probe = qw.probeTasks();
     this.windowField = new long[s.fields().size()];
   }
 
@@ -173,23 +163,7 @@ public final class Quickstart {
   // ------------------------------------------------------------------ the run
 
   private DjlPolicy newPolicy() {
-    return DjlPolicy.builder()
-        .randomInit(config, s.seed())
-        .tokenizer(tokenizer)
-        .template(PromptTemplate.RAW)
-        .optimizer(OptimizerSettings.adamW(s.learningRate()).withGradClip(s.gradClip()))
-        .threads(s.threads())
-        .eosWhenConstrained(false)
-        .build();
-  }
-
-  private Recipe recipe() {
-    var reasonerReward = ReasonerRewards.correctness(
-        (text, task) -> text == null || text.isBlank() ? Optional.empty() : Optional.of(text.strip()),
-        Verifiers.defaults());
-    return new Recipe("spice-quickstart", s.groupSize(), s.groupSize(), ChallengerRewards.variance(),
-        reasonerReward.async(), AdvantageEstimators.drGrpo(), AdvantageEstimators.drGrpo(),
-        new LossSettings(0.2, 0.2, 0.0, LossAggregations.drGrpo(2)));
+    return qw.newPolicy();
   }
 
   private Optional<Map<String, Object>> execute(Path outDir, Optional<Path> resumeFrom, int stopAfter) {
@@ -200,10 +174,8 @@ public final class Quickstart {
       throw new SpiceException.CheckpointException("cannot create run folder " + outDir + ": " + e, e);
     }
     TreeSet<Integer> coevo = coevolutionIterations();
-    Corpus corpus = Corpora.memory(documents).name("factbook-facts").seed(s.seed()).build();
-    FactTaskCodec codec = new FactTaskCodec(world);
-    FactRoles.FactChallenger challenger = FactRoles.challenger(world, codec, s.seed());
-    var reasoner = FactRoles.reasoner(world);
+    Corpus corpus = qw.corpus();
+    FactRoles.FactChallenger challenger = qw.challenger(s.seed());
     if (resumeFrom.isPresent()) {
       if (!resumeFrom.get().toAbsolutePath().normalize().equals(outDir.toAbsolutePath().normalize())) {
         throw new SpiceException.ConfigurationException("a run resumes in its own folder: --resume "
@@ -216,17 +188,7 @@ public final class Quickstart {
     try (DjlPolicy policy = newPolicy()) {
       Path metrics = outDir.resolve(METRICS_FILE);
       try (var jsonl = SelfPlayListeners.jsonl(metrics);
-          SelfPlay engine = SelfPlay.builder()
-            .policy(policy)
-            .corpus(corpus)
-            .challenger(challenger)
-            .reasoner(reasoner)
-            .recipe(recipe())
-            .batchSize(s.batchSize())
-            .seed(s.seed())
-            .challengerSampling(SamplingParams.defaults(1))
-            .reasonerSampling(SamplingParams.defaults(1))
-            .listener(challenger)
+          SelfPlay engine = qw.engine(policy, corpus, challenger, qw.recipe())
             .listener(jsonl)
             // the quickstart's own state is saved inside each checkpoint's atomic write
             .checkpointState("quickstart", new State())
@@ -317,18 +279,7 @@ public final class Quickstart {
 
   // ------------------------------------------------------------------ probe
 
-  private List<Task> probeTasks() {
-    Random rnd = new Random(s.seed() * 31 + 7);
-    List<FactWorld.Fact> facts = world.facts();
-    List<Task> out = new ArrayList<>();
-    for (int i = 0; i < s.probeFree(); i++) {
-      out.add(world.render(TaskFormat.FREE_FORM, facts.get(rnd.nextInt(facts.size())), 0));
-    }
-    for (int i = 0; i < s.probeMcq(); i++) {
-      out.add(world.render(TaskFormat.MULTIPLE_CHOICE, facts.get(rnd.nextInt(facts.size())), rnd.nextLong()));
-    }
-    return out;
-  }
+
 
   private void probe(DjlPolicy policy, long iteration) {
     double[] p = PassRateScorer.exactGold().passRates(policy, FactRoles.reasoner(world), probe, 0);
@@ -416,14 +367,14 @@ public final class Quickstart {
         return p;
       }));
     }
-    FactRoles.FactChallenger evalChallenger = FactRoles.challenger(world, new FactTaskCodec(world), s.seed() + 99);
+    FactRoles.FactChallenger evalChallenger = qw.challenger(s.seed() + 99);
     CoevolutionMatrix m = CoevolutionEvaluation.builder()
         .challengers(cps)
         .reasoners(cps)
         .roles(evalChallenger, FactRoles.reasoner(world))
         .documents(documents)
         .attemptsPerDocument(s.coevolutionAttempts())
-        .challengerSampling(SamplingParams.defaults(1))
+        .challengerSampling(QuickstartWorld.CHALLENGER_SAMPLING)
         .scorer(PassRateScorer.exactGold())
         .seed(s.seed() + 5)
         .build()
