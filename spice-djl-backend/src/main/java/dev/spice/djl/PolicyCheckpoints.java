@@ -1,0 +1,162 @@
+package dev.spice.djl;
+
+import ai.djl.ndarray.NDArray;
+import dev.spice.core.SpiceException;
+import dev.spice.core.json.Json;
+import dev.spice.core.model.SafeTensors;
+import dev.spice.core.model.TransformerConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Files on disk: the Hugging Face export ({@link #savePretrained}: {@code config.json},
+ * {@code model.safetensors} in F32 with Hugging Face names and {@code [out, in]} layout,
+ * {@code tokenizer.json}) and training checkpoints ({@link #saveCheckpoint}: the export plus
+ * {@code optimizer.safetensors} with the AdamW moments and the KL reference, and
+ * {@code trainer_state.json} with the step). {@link #loadCheckpoint} validates everything before it
+ * changes any state.
+ */
+final class PolicyCheckpoints {
+  static final String FORMAT = "spice-djl-checkpoint-1";
+
+  private final TransformerConfig cfg;
+  private final Tokenizer tokenizer;
+  private final Model model;
+  private final AdamW optimizer;
+  /** Frozen KL reference weights, or null. */
+  private final NDArray reference;
+
+  PolicyCheckpoints(Model model, Tokenizer tokenizer, AdamW optimizer, NDArray reference) {
+    this.cfg = model.cfg;
+    this.tokenizer = tokenizer;
+    this.model = model;
+    this.optimizer = optimizer;
+    this.reference = reference;
+  }
+
+  void savePretrained(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new SpiceException.CheckpointException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
+    SafeTensors.write(dir.resolve("model.safetensors"), Model.toHuggingFace(cfg, model.flat.toFloatArray()),
+        Map.of("format", "pt", "producer", "spice-djl-backend"));
+    cfg.write(dir.resolve("config.json"));
+    writeTokenizer(dir.resolve("tokenizer.json"));
+  }
+
+  /** A {@link WordTokenizer} writes its WordLevel JSON; a Hugging Face tokenizer's file is copied. */
+  private void writeTokenizer(Path file) {
+    try {
+      if (tokenizer instanceof WordTokenizer wt) {
+        wt.writeHuggingFaceJson(file);
+      } else if (tokenizer instanceof HfTokenizer hf) {
+        if (!Files.isSameFile(hf.file().getParent(), file.getParent())) {
+          Files.copy(hf.file(), file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      throw new SpiceException.CheckpointException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  void saveCheckpoint(Path dir) {
+    savePretrained(dir);
+    List<SafeTensors.Tensor> opt = new ArrayList<>();
+    opt.add(new SafeTensors.Tensor("adam.m", new long[] {model.size}, optimizer.firstMoment()));
+    opt.add(new SafeTensors.Tensor("adam.v", new long[] {model.size}, optimizer.secondMoment()));
+    if (reference != null) {
+      opt.add(new SafeTensors.Tensor("reference", new long[] {model.size}, reference.toFloatArray()));
+    }
+    SafeTensors.write(dir.resolve("optimizer.safetensors"), opt, Map.of("format", FORMAT));
+    OptimizerSettings s = optimizer.settings();
+    Map<String, Object> state = new LinkedHashMap<>();
+    state.put("format", FORMAT);
+    state.put("step", optimizer.stepCount());
+    state.put("parameters", model.size);
+    state.put("optimizer", Map.of("learning_rate", s.learningRate(), "beta1", s.beta1(),
+        "beta2", s.beta2(), "epsilon", s.epsilon(), "weight_decay", s.weightDecay(),
+        "grad_clip", s.gradClip(), "warmup_steps", s.warmupSteps()));
+    state.put("rng", "none: sampling streams are derived from SamplingParams.seed per call");
+    try {
+      Files.writeString(dir.resolve("trainer_state.json"), Json.write(state), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new SpiceException.CheckpointException("cannot write trainer_state.json in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  void loadCheckpoint(Path dir) {
+    Path stateFile = dir.resolve("trainer_state.json");
+    Map<String, Object> state;
+    try {
+      state = Json.parseObject(Files.readString(stateFile, StandardCharsets.UTF_8));
+    } catch (IOException | Json.JsonException e) {
+      throw new SpiceException.CheckpointException("cannot read " + stateFile + ": " + e.getMessage(), e);
+    }
+    if (!FORMAT.equals(state.get("format"))) {
+      throw new SpiceException.CheckpointException(stateFile + ": format is " + state.get("format") + ", expected "
+          + FORMAT);
+    }
+    if (!(state.get("step") instanceof Long savedStep) || savedStep < 0) {
+      throw new SpiceException.CheckpointException(stateFile + ": field 'step' must be a non-negative integer");
+    }
+    TransformerConfig saved;
+    try {
+      saved = TransformerConfig.read(dir.resolve("config.json"));
+    } catch (SpiceException e) {
+      throw new SpiceException.CheckpointException(e.getMessage(), e);
+    }
+    if (!saved.equals(cfg)) {
+      throw new SpiceException.CheckpointException(dir + "/config.json describes another architecture: " + saved
+          + " vs this policy's " + cfg);
+    }
+    float[] w;
+    float[] m;
+    float[] v;
+    float[] ref = null;
+    try (SafeTensors.Reader r = SafeTensors.openDirectory(dir);
+        SafeTensors.Reader o = SafeTensors.open(dir.resolve("optimizer.safetensors"))) {
+      w = Model.fromHuggingFace(cfg, r, dir.toString());
+      m = flatTensor(o, "adam.m", dir);
+      v = flatTensor(o, "adam.v", dir);
+      if (reference != null) {
+        if (!o.names().contains("reference")) {
+          throw new SpiceException.CheckpointException(dir + "/optimizer.safetensors has no 'reference' tensor "
+              + "but this policy keeps a KL reference");
+        }
+        ref = flatTensor(o, "reference", dir);
+      }
+    } catch (SpiceException.CheckpointException e) {
+      throw e;
+    } catch (SpiceException e) {
+      throw new SpiceException.CheckpointException("cannot load checkpoint " + dir + ": " + e.getMessage(), e);
+    }
+    // Commit only after everything was read and validated.
+    model.flat.set(w);
+    if (ref != null) {
+      reference.set(ref);
+    }
+    optimizer.restore(m, v, savedStep);
+  }
+
+  private float[] flatTensor(SafeTensors.Reader o, String name, Path dir) {
+    if (!o.names().contains(name)) {
+      throw new SpiceException.CheckpointException(dir + "/optimizer.safetensors lacks tensor '" + name + "'");
+    }
+    long[] shape = o.info(name).shape();
+    if (shape.length != 1 || shape[0] != model.size) {
+      throw new SpiceException.CheckpointException(dir + "/optimizer.safetensors tensor '" + name + "' has shape "
+          + Arrays.toString(shape) + ", expected [" + model.size + "]");
+    }
+    return o.floats(name);
+  }
+}

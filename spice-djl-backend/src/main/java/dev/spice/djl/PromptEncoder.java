@@ -1,0 +1,130 @@
+package dev.spice.djl;
+
+import dev.spice.core.Prompt;
+import dev.spice.core.SpiceException;
+import dev.spice.core.model.TransformerConfig;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Turns prompts into model input: the rendered and tokenized prompt (with the optional
+ * beginning-of-sequence id), the constrained-decoding allowed set, the stop (end-of-sequence) ids
+ * and the padding id. Also validates token ids against the vocabulary. Not thread-safe (the
+ * allowed-set cache), like the policy.
+ */
+final class PromptEncoder {
+  private final TransformerConfig cfg;
+  private final Tokenizer tokenizer;
+  private final PromptTemplate template;
+  private final boolean eosWhenConstrained;
+  private final int[] stopIds;
+  private final int padId;
+  private final int bosId;
+  private final Map<List<String>, int[]> allowedCache = new HashMap<>();
+
+  /**
+   * @param template the resolved template ({@code b.template} may still be null)
+   * @throws SpiceException.ConfigurationException when {@code addBos} is set but no BOS id exists
+   */
+  PromptEncoder(TransformerConfig cfg, Tokenizer tokenizer, PromptTemplate template, DjlPolicy.Builder b) {
+    this.cfg = cfg;
+    this.tokenizer = tokenizer;
+    this.template = template;
+    this.eosWhenConstrained = b.eosWhenConstrained;
+    TreeSet<Integer> stops = new TreeSet<>(cfg.eosTokenIds());
+    for (int e : tokenizer.eosIds()) {
+      stops.add(e);
+    }
+    if (template == PromptTemplate.CHATML || b.template != null && b.template != PromptTemplate.RAW
+        && b.template != PromptTemplate.PLAIN) {
+      int imEnd = tokenizer.tokenId("<|im_end|>");
+      if (imEnd >= 0) {
+        stops.add(imEnd);
+      }
+    }
+    stops.removeIf(id -> id < 0 || id >= cfg.vocabSize());
+    this.stopIds = stops.stream().mapToInt(Integer::intValue).toArray();
+    this.padId = tokenizer.padId() >= 0 ? tokenizer.padId() : 0;
+    int bos = cfg.bosTokenId() >= 0 ? cfg.bosTokenId() : tokenizer.tokenId(WordTokenizer.BOS);
+    if (b.addBos && bos < 0) {
+      throw new SpiceException.ConfigurationException(
+          "addBos(true) but neither config.json bos_token_id nor the tokenizer defines a beginning-of-sequence token");
+    }
+    this.bosId = b.addBos ? bos : -1;
+  }
+
+  /** The id fed at padded positions (masked out everywhere). */
+  int padId() {
+    return padId;
+  }
+
+  /** The rendered, tokenized prompt (BOS first when enabled); never empty, every id in the vocabulary. */
+  int[] encode(Prompt p, int index) {
+    int[] ids = tokenizer.encode(template.render(p));
+    if (bosId >= 0) {
+      int[] w = new int[ids.length + 1];
+      w[0] = bosId;
+      System.arraycopy(ids, 0, w, 1, ids.length);
+      ids = w;
+    }
+    if (ids.length == 0) {
+      throw new SpiceException.BackendException("prompt " + index + " (" + p.role()
+          + ") renders to zero tokens; give it text or enable addBos");
+    }
+    checkIds(ids, "prompt " + index);
+    return ids;
+  }
+
+  /** @throws SpiceException.BackendException naming {@code what} when an id is outside the vocabulary */
+  void checkIds(int[] ids, String what) {
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] < 0 || ids[i] >= cfg.vocabSize()) {
+        throw new SpiceException.BackendException(what + ": token " + i + " has id " + ids[i]
+            + ", outside the model vocabulary [0, " + cfg.vocabSize() + ")");
+      }
+    }
+  }
+
+  /** Sorted allowed ids of a constrained prompt, or null. */
+  int[] allowed(Prompt p, int index) {
+    if (p.allowedTokens().isEmpty()) {
+      return null;
+    }
+    int[] cached = allowedCache.get(p.allowedTokens());
+    if (cached != null) {
+      return cached;
+    }
+    TreeSet<Integer> set = new TreeSet<>();
+    for (String s : p.allowedTokens()) {
+      int id = tokenizer.tokenId(s);
+      if (id < 0 || id >= cfg.vocabSize()) {
+        throw new SpiceException.BackendException("prompt " + index + ": allowed token '" + s
+            + "' is not exactly one token of the vocabulary");
+      }
+      set.add(id);
+    }
+    if (eosWhenConstrained) {
+      for (int e : stopIds) {
+        set.add(e);
+      }
+    }
+    int[] a = set.stream().mapToInt(Integer::intValue).toArray();
+    if (allowedCache.size() > 4096) {
+      allowedCache.clear();
+    }
+    allowedCache.put(p.allowedTokens(), a);
+    return a;
+  }
+
+  /** Whether {@code token} ends a generated row (an end-of-sequence id). */
+  boolean isStop(int token) {
+    for (int s : stopIds) {
+      if (s == token) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
