@@ -83,9 +83,16 @@ final class PolicyCheckpoints {
     state.put("format", FORMAT);
     state.put("step", optimizer.stepCount());
     state.put("parameters", model.size);
-    state.put("optimizer", Map.of("learning_rate", s.learningRate(), "beta1", s.beta1(),
-        "beta2", s.beta2(), "epsilon", s.epsilon(), "weight_decay", s.weightDecay(),
-        "grad_clip", s.gradClip(), "warmup_steps", s.warmupSteps()));
+    // insertion order, so the file is byte-identical from run to run (Map.of's order varies per JVM)
+    Map<String, Object> optimizerState = new java.util.LinkedHashMap<>();
+    optimizerState.put("learning_rate", s.learningRate());
+    optimizerState.put("beta1", s.beta1());
+    optimizerState.put("beta2", s.beta2());
+    optimizerState.put("epsilon", s.epsilon());
+    optimizerState.put("weight_decay", s.weightDecay());
+    optimizerState.put("grad_clip", s.gradClip());
+    optimizerState.put("warmup_steps", s.warmupSteps());
+    state.put("optimizer", optimizerState);
     state.put("rng", "none: sampling streams are derived from SamplingParams.seed per call");
     try {
       Files.writeString(dir.resolve("trainer_state.json"), Json.write(state), StandardCharsets.UTF_8);
