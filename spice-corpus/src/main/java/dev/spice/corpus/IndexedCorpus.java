@@ -168,10 +168,6 @@ final class IndexedCorpus implements Corpus {
     return new Document(doc.id() + "#" + s, doc.text().substring(s, e), name, md);
   }
 
-  int entries() {
-    return locators.length;
-  }
-
   @Override
   public synchronized CorpusCursor cursor() {
     return new CorpusCursor(
@@ -204,7 +200,8 @@ final class IndexedCorpus implements Corpus {
               + ", this corpus " + fingerprint + ")");
     }
     if (e < 0 || p < 0 || p >= n) {
-      throw new CorpusException("cursor for '" + name + "' is out of range: epoch " + e + ", pos " + p);
+      throw new CorpusException("cursor for '" + name + "' is out of range: epoch " + e + ", pos " + p
+          + " (pos must be in [0, " + n + "), epoch >= 0)");
     }
     epoch = e;
     pos = (int) p;

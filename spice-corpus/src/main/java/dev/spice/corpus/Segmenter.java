@@ -130,7 +130,8 @@ public final class Segmenter {
 
   /**
    * The segments of a text, in order; empty for a blank text. Each segment's measured size is at
-   * most the budget, except that a single character is never split further.
+   * most the budget, except that a single character (a code point: a surrogate pair is never cut)
+   * is never split further.
    */
   public List<Span> spans(String text) {
     List<Span> units = new ArrayList<>();
@@ -281,8 +282,9 @@ public final class Segmenter {
         }
       }
       int end = lo;
-      if (end < e && Character.isHighSurrogate(t.charAt(end - 1)) && end - 1 > start) {
-        end--;
+      // never cut a surrogate pair: end before it, or after it when it is the piece's only character
+      if (end < e && Character.isSurrogatePair(t.charAt(end - 1), t.charAt(end))) {
+        end = end - 1 > start ? end - 1 : end + 1;
       }
       out.add(new Span(start, end));
       start = end;

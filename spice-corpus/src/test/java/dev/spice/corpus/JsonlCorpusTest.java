@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spice.core.CorpusCursor;
 import dev.spice.core.Document;
@@ -19,6 +20,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -259,5 +263,135 @@ class JsonlCorpusTest {
       assertTrue(e.getMessage().contains("different data"), e.getMessage());
       assertFalse(c.cursor().state().contains("pos=4"));
     }
+  }
+
+  static Map<String, String> textsById(Corpus c, int n) {
+    return c.next(n).stream().collect(Collectors.toMap(Document::id, Document::text));
+  }
+
+  static long entriesIn(Path d) throws IOException {
+    try (var s = Files.list(d)) {
+      return s.count();
+    }
+  }
+
+  /**
+   * Blank lines are ignored wherever they are and whatever they hold (spaces, tabs, a CR); a CR
+   * before the newline, or before the end of the file, is not part of the record.
+   */
+  @Test
+  void blankLinesAnywhereAndMixedLineEndings() throws IOException {
+    String a = "{\"text\":\"a\"}";
+    String b = "{\"text\":\"b\"}";
+    String c = "{\"text\":\"c\"}";
+    String content = "\n" + a + "\r\n" + "\r\n" + b + "\n" + "\r\n" + " \t \n" + c + "\r";
+    Path p = dir.resolve("m.jsonl");
+    Files.writeString(p, content, StandardCharsets.UTF_8);
+    try (Corpus corpus = Corpora.jsonl(p).build()) {
+      assertEquals(3, corpus.stats().recordsRead());
+      assertEquals(content.length(), corpus.stats().bytesRead());
+      assertEquals(Map.of(p + "@" + content.indexOf(a), "a", p + "@" + content.indexOf(b), "b", p + "@" + content.indexOf(c), "c"),
+          textsById(corpus, 3));
+    }
+  }
+
+  /** Records on either side of the scanner's 1 MiB read buffer, and a first line longer than two. */
+  @Test
+  void recordsAcrossTheReadBufferAndAFirstLineLongerThanIt() throws IOException {
+    int buffer = 1 << 20;
+    String big = "x".repeat(2 * buffer + 5000);
+    String after = "{\"text\":\"after\"}";
+    Path first = dir.resolve("first.jsonl");
+    Files.writeString(first, "{\"text\":\"" + big + "\"}\n" + after + "\n", StandardCharsets.UTF_8);
+    // the filler's newline is the last byte of the first buffer; a blank line starts the next one
+    String filler = "{\"text\":\"" + "y".repeat(buffer - 12) + "\"}\n";
+    String z = "{\"text\":\"z\"}";
+    String w = "{\"text\":\"w\"}";
+    String second = filler + "\n" + z + "\r\n" + w;
+    assertEquals(buffer, filler.length());
+    Path p2 = dir.resolve("second.jsonl");
+    Files.writeString(p2, second, StandardCharsets.UTF_8);
+    try (Corpus corpus = Corpora.jsonl(first, p2).build()) {
+      Map<String, String> got = textsById(corpus, 5);
+      assertEquals(big, got.get(first + "@0"));
+      assertEquals("after", got.get(first + "@" + (big.length() + 12)));
+      assertEquals(buffer - 12, got.get(p2 + "@0").length());
+      assertEquals("z", got.get(p2 + "@" + second.indexOf(z)));
+      assertEquals("w", got.get(p2 + "@" + second.indexOf(w)));
+      assertEquals(5, corpus.stats().recordsRead());
+    }
+  }
+
+  @Test
+  void wholeFileDocumentsCountAsRecordsAndTheirBytesAsRead() throws IOException {
+    Path d = Files.createDirectories(dir.resolve("w"));
+    String one = "{\n  \"text\": \"one\"\n}\n";
+    String two = "{\"text\": \"two \u00e9\"}";
+    Files.writeString(d.resolve("one.json"), one, StandardCharsets.UTF_8);
+    byte[] twoBytes = two.getBytes(StandardCharsets.UTF_8);
+    gzip("w/two.json.gz", twoBytes);
+    Path three = write("w/three.jsonl", List.of("{\"text\":\"3a\"}", "{\"text\":\"3b\"}"));
+    try (Corpus c = Corpora.jsonl(d).build()) {
+      assertEquals(4, c.stats().recordsRead());
+      assertEquals(one.length() + twoBytes.length + Files.size(three), c.stats().bytesRead());
+      assertEquals(Set.of("one", "two \u00e9", "3a", "3b"), Set.copyOf(textsById(c, 4).values()));
+    }
+  }
+
+  @Test
+  void aFailedBuildLeavesNoTemporaryFile() throws IOException {
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    Path bad = gzip("bad.jsonl.gz", "{\"text\":\"ok\"}\n{oops\n".getBytes(StandardCharsets.UTF_8));
+    CorpusException e = assertThrows(CorpusException.class, () -> Corpora.jsonl(bad).tempDirectory(tmp).build());
+    assertTrue(e.getMessage().contains("bad.jsonl.gz line 2: malformed JSON"), e.getMessage());
+    assertEquals(0, entriesIn(tmp));
+    Path blank = gzip("blank.jsonl.gz", "{\"text\":\" \"}\n\n".getBytes(StandardCharsets.UTF_8));
+    CorpusException e2 = assertThrows(CorpusException.class, () -> Corpora.jsonl(blank).tempDirectory(tmp).build());
+    assertTrue(e2.getMessage().contains("is empty"), e2.getMessage());
+    assertEquals(0, entriesIn(tmp));
+  }
+
+  @Test
+  void truncatedGzipSaysHowMuchWasDecompressed() throws IOException {
+    byte[] content = String.join("\n", lines(3000)).getBytes(StandardCharsets.UTF_8);
+    byte[] gz = Files.readAllBytes(gzip("full.jsonl.gz", content));
+    Path cut = dir.resolve("cut.jsonl.gz");
+    Files.write(cut, Arrays.copyOf(gz, gz.length / 2));
+    CorpusException e = assertThrows(CorpusException.class, () -> Corpora.jsonl(cut).textField("body").build());
+    Matcher m = Pattern.compile("ends after (\\d+) decompressed bytes").matcher(e.getMessage());
+    assertTrue(m.find(), e.getMessage());
+    long n = Long.parseLong(m.group(1));
+    assertTrue(n > 0 && n < content.length, e.getMessage());
+  }
+
+  /** A record that is no longer where it was indexed fails on read, naming file and offset. */
+  @Test
+  void aFileModifiedAfterIndexingFailsOnReadNamingTheOffset() throws IOException {
+    Path p = dir.resolve("mod.jsonl");
+    Files.writeString(p, "{\"text\":\"a\"}\n{\"text\":\"b\"}\n", StandardCharsets.UTF_8);
+    try (Corpus c = Corpora.jsonl(p).build()) {
+      // the second record was at byte 13, which is now an empty line before another record
+      Files.writeString(p, "{\"text\":\"a\"}\n\n{\"text\":\"zz\"}\n", StandardCharsets.UTF_8);
+      CorpusException e = assertThrows(CorpusException.class, () -> c.next(2));
+      assertTrue(e.getMessage().contains("mod.jsonl at byte offset 13") && e.getMessage().contains("modified"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void closingACorpusReleasesItsFiles() throws IOException {
+    Path fds = Path.of("/proc/self/fd");
+    assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd");
+    for (int i = 0; i < 40; i++) {
+      write("many/f" + i + ".jsonl", List.of("{\"text\":\"t" + i + "\"}"));
+    }
+    long before = entriesIn(fds);
+    for (int round = 0; round < 3; round++) {
+      Corpus c = Corpora.jsonl(dir.resolve("many")).build();
+      c.next(40);
+      c.close();
+    }
+    long after = entriesIn(fds);
+    assertTrue(after - before < 20, (after - before) + " more open files after closing");
   }
 }

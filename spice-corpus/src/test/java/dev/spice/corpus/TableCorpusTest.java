@@ -83,6 +83,19 @@ class TableCorpusTest {
     }
   }
 
+  /** A build that fails on the first file removes the exports of every file, scanned or not. */
+  @Test
+  void aFailedBuildRemovesEveryTemporaryExport() throws IOException {
+    Path bad = parquet(dir.resolve("a-bad.parquet"), 6, true);
+    Path good = parquet(dir.resolve("b-good.parquet"), 4, false);
+    Path tmp = Files.createDirectories(dir.resolve("tmp-failed"));
+    CorpusException e = assertThrows(CorpusException.class, () -> Corpora.parquet(bad, good).tempDirectory(tmp).build());
+    assertTrue(e.getMessage().contains("a-bad.parquet row 4"), e.getMessage());
+    try (var s = Files.list(tmp)) {
+      assertEquals(0, s.count());
+    }
+  }
+
   @Test
   void nullTextIsABadRecordNamingFileAndRow() {
     Path p = parquet(dir.resolve("n.parquet"), 6, true);
