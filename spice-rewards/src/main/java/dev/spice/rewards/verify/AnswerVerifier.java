@@ -13,7 +13,9 @@ import java.util.List;
  * <p>Promises: never throws on any strings (a {@code null} prediction is simply wrong); does a
  * bounded amount of work (inputs are cut at {@link Verifiers#MAX_ANSWER_CHARS} characters, parse
  * depth and exponents are capped), so pathological input returns {@code false} quickly; is
- * deterministic; is thread-safe. Equivalence is reflexive and symmetric by construction.
+ * deterministic; is thread-safe. Equivalence is symmetric by construction, and reflexive on
+ * defined answers: an undefined or out-of-range value ({@code 1/0}, {@code nan}, {@code 1e401},
+ * {@code 2^{5000}}) matches nothing, not even itself.
  */
 public interface AnswerVerifier {
 

@@ -22,6 +22,9 @@ final class DefaultVerifier implements AnswerVerifier {
     if (predicted.length() > Verifiers.MAX_ANSWER_CHARS || gold.length() > Verifiers.MAX_ANSWER_CHARS) {
       return false;
     }
+    // \boxed{}, \fbox{}, \displaystyle... never change an answer (either side, nested too)
+    predicted = Text.stripWrappers(predicted);
+    gold = Text.stripWrappers(gold);
     // order the pair so that the verdict is symmetric by construction
     String a = predicted;
     String b = gold;
@@ -51,13 +54,16 @@ final class DefaultVerifier implements AnswerVerifier {
     if (a.isBlank() || b.isBlank()) {
       return false;
     }
-    if (Text.light(a).equals(Text.light(b))) {
-      return true;
-    }
     Num x = NumberParser.parse(a);
     Num y = NumberParser.parse(b);
     if (x != null && y != null) {
       return numEq(x, y);
+    }
+    if (x != null && x.undefined() || y != null && y.undefined()) {
+      return false; // undefined or out of range: never equal, not even to itself
+    }
+    if (Text.light(a).equals(Text.light(b))) {
+      return defined(a, x) && defined(b, y); // the same text ("12" and "1 2"), unless undefined
     }
     return expressions(a, b, x, y);
   }
@@ -66,20 +72,40 @@ final class DefaultVerifier implements AnswerVerifier {
     if (a.isBlank() || b.isBlank()) {
       return false;
     }
-    if (Text.light(a).equals(Text.light(b))) {
-      return true;
-    }
     if (a.indexOf('=') >= 0 && b.indexOf('=') >= 0) {
-      return expressions(a, b, null, null); // two equations: x = 3 and y = 3 differ
+      // two equations: x = 3 and y = 3 differ
+      if (Text.light(a).equals(Text.light(b))) {
+        return defined(a, null) && defined(b, null);
+      }
+      return expressions(a, b, null, null);
     }
-    Num x = NumberParser.parse(a);
-    Num y = NumberParser.parse(b);
-    if (x != null && y != null) {
-      return numEq(x, y);
-    }
-    return expressions(a, b, x, y);
+    return numbers(a, b);
   }
 
+  /**
+   * Whether an answer may match its own text: a number ({@code n}), text outside the expression
+   * subset, or an expression that is defined ({@link ExprEquivalence#defined}); not {@code 1/0},
+   * {@code nan}, {@code 2^{5000}}.
+   */
+  private boolean defined(String s, Num n) {
+    if (n != null) {
+      return !n.undefined();
+    }
+    Node node;
+    try {
+      node = ExprParser.parse(s);
+    } catch (ExprParser.Fail f) {
+      return true;
+    }
+    return expr.defined(node);
+  }
+
+  /**
+   * Expression equivalence ({@code x}, {@code y}: the sides already read as numbers, or null).
+   * Where a side is outside the parser's subset, only the same text (up to spacing and
+   * delimiters, see {@link Text#light}) matches; a side that parses is compared by value, so an
+   * undefined one ({@code 1/0}, {@code nan}, an overflow) matches nothing, not even itself.
+   */
   private boolean expressions(String a, String b, Num x, Num y) {
     Node na;
     Node nb;
@@ -87,7 +113,7 @@ final class DefaultVerifier implements AnswerVerifier {
       na = x != null ? constant(x, percent == PercentMode.DIVIDE) : ExprParser.parse(a);
       nb = y != null ? constant(y, percent == PercentMode.DIVIDE) : ExprParser.parse(b);
     } catch (ExprParser.Fail f) {
-      return false;
+      return Text.light(a).equals(Text.light(b));
     }
     if (expr.equivalent(na, nb)) {
       return true;
@@ -98,8 +124,9 @@ final class DefaultVerifier implements AnswerVerifier {
         && expr.equivalent(x != null ? constant(x, true) : na, y != null ? constant(y, true) : nb);
   }
 
+  /** The number as an expression constant: NaN (undefined) where a double would misrepresent it. */
   private static Node constant(Num n, boolean applyPercent) {
-    return new Node.Const(n.percent && applyPercent ? n.percentApplied().doubleValue() : n.doubleValue(), null);
+    return new Node.Const(n.percent && applyPercent ? n.percentApplied().doubleOrNaN() : n.doubleOrNaN(), null);
   }
 
   private boolean strings(String a, String b) {
@@ -109,9 +136,13 @@ final class DefaultVerifier implements AnswerVerifier {
       // e.g. the answer "A" (an article after normalisation): compare lightly instead
       return !a.isBlank() && a.strip().equalsIgnoreCase(b.strip());
     }
-    // two numbers compare as numbers, before punctuation is dropped: "1.5" is not "15", "-5" not "5"
+    // two numbers compare as numbers, before punctuation is dropped: "1.5" is not "15", "-5" not "5";
+    // a number that is undefined or out of range ("1/0", "1e401") matches nothing
     Num x = NumberParser.parse(a);
-    Num y = x == null ? null : NumberParser.parse(b);
+    Num y = NumberParser.parse(b);
+    if (x != null && x.undefined() || y != null && y.undefined()) {
+      return false;
+    }
     if (x != null && y != null) {
       return numEq(x, y);
     }
@@ -119,6 +150,9 @@ final class DefaultVerifier implements AnswerVerifier {
   }
 
   boolean numEq(Num x, Num y) {
+    if (x.undefined() || y.undefined()) {
+      return false;
+    }
     if (x.percent == y.percent) {
       return Num.close(x.plain(), y.plain(), relTol);
     }

@@ -69,6 +69,15 @@ final class ExprEquivalence {
     return scalar(a, b);
   }
 
+  /**
+   * Whether {@code n} is defined, that is equivalent to itself: a scalar defined (not NaN) at at
+   * least {@code minValid} points (at its one point if constant), and so on for every item of a
+   * sequence and both sides of an equation.
+   */
+  boolean defined(Node n) {
+    return equivalent(n, n);
+  }
+
   /** {@code x = 3} against {@code 3}: the side that is not a lone variable is compared. */
   private boolean stripEq(Eq e, Node other) {
     if (e.l instanceof Var && !(e.r instanceof Var) && equivalent(e.r, other)) {
@@ -141,11 +150,15 @@ final class ExprEquivalence {
     return list;
   }
 
-  /** Scalars: canonical text, then values at the points. */
+  /**
+   * Scalars: values at the points (one point when there are no variables). A value is defined
+   * unless it is NaN (see {@link Node#eval}: undefined, overflow, underflow); infinite values come
+   * only from a written infinity and match the same infinity. Both sides must be defined at the
+   * same points and agree there (equal canonical texts count as agreeing), at at least
+   * {@code minValid} points; so an undefined side matches nothing, not even itself.
+   */
   private boolean scalar(Node a, Node b) {
-    if (Node.c(a).equals(Node.c(b))) {
-      return true;
-    }
+    boolean same = Node.c(a).equals(Node.c(b));
     List<String> names = vars(a, b);
     if (names.size() > MAX_VARS) {
       return false;
@@ -153,28 +166,33 @@ final class ExprEquivalence {
     if (names.isEmpty()) {
       double x = a.eval(points[0]);
       double y = b.eval(points[0]);
-      if (Double.isInfinite(x) || Double.isInfinite(y)) {
-        // equal infinities only from a written infinity, never from overflow
-        return x == y && Node.c(a).contains("inf") && Node.c(b).contains("inf");
-      }
-      return close(x, y);
+      return x == x && y == y && (same || agree(x, y, a, b));
     }
     int valid = 0;
     for (double[] p : points) {
       double x = a.eval(p);
       double y = b.eval(p);
-      boolean fx = Double.isFinite(x);
-      boolean fy = Double.isFinite(y);
-      if (fx && fy) {
-        if (!close(x, y)) {
+      boolean dx = x == x;
+      boolean dy = y == y;
+      if (dx && dy) {
+        if (!same && !agree(x, y, a, b)) {
           return false;
         }
         valid++;
-      } else if (fx != fy) {
+      } else if (dx != dy) {
         return false;
       }
     }
     return valid >= minValid;
+  }
+
+  /** Two defined values agree: within tolerance, or the same written infinity. */
+  private boolean agree(double x, double y, Node a, Node b) {
+    if (Double.isInfinite(x) || Double.isInfinite(y)) {
+      // equal infinities only from a written infinity, never from overflow (which is NaN anyway)
+      return x == y && Node.c(a).contains("inf") && Node.c(b).contains("inf");
+    }
+    return close(x, y);
   }
 
   /** Equations: {@code l1 - r1} is a non-zero constant multiple of {@code l2 - r2}. */

@@ -116,20 +116,13 @@ final class ExprParser {
             j++;
           }
           if (j < n && isDigit(s.charAt(j))) {
-            int es = j;
             while (j < n && isDigit(s.charAt(j))) {
               j++;
-            }
-            if (j - es > 4) {
-              throw Fail.INSTANCE;
             }
             i = j;
           }
         }
-        if (i - st > 400) {
-          throw Fail.INSTANCE;
-        }
-        add(NUM, Double.parseDouble(s.substring(st, i)), null, '\0');
+        add(NUM, literal(s.substring(st, i)), null, '\0');
       } else if (c == '\\') {
         i = lexCommand(s, i, level);
       } else if (isAsciiLetter(c)) {
@@ -193,6 +186,34 @@ final class ExprParser {
     }
   }
 
+  /**
+   * The value of a number literal, or NaN (undefined: never equal) where a double cannot hold it:
+   * more than {@value NumberParser#MAX_DIGITS} digits, overflow to infinity, or a non-zero
+   * literal that underflows to 0 or to a subnormal ({@code 1e-401}, {@code 1e-320}).
+   */
+  static double literal(String t) {
+    int digits = 0;
+    boolean nonZero = false;
+    for (int k = 0; k < t.length(); k++) {
+      char c = t.charAt(k);
+      if (c == 'e' || c == 'E') {
+        break;
+      }
+      if (isDigit(c)) {
+        digits++;
+        nonZero |= c != '0';
+      }
+    }
+    if (digits > NumberParser.MAX_DIGITS) {
+      return Double.NaN;
+    }
+    double v = Double.parseDouble(t);
+    if (Double.isInfinite(v) || (nonZero && v < Double.MIN_NORMAL)) {
+      return Double.NaN;
+    }
+    return v;
+  }
+
   /** Absorbs a subscript {@code _1}, {@code _{12}} into the last VAR token's name. */
   private int subscript(String s, int i) {
     if (ntok == 0 || kind[ntok - 1] != VAR || i >= s.length() || s.charAt(i) != '_') {
@@ -217,6 +238,37 @@ final class ExprParser {
     return j;
   }
 
+  /** Spellings of infinity in plain text. */
+  private static final String[] INFINITY_WORDS = {"inf", "infty", "infinity", "Infinity", "oo"};
+
+  /**
+   * Whether {@code w} is another capitalisation of a function name or of {@code pi}/{@code inf}...
+   * ({@code Abs}, {@code SIN}, {@code Pi}, {@code INF}). Names are case-sensitive (as in LaTeX, and
+   * as the lower-case plain-text spellings read here); such a word is not read as a product of
+   * single-letter variables either, it makes the expression unparsable.
+   */
+  static boolean miscased(String w) {
+    for (String f : FUNCS) {
+      if (f.equalsIgnoreCase(w)) {
+        return !f.equals(w);
+      }
+    }
+    if (w.equalsIgnoreCase("pi")) {
+      return !w.equals("pi");
+    }
+    for (String f : INFINITY_WORDS) {
+      if (f.equals(w)) {
+        return false;
+      }
+    }
+    for (String f : INFINITY_WORDS) {
+      if (f.equalsIgnoreCase(w)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void lexWord(String w) {
     switch (w) {
       case "pi": add(CONST, Math.PI, "\\pi", 'p'); return;
@@ -224,6 +276,13 @@ final class ExprParser {
         add(CONST, Double.POSITIVE_INFINITY, "inf", 'i'); return;
       case "or": case "and": add(COMMA, 0, null, ','); return;
       default:
+    }
+    if (w.equalsIgnoreCase("nan")) {
+      add(NUM, Double.NaN, null, '\0'); // not a number: undefined, never equal
+      return;
+    }
+    if (miscased(w)) {
+      throw Fail.INSTANCE;
     }
     int k = 0;
     outer:
@@ -247,6 +306,15 @@ final class ExprParser {
         add(VAR, 0, String.valueOf(c), c);
       }
     }
+  }
+
+  private static boolean isFunc(String name) {
+    for (String f : FUNCS) {
+      if (f.equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void addFunc(String f) {
@@ -318,11 +386,7 @@ final class ExprParser {
       case "operatorname": {
         int close = braceArg(s, e);
         String name = s.substring(e + 1, close).strip();
-        boolean known = false;
-        for (String f : FUNCS) {
-          known |= f.equals(name);
-        }
-        if (!known) {
+        if (!isFunc(name)) {
           throw Fail.INSTANCE;
         }
         addFunc(name);
@@ -335,7 +399,11 @@ final class ExprParser {
           String low = inner.toLowerCase(Locale.ROOT);
           if (low.equals("or") || low.equals("and")) {
             add(COMMA, 0, null, ',');
-          } else if (inner.length() == 1) {
+          } else if (inner.length() == 1 || low.equals("nan") || inner.equals("pi") || inner.equals("inf")
+              || inner.equals("infty") || inner.equals("infinity") || inner.equals("Infinity")
+              || (isFunc(inner) || miscased(inner)) && !s.substring(close + 1).isBlank()) {
+            // \mathrm{sin}(x) is sin(x), \mathrm{NaN} undefined, \mathrm{Abs}(x) unparsable; a
+            // function name that ends the answer is a unit ("\sqrt{2}\text{ sec}") and dropped
             lex(inner, level + 1);
           }
           // otherwise a unit or a word: dropped

@@ -11,8 +11,24 @@ import java.util.Set;
  * each check (variable indices are assigned per comparison) and are not shared between threads.
  */
 abstract class Node {
-  /** Evaluates with {@code vars[i]} the value of the variable of index i; NaN outside the domain. */
+  /**
+   * Evaluates with {@code vars[i]} the value of the variable of index i; NaN where the value is
+   * undefined: outside the domain, at a pole ({@code 1/0}), or where double arithmetic cannot
+   * represent it: an infinite result from finite operands (overflow) and a zero or subnormal result
+   * of a product, power, root or exponential of non-zero finite operands (underflow). Infinity
+   * therefore only comes from a written infinity.
+   */
   abstract double eval(double[] vars);
+
+  /** {@code r} computed from finite operands: NaN if it overflowed (or hit a pole). */
+  static double noOverflow(double r) {
+    return Double.isInfinite(r) ? Double.NaN : r;
+  }
+
+  /** {@code r} computed from finite non-zero operands: NaN if it overflowed or underflowed. */
+  static double inRange(double r) {
+    return Double.isInfinite(r) || Math.abs(r) < Double.MIN_NORMAL ? Double.NaN : r;
+  }
 
   /** A canonical text: equal texts mean equal expressions (the converse does not hold). */
   abstract String canon();
@@ -113,7 +129,12 @@ abstract class Node {
     double eval(double[] vars) {
       double acc = isSum ? 0 : 1;
       for (Node k : kids) {
-        acc = isSum ? acc + k.eval(vars) : acc * k.eval(vars);
+        double v = k.eval(vars);
+        double r = isSum ? acc + v : acc * v;
+        if (Double.isFinite(acc) && Double.isFinite(v)) {
+          r = isSum || acc == 0 || v == 0 ? noOverflow(r) : inRange(r);
+        }
+        acc = r;
       }
       return acc;
     }
@@ -206,6 +227,14 @@ abstract class Node {
     double eval(double[] vars) {
       double b = base.eval(vars);
       double e = exp.eval(vars);
+      double r = raw(b, e);
+      if (!Double.isFinite(b) || !Double.isFinite(e)) {
+        return r; // a written infinity: 1/\infty is 0, e^{\infty} is infinite
+      }
+      return b == 0 ? noOverflow(r) : inRange(r); // 0^{-1} is a pole; 2^{5000}, 2^{-5000} out of range
+    }
+
+    private static double raw(double b, double e) {
       if (e == -1) {
         return 1 / b;
       }
@@ -319,6 +348,18 @@ abstract class Node {
     @Override
     double eval(double[] vars) {
       double x = a.eval(vars);
+      double y = b == null ? 0 : b.eval(vars);
+      double r = raw(x, y);
+      if (!Double.isFinite(x) || !Double.isFinite(y)) {
+        return r; // a written infinity
+      }
+      if ((op == 13 || op == 17) && x != 0) {
+        return inRange(r); // e^{-1000}, \sqrt[n]{} of a tiny value: underflow
+      }
+      return noOverflow(r); // e^{1000}, 200!, \csc(0): overflow or a pole
+    }
+
+    private double raw(double x, double y) {
       switch (op) {
         case 0: return Math.sin(x);
         case 1: return Math.cos(x);
@@ -338,13 +379,16 @@ abstract class Node {
         case 15: return Math.abs(x);
         case 16: return factorial(x);
         case 17: {
-          double n = b.eval(vars);
+          double n = y;
+          if (n == 0) {
+            return Double.NaN;
+          }
           if (n == Math.rint(n) && n > 0 && x < 0 && ((long) n) % 2 == 1) {
             return -Math.pow(-x, 1 / n);
           }
           return x >= 0 || n == Math.rint(n) ? Math.pow(x, 1 / n) : Double.NaN;
         }
-        case 18: return binom(x, b.eval(vars));
+        case 18: return binom(x, y);
         default: return Double.NaN;
       }
     }
@@ -427,7 +471,9 @@ abstract class Node {
 
     @Override
     double eval(double[] vars) {
-      return l.eval(vars) - r.eval(vars);
+      double x = l.eval(vars);
+      double y = r.eval(vars);
+      return Double.isFinite(x) && Double.isFinite(y) ? noOverflow(x - y) : x - y;
     }
 
     @Override

@@ -5,9 +5,16 @@ import java.math.BigInteger;
 
 /**
  * A parsed number: an exact rational {@code num/den} (den > 0, not necessarily reduced) and
- * whether it was written as a percentage.
+ * whether it was written as a percentage; or {@link #UNDEFINED}.
  */
 final class Num {
+  /**
+   * Something written as a number whose value is undefined ({@code 1/0}, {@code \frac{1}{0}}) or
+   * out of range (exponent beyond +-{@value NumberParser#MAX_EXPONENT}, more than
+   * {@value NumberParser#MAX_DIGITS} digits): it never equals anything, itself included.
+   */
+  static final Num UNDEFINED = new Num(BigInteger.ZERO, BigInteger.ZERO, false);
+
   final BigInteger num;
   final BigInteger den;
   final boolean percent;
@@ -20,6 +27,26 @@ final class Num {
     this.num = num;
     this.den = den;
     this.percent = percent;
+  }
+
+  /** Whether this is {@link #UNDEFINED} (zero denominator). */
+  boolean undefined() {
+    return den.signum() == 0;
+  }
+
+  /**
+   * This value as a double, or NaN where the double would misrepresent it: beyond the double range
+   * (overflow) or a non-zero value that rounds to 0 or to a subnormal (underflow).
+   */
+  double doubleOrNaN() {
+    if (undefined()) {
+      return Double.NaN;
+    }
+    double d = doubleValue();
+    if (!Double.isFinite(d) || (num.signum() != 0 && Math.abs(d) < Double.MIN_NORMAL)) {
+      return Double.NaN;
+    }
+    return d;
   }
 
   Num negate() {
@@ -79,6 +106,9 @@ final class Num {
    * expansion, within relative tolerance {@code relTol}.
    */
   static boolean close(Num a, Num b, double relTol) {
+    if (a.undefined() || b.undefined()) {
+      return false;
+    }
     BigInteger x = a.num.multiply(b.den);
     BigInteger y = b.num.multiply(a.den);
     if (x.equals(y)) {
@@ -94,6 +124,6 @@ final class Num {
 
   @Override
   public String toString() {
-    return num + "/" + den + (percent ? "%" : "");
+    return undefined() ? "undefined" : num + "/" + den + (percent ? "%" : "");
   }
 }

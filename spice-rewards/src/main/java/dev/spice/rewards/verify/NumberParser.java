@@ -16,19 +16,30 @@ import java.util.Locale;
  * unit: a tail made of letters (at least two, or one of {@code m g s h l k}), spaces, {@code / . ^}
  * and digits after {@code ^}, possibly inside {@code \text{}} or {@code \mathrm{}}.
  *
- * <p>Bounded: callers cut the input; exponents beyond +-400 are refused.
+ * <p>Something written as a number whose value is undefined (a zero denominator: {@code 1/0},
+ * {@code \frac{1}{0}}) or out of range (an exponent beyond +-{@value #MAX_EXPONENT}, more than
+ * {@value #MAX_DIGITS} digits) gives {@link Num#UNDEFINED}, which never equals anything.
+ *
+ * <p>Bounded: callers cut the input; the work is linear in its length.
  */
 final class NumberParser {
   static final int MAX_EXPONENT = 400;
+  static final int MAX_DIGITS = 400;
+  private static final Num PLACEHOLDER = new Num(BigInteger.ONE, BigInteger.ONE, false);
 
   private final String s;
   private int i;
+  /** Set when an accepted part of the number is undefined or out of range. */
+  private boolean undefined;
 
   private NumberParser(String s) {
     this.s = s;
   }
 
-  /** The number {@code raw} denotes, or {@code null}. */
+  /**
+   * The number {@code raw} denotes; {@link Num#UNDEFINED} when it is written as a number but its
+   * value is undefined or out of range; {@code null} when it is not a number.
+   */
   static Num parse(String raw) {
     if (raw == null) {
       return null;
@@ -38,7 +49,9 @@ final class NumberParser {
       return null;
     }
     try {
-      return new NumberParser(c).parseAll();
+      NumberParser p = new NumberParser(c);
+      Num v = p.parseAll();
+      return v != null && p.undefined ? Num.UNDEFINED : v;
     } catch (ArithmeticException | NumberFormatException e) {
       return null;
     }
@@ -232,10 +245,14 @@ final class NumberParser {
         i++;
         skipSpaces();
         Num d = parseDecimal(false);
-        if (d == null || d.num.signum() == 0) {
+        if (d == null) {
           return null;
         }
-        v = divide(v, d);
+        if (d.num.signum() == 0) {
+          undefined = true; // a/0
+        } else {
+          v = divide(v, d);
+        }
       } else if (save < i || (i < s.length() && s.charAt(i) == '\\')) {
         // mixed number: "1 1/2" or "1\frac{1}{2}" (integer part only)
         int save2 = i;
@@ -280,8 +297,12 @@ final class NumberParser {
     Num a = fracArg();
     skipSpaces();
     Num b = fracArg();
-    if (a == null || b == null || b.num.signum() == 0) {
+    if (a == null || b == null) {
       return null;
+    }
+    if (b.num.signum() == 0) {
+      undefined = true; // \frac{a}{0}
+      return new Num(BigInteger.ZERO, BigInteger.ONE, false);
     }
     return divide(a, b);
   }
@@ -310,6 +331,7 @@ final class NumberParser {
       if (v == null || p.i != inner.length()) {
         return null;
       }
+      undefined |= p.undefined;
       return neg ? v.negate() : v;
     }
     if (Character.isDigit(c)) {
@@ -372,7 +394,7 @@ final class NumberParser {
         && (i + 1 == n || !Character.isLetterOrDigit(s.charAt(i + 1)))) {
       i++; // "5." (or a sentence end; both harmless)
     }
-    if (digits.length() == 0 || digits.length() > 400) {
+    if (digits.length() == 0) {
       return null;
     }
     int exp = 0;
@@ -411,6 +433,7 @@ final class NumberParser {
               if (v != null && p.i == p.s.length()) {
                 e = v;
                 i = close + 1;
+                undefined |= p.undefined;
               }
             }
           } else {
@@ -424,12 +447,13 @@ final class NumberParser {
         exp = e;
       }
     }
+    int e10 = exp - scale;
+    if (digits.length() > MAX_DIGITS || Math.abs(e10) > MAX_EXPONENT + MAX_DIGITS) {
+      undefined = true; // out of range; the rest is still read, so that "1e401 apples" is a number
+      return PLACEHOLDER;
+    }
     BigInteger mant = digits.length() <= 18 ? BigInteger.valueOf(Long.parseLong(digits.toString()))
         : new BigInteger(digits.toString());
-    int e10 = exp - scale;
-    if (Math.abs(e10) > MAX_EXPONENT + 400) {
-      return null;
-    }
     if (e10 >= 0) {
       return new Num(mant.multiply(BigInteger.TEN.pow(e10)), BigInteger.ONE, false);
     }
@@ -440,6 +464,7 @@ final class NumberParser {
     return k < s.length() ? s.charAt(k) : '\0';
   }
 
+  /** An exponent; one beyond +-{@link #MAX_EXPONENT} is read whole and marks the number undefined. */
   private Integer readExponentInt() {
     int n = s.length();
     boolean neg = false;
@@ -449,15 +474,20 @@ final class NumberParser {
     }
     int st = i;
     int v = 0;
+    boolean over = false;
     while (i < n && isAsciiDigit(s.charAt(i))) {
-      v = v * 10 + (s.charAt(i) - '0');
-      i++;
-      if (v > MAX_EXPONENT) {
-        return null;
+      if (!over) {
+        v = v * 10 + (s.charAt(i) - '0');
+        over = v > MAX_EXPONENT;
       }
+      i++;
     }
     if (i == st) {
       return null;
+    }
+    if (over) {
+      undefined = true;
+      return 0;
     }
     return neg ? -v : v;
   }

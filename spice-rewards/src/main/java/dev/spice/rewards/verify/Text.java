@@ -49,11 +49,110 @@ final class Text {
     return b.toString();
   }
 
-  /** Removes {@code \text{...}}-like wrappers (keeping their content) and math delimiters. */
+  /**
+   * Removes the wrappers that never change an answer, keeping their content: {@code \boxed{...}}
+   * and {@code \fbox{...}} (nested too; an unbraced {@code \boxed 5} loses the command) and the
+   * style switches {@code \displaystyle}, {@code \textstyle}, {@code \scriptstyle},
+   * {@code \scriptscriptstyle}. A box whose brace never closes is left as it is (and then does not
+   * parse). Linear in the length of {@code s}.
+   */
+  static String stripWrappers(String s) {
+    if (s.indexOf('\\') < 0) {
+      return s;
+    }
+    int n = s.length();
+    int[] match = null; // match[k]: index of the brace closing the one at k, or -1
+    boolean[] drop = null;
+    for (int i = 0; i < n; i++) {
+      if (s.charAt(i) != '\\') {
+        continue;
+      }
+      int e = i + 1;
+      while (e < n && isAsciiLetter(s.charAt(e))) {
+        e++;
+      }
+      if (e == i + 1) {
+        i++; // an escaped character (\\, \{, \$ ...): skip it
+        continue;
+      }
+      String cmd = s.substring(i + 1, e);
+      boolean box = cmd.equals("boxed") || cmd.equals("fbox");
+      boolean style = cmd.equals("displaystyle") || cmd.equals("textstyle") || cmd.equals("scriptstyle")
+          || cmd.equals("scriptscriptstyle");
+      if (box || style) {
+        int j = e;
+        while (j < n && s.charAt(j) == ' ') {
+          j++;
+        }
+        if (box && j < n && s.charAt(j) == '{') {
+          if (match == null) {
+            match = matchAll(s);
+          }
+          if (match[j] < 0) {
+            i = e - 1;
+            continue; // unclosed: left as it is
+          }
+          if (drop == null) {
+            drop = new boolean[n];
+          }
+          for (int k = i; k <= j; k++) {
+            drop[k] = true;
+          }
+          drop[match[j]] = true;
+        } else {
+          if (drop == null) {
+            drop = new boolean[n];
+          }
+          for (int k = i; k < j; k++) {
+            drop[k] = true;
+          }
+        }
+      }
+      i = e - 1;
+    }
+    if (drop == null) {
+      return s;
+    }
+    StringBuilder b = new StringBuilder(n);
+    for (int k = 0; k < n; k++) {
+      if (!drop[k]) {
+        b.append(s.charAt(k));
+      }
+    }
+    return b.toString();
+  }
+
+  /** For each '{' the index of the '}' closing it (or -1), in one pass; other entries -1. */
+  private static int[] matchAll(String s) {
+    int n = s.length();
+    int[] match = new int[n];
+    java.util.Arrays.fill(match, -1);
+    int[] stack = new int[n];
+    int top = 0;
+    for (int k = 0; k < n; k++) {
+      char c = s.charAt(k);
+      if (c == '{') {
+        stack[top++] = k;
+      } else if (c == '}' && top > 0) {
+        match[stack[--top]] = k;
+      }
+    }
+    return match;
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
+  /**
+   * Removes {@code \text{...}}-like wrappers (keeping their content), the wrappers of
+   * {@link #stripWrappers} and math delimiters.
+   */
   static String unwrapLatex(String s) {
     if (s.indexOf('\\') < 0 && s.indexOf('$') < 0) {
       return s;
     }
+    s = stripWrappers(s);
     StringBuilder b = new StringBuilder(s.length());
     int n = s.length();
     for (int i = 0; i < n; i++) {

@@ -7,6 +7,9 @@ import dev.spice.core.SpiceException.ConfigurationException;
  *
  * <h2>Rules by answer type</h2>
  *
+ * <p>First, on both sides and for every type, {@code \boxed{...}} and {@code \fbox{...}} are
+ * unwrapped (nested too) and {@code \displaystyle}-like style switches dropped.
+ *
  * <ul>
  *   <li>{@code INTEGER} (any number): both sides are read as exact rationals (signs, thousands
  *       separators in groups of three, decimals, scientific notation, {@code a/b},
@@ -15,11 +18,19 @@ import dev.spice.core.SpiceException.ConfigurationException;
  *       non-terminating decimal expansion ({@code 1/3}) they match within the relative tolerance
  *       (default {@value #DEFAULT_RELATIVE_TOLERANCE}). So {@code 0.333333} matches {@code 1/3} but
  *       {@code 0.33} does not match {@code 0.333}. If either side is not a plain number the
- *       expression rules apply ({@code 2^{10}} vs {@code 1024}).
+ *       expression rules apply ({@code 2^{10}} vs {@code 1024}). Exponents are at most +-400 and
+ *       numbers at most 400 digits long.
+ *   <li><b>Undefined and out of range</b> ({@code INTEGER}, {@code EXPRESSION}, and numbers in
+ *       {@code STRING}): a zero denominator, a pole, {@code nan}, a number beyond the range above,
+ *       a function outside its domain, and in expressions (evaluated in double precision) overflow
+ *       and underflow to 0 or a subnormal never count as equal: not to each other, not to
+ *       themselves, not to anything. Written infinities ({@code \infty}, {@code inf}...) are values.
+ *       Function names are case-sensitive: {@code abs(x)}, not sympy's {@code Abs(x)}.
  *   <li>{@code EXPRESSION}: numbers as above; otherwise both sides are parsed into expression
  *       trees and compared by canonical form, then by evaluation at {@value #DEFAULT_POINTS}
  *       seeded pseudo-random points (absolute tolerance {@value #DEFAULT_ABSOLUTE_TOLERANCE} plus
- *       the relative tolerance). Tuples and intervals compare in order with their brackets; sets,
+ *       the relative tolerance); both sides must be defined at the same points and agree there, at
+ *       at least 3 points. Tuples and intervals compare in order with their brackets; sets,
  *       bare comma lists and unions of intervals compare as multisets; {@code x = 3} matches
  *       {@code 3}; two equations match when one is a non-zero multiple of the other.
  *   <li>{@code STRING}: Unicode NFKC, lower case, punctuation, the articles a/an/the and all

@@ -2,6 +2,7 @@ package dev.spice.rewards.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.AnswerType;
@@ -158,6 +159,112 @@ class ExpressionRulesTest {
   })
   void infinities(String p, String g, boolean expected) {
     check(expected, fresh(), p, g);
+  }
+
+  @ParameterizedTest(name = "{0} vs {1} -> {2}")
+  @CsvSource(delimiterString = "=>", value = {
+    // a written infinity is a value; its sign matters; 1/infinity is 0
+    "\\infty            => \\infty            => true",
+    "-inf              => inf               => false",
+    "-\\infty           => -inf              => true",
+    "x + \\infty        => \\infty + x        => true",
+    "\\frac{1}{\\infty} => 0                 => true",
+    // double range: 2^1023 and 2^-1022 fit, one step further does not (overflow, subnormal)
+    "2^{1023}          => 2^{1023}          => true",
+    "2^{1024}          => 2^{1024}          => false",
+    "2^{-1022}         => 2^{-1022}         => true",
+    "2^{-1023}         => 2^{-1023}         => false",
+    "170!              => 170!              => true",
+    "171!              => 171!              => false",
+    // overflow hidden by a division is still overflow; underflow is never 0
+    "\\frac{1}{2^{5000}} => 0                 => false",
+    "\\frac{1}{2^{5000}} => \\frac{1}{3^{5000}} => false",
+    "10^{-400}         => 0                 => false",
+    "10^{-400}         => 10^{-401}         => false",
+    "e^{-1000}         => 0                 => false",
+    "e^{-1000}         => e^{-1001}         => false",
+    "1e-320 x          => 0                 => false",
+    "1e-401 x          => 0 x               => false",
+    "1e400 x           => 1e401 x           => false",
+    "1e400             => 10^{400}          => false",
+    "2^{5000}          => 2^{5000}          => false",
+    "e^{1000} - e^{1000} => 0               => false",
+    // poles and division by zero: undefined, not equal to themselves either
+    "\\frac{1}{0}       => \\frac{1}{0}       => false",
+    "x/0               => x/0               => false",
+    "\\frac{x}{0}       => \\frac{1}{0}       => false",
+    "\\frac{x}{x - x}   => \\frac{x}{x - x}   => false",
+    "\\csc(0)           => \\csc(0)           => false",
+    "\\log_1(8)         => \\log_1(8)         => false",
+    // an undefined factor is not cancelled by a zero factor
+    "0 \\cdot \\frac{1}{0} => 0                => false",
+    "0 \\cdot \\sqrt{-1 - x^2} => 0            => false",
+    // undefined parts make tuples, sets and equations undefined
+    "(1, 1/0)          => (1, 1/0)          => false",
+    "\\{1, 1/0\\}       => \\{1/0, 1\\}       => false",
+    "x = 1/0           => x = 1/0           => false",
+    "y = \\frac{x}{0}   => y = \\frac{x}{0}   => false",
+  })
+  void overflowUnderflowAndUndefinedNeverCountAsEqual(String p, String g, boolean expected) {
+    check(expected, fresh(), p, g);
+  }
+
+  @Test
+  void pointsWhereBothSidesAreUndefinedAreNoEvidence() {
+    // the same text, defined nowhere on the reals: not equal to itself (at least 3 defined points)
+    check(false, fresh(), "\\sqrt{-1 - x^2}", "\\sqrt{-1 - x^2}");
+    check(false, fresh(), "\\ln(-1 - x^2)", "\\ln(-1-x^2)");
+    // defined only where the 12 points (all below 20) never go: no evidence either
+    check(false, fresh(), "\\ln(x - 100)", "\\ln(x - 100)");
+    // equal canonical forms still need both sides defined at the same points
+    check(false, fresh(), "\\sqrt{x} \\cdot 0", "0");
+    check(true, fresh(), "|x| \\cdot 0", "0");
+    // one side defined where the other is not: never equal
+    check(false, fresh(), "\\sqrt{x}", "\\sqrt{-x}");
+    // defined at some points only, agreeing there: equal
+    check(true, fresh(), "\\sqrt{x}^2", "x \\cdot \\frac{\\sqrt{x}}{\\sqrt{x}}");
+  }
+
+  // ------------------------------------------------------------------ function names
+
+  @ParameterizedTest(name = "{0} vs {1} -> {2}")
+  @CsvSource(delimiterString = "=>", value = {
+    // plain-text names are the lower-case ones; sympy's Abs is not a documented input
+    "abs(x - 1)           => |x - 1|   => true",
+    "Abs(x - 1)           => |x - 1|   => false",
+    "ABS(x - 1)           => |x - 1|   => false",
+    "aBs(x - 1)           => |x - 1|   => false",
+    "Abs(-3)              => 3         => false",
+    // ... nor a product of variables A, b, s
+    "Abs(x - 1)           => sAb(x - 1) => false",
+    "sin(x)               => \\sin x    => true",
+    "Sin(x)               => \\sin x    => false",
+    "SQRT(4)              => 2         => false",
+    "pi                   => \\pi       => true",
+    "Pi                   => \\pi       => false",
+    // LaTeX commands are case-sensitive too
+    "\\operatorname{abs}(x) => |x|     => true",
+    "\\operatorname{Abs}(x) => |x|     => false",
+    // a function name in \mathrm{} or \text{} is the function, not a dropped word
+    "\\mathrm{sin}(x)      => \\sin x    => true",
+    "\\mathrm{sin}(x)      => x         => false",
+    "\\mathrm{Abs}(x)      => |x|       => false",
+    // ... unless it ends the answer: then it is a unit (seconds)
+    "\\sqrt{2}\\text{ sec}  => \\sqrt{2}  => true",
+  })
+  void functionNamesAreCaseSensitive(String p, String g, boolean expected) {
+    check(expected, fresh(), p, g);
+  }
+
+  @Test
+  void miscasedNamesAreOutsideTheSubset() {
+    for (String s : new String[] {"Abs(x)", "ABS(x)", "aBs(x)", "Sin(x)", "LN(x)", "Pi", "INF", "Inf"}) {
+      assertThrows(ExprParser.Fail.class, () -> ExprParser.parse(s), s);
+    }
+    // the documented spellings parse; words that merely contain a name are products as before
+    for (String s : new String[] {"abs(x)", "sin(x)", "ln(x)", "pi", "inf", "Infinity", "oo", "nan", "NaN", "ab"}) {
+      ExprParser.parse(s);
+    }
   }
 
   // ------------------------------------------------------------------ equations

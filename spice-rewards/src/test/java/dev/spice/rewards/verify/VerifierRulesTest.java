@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.AnswerType;
+import dev.spice.core.Task;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -108,6 +110,136 @@ class VerifierRulesTest {
   })
   void stringAnswersThatAreNumbersCompareAsNumbers(String p, String g, boolean expected) {
     check(expected, Verifiers.builder().build(), p, g, AnswerType.STRING, "STRING");
+  }
+
+  // ------------------------------------------------------------------ wrappers
+
+  @ParameterizedTest(name = "{2}: {0} vs {1} -> {3}")
+  @CsvSource(delimiter = '|', value = {
+    // \boxed{} and \fbox{} are unwrapped on either side, nested too, inside math delimiters too
+    "\\boxed{22}                   | 22                   | INTEGER    | true",
+    "$\\boxed{22}$                 | 22                   | INTEGER    | true",
+    "\\(\\boxed{22}\\)             | 22                   | INTEGER    | true",
+    "\\boxed{\\boxed{22}}          | \\fbox{22}           | INTEGER    | true",
+    "\\boxed 5                     | 5                    | INTEGER    | true",
+    "\\boxed{22}                   | 23                   | INTEGER    | false",
+    "\\boxed{\\frac{1}{2}}         | 0.5                  | INTEGER    | true",
+    "\\boxed{50\\%}                | 0.5                  | INTEGER    | true",
+    "\\boxed{\\$5}                 | 5                    | INTEGER    | true",
+    "$\\boxed{22}$                 | 22                   | EXPRESSION | true",
+    "\\boxed{x+1}                  | 1+x                  | EXPRESSION | true",
+    "\\boxed{x+1}                  | x-1                  | EXPRESSION | false",
+    "\\boxed{\\{1, 2\\}}           | \\{2, 1\\}           | EXPRESSION | true",
+    "\\boxed{Paris}                | Paris                | STRING     | true",
+    "\\boxed{Paris}                | London               | STRING     | false",
+    "\\boxed{B}                    | B                    | CHOICE     | true",
+    "$\\boxed{\\text{(B)}}$        | B                    | CHOICE     | true",
+    "\\boxed{B}                    | C                    | CHOICE     | false",
+    // a box that never closes is not a box: it does not parse
+    "\\boxed{22                    | 22                   | INTEGER    | false",
+    // style switches change nothing
+    "\\displaystyle \\frac{1}{2}    | 0.5                  | INTEGER    | true",
+    "\\displaystyle\\boxed{22}      | 22                   | INTEGER    | true",
+    "\\scriptstyle x+1             | x+1                  | EXPRESSION | true",
+    "\\displaystyle Paris          | Paris                | STRING     | true",
+    // \mathrm{} and \text{} keep their content
+    "\\mathrm{22}                  | 22                   | INTEGER    | true",
+    "\\mathrm{x}+1                 | x+1                  | EXPRESSION | true",
+    "\\mathrm{Paris}               | Paris                | STRING     | true",
+    "\\mathrm{B}                   | B                    | CHOICE     | true",
+  })
+  void wrappersAreUnwrapped(String p, String g, AnswerType type, boolean expected) {
+    check(expected, Verifiers.builder().build(), p, g, type, "wrapper");
+  }
+
+  @Test
+  void boxedOptionTextAnswersAMultipleChoiceTask() {
+    Task t = Task.multipleChoice("Capital of the UK?", List.of("Paris", "London", "Berlin", "Madrid"), "B");
+    AnswerVerifier v = Verifiers.builder().build();
+    assertTrue(v.verify("\\boxed{London}", t));
+    assertTrue(v.verify("$\\boxed{B}$", t));
+    assertFalse(v.verify("\\boxed{Paris}", t));
+  }
+
+  @Test
+  void deeplyNestedBoxesUnwrapAndManyUnclosedOnesStayBounded() {
+    AnswerVerifier v = Verifiers.builder().build();
+    String nested = "\\boxed{".repeat(100) + "7" + "}".repeat(100); // 801 characters
+    assertTrue(v.verify(nested, "7", AnswerType.INTEGER));
+    assertFalse(v.verify("\\boxed{".repeat(140) + "7", "7", AnswerType.INTEGER));
+    // the unwrapping is linear: a long unclosed run (as the extractor may pass on) is cheap
+    String many = "\\boxed{".repeat(20_000);
+    assertEquals(many, Text.stripWrappers(many));
+    assertEquals(0, Choices.letter(many, null));
+  }
+
+  // ------------------------------------------------------------------ undefined and out of range
+
+  @ParameterizedTest(name = "{0} vs {1} -> {2}")
+  @CsvSource(delimiter = '|', value = {
+    // exponents: at most +-400 (README); numbers are exact rationals inside that range
+    "1e400                | 1e400                | true",
+    "1e400                | 1e401                | false",
+    "1e401                | 1e401                | false",
+    "1e99999              | 1e99999              | false",
+    "5 \\times 10^{401}    | 5 \\times 10^{401}    | false",
+    "5 \\times 10^{400}    | 5e400                | true",
+    "1e-400               | 1e-400               | true",
+    "1e-400               | 0                    | false",
+    "1e-401               | 0                    | false",
+    "1e-401               | 1e-401               | false",
+    "1e-320               | 0                    | false",
+    "1e-320               | 1e-320               | true",
+    // a zero denominator: undefined, equal to nothing, itself included
+    "1/0                  | \\frac{1}{0}          | false",
+    "1/0                  | 1/0                  | false",
+    "0/0                  | 0/0                  | false",
+    "\\frac{1}{0}          | \\frac{2}{0}          | false",
+    "1\\frac{1}{0}         | 1\\frac{1}{0}         | false",
+    "1/0                  | \\infty               | false",
+    "1/0                  | 10                   | false",
+    "1e401 apples         | 1e401 apples         | false",
+  })
+  void undefinedAndOutOfRangeNumbersNeverMatch(String p, String g, boolean expected) {
+    AnswerVerifier v = Verifiers.builder().build();
+    for (AnswerType t : new AnswerType[] {AnswerType.INTEGER, AnswerType.EXPRESSION, AnswerType.STRING}) {
+      check(expected, v, p, g, t, "range");
+    }
+  }
+
+  @Test
+  void atMost400Digits() {
+    AnswerVerifier v = Verifiers.builder().build();
+    String d400 = "1" + "0".repeat(399);
+    String d401 = "1" + "0".repeat(400);
+    check(true, v, d400, "1e399", AnswerType.INTEGER, "400 digits");
+    check(false, v, d401, d401, AnswerType.INTEGER, "401 digits: out of range");
+    check(false, v, d401, "1e400", AnswerType.INTEGER, "401 digits: out of range");
+  }
+
+  @ParameterizedTest(name = "{0} vs {1}: numbers {2}, STRING {3}")
+  @CsvSource(delimiter = '|', value = {
+    // not a number: undefined (any capitalisation), never equal; as STRING answers they are words
+    "nan            | nan            | false | true",
+    "NaN            | NaN            | false | true",
+    "NAN            | nan            | false | true",
+    "nan            | 0              | false | false",
+    "\\mathrm{NaN}   | \\mathrm{NaN}   | false | true",
+    // written infinities are the value infinity (not overflow): equal with the same sign
+    "inf            | \\infty         | true  | false",
+    "Infinity       | \\infty         | true  | false",
+    "infinity       | \u221e         | true  | false",
+    "inf            | 1e308          | false | false",
+    "\\infty         | 2^{5000}       | false | false",
+    // only the documented spellings: other capitalisations are not read as infinity
+    "Inf            | \\infty         | false | false",
+    "INF            | inf            | false | true",
+  })
+  void notANumberAndInfinityWords(String p, String g, boolean numbers, boolean string) {
+    AnswerVerifier v = Verifiers.builder().build();
+    check(numbers, v, p, g, AnswerType.INTEGER, "INTEGER");
+    check(numbers, v, p, g, AnswerType.EXPRESSION, "EXPRESSION");
+    check(string, v, p, g, AnswerType.STRING, "STRING");
   }
 
   // ------------------------------------------------------------------ bounded length
