@@ -95,7 +95,7 @@ public final class OnnxRolloutsExample {
 
       // 4. Rollouts on ONNX Runtime, then the same tokens scored by the DJL policy.
       try (OnnxPolicy onnx = OnnxPolicy.builder().model(export.model())
-          .tokenizer(TokenCodec.wordLevel(tokenizer.vocabulary())).intraOpThreads(1).build()) {
+          .tokenizer(TokenCodec.wordLevel(tokenizer.vocabulary())).threads(1).build()) {
         List<Prompt> prompts = java.util.Collections.nCopies(group, prompt);
         List<Completion> rollouts = onnx.generate(prompts, new SamplingParams(1.0, 1.0, 0, 2, List.of(), 99));
         int yes = 0;

@@ -75,9 +75,9 @@ public final class OnnxRolloutBenchmark {
         cache.weightBytes() / 1e6);
 
     Supplier<PolicyBackend> onnxCache = () -> OnnxPolicy.builder().model(cache.model())
-        .tokenizer(TokenCodec.wordLevel(words)).eosTokenIds(List.of()).intraOpThreads(threads).build();
+        .tokenizer(TokenCodec.wordLevel(words)).eosTokenIds(List.of()).threads(threads).build();
     Supplier<PolicyBackend> onnxPlain = () -> OnnxPolicy.builder().model(plain.model())
-        .tokenizer(TokenCodec.wordLevel(words)).eosTokenIds(List.of()).intraOpThreads(threads).build();
+        .tokenizer(TokenCodec.wordLevel(words)).eosTokenIds(List.of()).threads(threads).build();
 
     System.out.println("| backend | batch | tokens/s | ms per rollout batch |");
     System.out.println("|---|---|---|---|");

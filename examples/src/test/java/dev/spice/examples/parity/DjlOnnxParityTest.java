@@ -60,7 +60,7 @@ class DjlOnnxParityTest {
       Path hf = dir.resolve("hf");
       djl.savePretrained(hf);
       OnnxExporter.export(hf, dir.resolve("onnx"));
-      try (OnnxPolicy onnx = OnnxPolicy.builder().model(dir.resolve("onnx")).intraOpThreads(1).build()) {
+      try (OnnxPolicy onnx = OnnxPolicy.builder().model(dir.resolve("onnx")).threads(1).build()) {
         List<Completion> a = djl.generate(prompts, params);
         List<Completion> b = onnx.generate(prompts, params);
         List<int[]> conts = new ArrayList<>();
