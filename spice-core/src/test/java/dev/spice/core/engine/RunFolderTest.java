@@ -256,4 +256,20 @@ class RunFolderTest {
         files.keySet().stream().sorted().toList());
     assertFalse(Files.exists(ckpt.resolve(Checkpoints.MANIFEST + ".part")));
   }
+
+  @Test
+  void aCheckpointWithoutARegisteredStateIsRefusedBeforeAnythingChanges(@TempDir Path run) {
+    Path ckpt;
+    try (SelfPlay spice = builder(SelfPlayTest.randomPolicy()).build()) {
+      spice.step();
+      ckpt = spice.saveCheckpoint(run);
+    }
+    ScriptedPolicy policy = SelfPlayTest.randomPolicy();
+    SelfPlay withState = builder(policy).checkpointState("counter", new Counter()).build();
+    SpiceException.CheckpointException e = assertThrows(SpiceException.CheckpointException.class,
+        () -> withState.restore(ckpt));
+    assertTrue(e.getMessage().contains("has no state 'counter'"), e.getMessage());
+    assertEquals(0, withState.iteration());
+    assertEquals(0, policy.version(), "the policy was not loaded");
+  }
 }
