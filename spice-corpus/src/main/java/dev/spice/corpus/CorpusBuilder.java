@@ -16,12 +16,17 @@ import java.util.function.Supplier;
  * @param <B> the concrete builder type
  */
 public abstract class CorpusBuilder<B extends CorpusBuilder<B>> {
+  /** The default of {@link #badRecordHint(String)}. */
+  public static final String DEFAULT_BAD_RECORD_HINT =
+      "use onBadRecord(BadRecordPolicy.SKIP) to skip and count such records";
+
   String name;
   long seed = Corpora.DEFAULT_SEED;
   final List<DocumentFilter> filters = new ArrayList<>();
   Supplier<Deduplicator> dedup;
   Segmenter segmenter;
   BadRecordPolicy policy = BadRecordPolicy.FAIL;
+  String badRecordHint = DEFAULT_BAD_RECORD_HINT;
 
   CorpusBuilder() {}
 
@@ -73,6 +78,21 @@ public abstract class CorpusBuilder<B extends CorpusBuilder<B>> {
   }
 
   /**
+   * How the message of a build that fails on a bad record (under {@link BadRecordPolicy#FAIL})
+   * tells the user to skip such records instead; it is appended in parentheses. Default
+   * {@value #DEFAULT_BAD_RECORD_HINT}. An application that exposes the policy under its own name
+   * says so here, for example {@code "set on_bad_record=skip to skip and count such records"}.
+   */
+  public B badRecordHint(String hint) {
+    Objects.requireNonNull(hint, "hint");
+    if (hint.isBlank()) {
+      throw new ConfigurationException("bad-record hint must not be blank");
+    }
+    this.badRecordHint = hint;
+    return self();
+  }
+
+  /**
    * Validates the settings, reads and indexes the input.
    *
    * @throws ConfigurationException for invalid settings (naming the valid values)
@@ -93,6 +113,7 @@ public abstract class CorpusBuilder<B extends CorpusBuilder<B>> {
   }
 
   final Corpus index(String resolvedName, RecordStore store) {
-    return IndexedCorpus.build(resolvedName, store, seed, policy, List.copyOf(filters), dedup, segmenter);
+    return IndexedCorpus.build(
+        resolvedName, store, seed, new StatsCollector(policy, badRecordHint), List.copyOf(filters), dedup, segmenter);
   }
 }

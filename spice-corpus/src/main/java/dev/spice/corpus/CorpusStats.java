@@ -10,7 +10,9 @@ import java.util.TreeMap;
  * Immutable indexing statistics of a {@link Corpus}.
  *
  * @param recordsRead records read from the underlying files or list, including skipped ones
- * @param skippedRecords records skipped under {@link BadRecordPolicy#SKIP}
+ *     (blank lines of JSON Lines files are not records)
+ * @param skippedRecords records skipped under {@link BadRecordPolicy#SKIP} (unreadable records,
+ *     repeated ids, binary-looking text files)
  * @param skippedExamples up to {@value #MAX_EXAMPLES} messages naming file, line and reason of
  *     skipped records
  * @param removed documents removed, by filter name ({@code length}, {@code junk},
@@ -18,6 +20,8 @@ import java.util.TreeMap;
  * @param documents documents kept after filtering
  * @param entries sampling entries per epoch (documents, or segments when segmenting)
  * @param bytesRead bytes of input read while indexing (uncompressed)
+ * @param blankLines lines of JSON Lines files that are empty or hold only spaces, tabs and CRs;
+ *     they are passed over, and counted here only (not in {@code recordsRead})
  */
 public record CorpusStats(
     long recordsRead,
@@ -26,7 +30,8 @@ public record CorpusStats(
     Map<String, Long> removed,
     long documents,
     long entries,
-    long bytesRead) {
+    long bytesRead,
+    long blankLines) {
 
   /** How many skip messages are kept. */
   public static final int MAX_EXAMPLES = 10;
@@ -35,6 +40,18 @@ public record CorpusStats(
   public CorpusStats {
     skippedExamples = List.copyOf(skippedExamples);
     removed = Collections.unmodifiableMap(new TreeMap<>(removed));
+  }
+
+  /** The statistics without a blank-line count (0), as before {@code blankLines} was added. */
+  public CorpusStats(
+      long recordsRead,
+      long skippedRecords,
+      List<String> skippedExamples,
+      Map<String, Long> removed,
+      long documents,
+      long entries,
+      long bytesRead) {
+    this(recordsRead, skippedRecords, skippedExamples, removed, documents, entries, bytesRead, 0);
   }
 
   /** Total documents removed by all filters. */
@@ -59,11 +76,12 @@ public record CorpusStats(
         rm,
         documents + o.documents,
         entries + o.entries,
-        bytesRead + o.bytesRead);
+        bytesRead + o.bytesRead,
+        blankLines + o.blankLines);
   }
 
   /** An all-zero snapshot. */
   public static CorpusStats empty() {
-    return new CorpusStats(0, 0, List.of(), Map.of(), 0, 0, 0);
+    return new CorpusStats(0, 0, List.of(), Map.of(), 0, 0, 0, 0);
   }
 }

@@ -12,7 +12,10 @@ import java.util.List;
  * one with '/' matches the path relative to the root (for example {@code drafts/**}).
  *
  * <p>Files must be UTF-8 (a byte-order mark is dropped); an invalid file fails the build naming
- * file, line and byte offset. Document id and metadata {@code path}: the relative path with '/'
+ * file, line and byte offset. A binary-looking file (a NUL byte, a UTF-16 or UTF-32 byte-order
+ * mark, or more than 10 % control characters other than tab, line feed, carriage return and form
+ * feed) is a bad record: it fails the build naming the file, or is skipped and counted under
+ * {@link BadRecordPolicy#SKIP}. Document id and metadata {@code path}: the relative path with '/'
  * separators. Texts are read again when sampled; the index holds file paths only. Default name:
  * the directory's name.
  */

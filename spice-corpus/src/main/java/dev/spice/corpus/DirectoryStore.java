@@ -12,10 +12,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-/** One document per text file; the locator is the file's index. Thread-safe. */
+/**
+ * One document per text file; the locator is the file's index. A binary-looking file (see
+ * {@link #binaryReason}) is a bad record: it fails the build or is skipped and counted, by policy.
+ * Thread-safe.
+ */
 final class DirectoryStore implements RecordStore {
+  /** A file whose control characters exceed this share of its bytes looks binary. */
+  static final double MAX_CONTROL_SHARE = 0.10;
+
   private final List<InputFiles.Found> files;
 
   DirectoryStore(List<InputFiles.Found> files) {
@@ -28,6 +36,11 @@ final class DirectoryStore implements RecordStore {
       byte[] b = bytes(i);
       stats.recordsRead++;
       stats.bytesRead += b.length;
+      String binary = binaryReason(b);
+      if (binary != null) {
+        stats.badRecord(files.get(i).path().toString(), binary, null);
+        continue;
+      }
       sink.accept(i, toDocument(i, b));
     }
   }
@@ -35,7 +48,41 @@ final class DirectoryStore implements RecordStore {
   @Override
   public Document read(long locator) {
     int i = (int) locator;
-    return toDocument(i, bytes(i));
+    byte[] b = bytes(i);
+    String binary = binaryReason(b);
+    if (binary != null) {
+      throw new CorpusException(
+          files.get(i).path() + ": " + binary + " (was the file modified after indexing?)");
+    }
+    return toDocument(i, b);
+  }
+
+  /**
+   * Why the bytes of a file do not look like text, or null if they do. A file looks binary if it
+   * starts with a UTF-16 or UTF-32 byte-order mark, holds a NUL byte, or more than
+   * {@link #MAX_CONTROL_SHARE} of its bytes are control characters (0x01-0x1F other than tab, line
+   * feed, carriage return and form feed, or 0x7F).
+   */
+  static String binaryReason(byte[] b) {
+    if (b.length >= 2 && ((b[0] == (byte) 0xFF && b[1] == (byte) 0xFE) || (b[0] == (byte) 0xFE && b[1] == (byte) 0xFF))) {
+      return "binary-looking file, not UTF-8 text (starts with a UTF-16 or UTF-32 byte-order mark)";
+    }
+    long control = 0;
+    for (int k = 0; k < b.length; k++) {
+      int c = b[k] & 0xff;
+      if (c == 0) {
+        return "binary-looking file, not text (NUL byte at byte offset " + k + ")";
+      }
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F) {
+        control++;
+      }
+    }
+    if (control > MAX_CONTROL_SHARE * b.length) {
+      return String.format(Locale.ROOT,
+          "binary-looking file, not text (%d of %d bytes are control characters, more than %.0f %%)",
+          control, b.length, MAX_CONTROL_SHARE * 100);
+    }
+    return null;
   }
 
   private byte[] bytes(int i) {
@@ -43,7 +90,7 @@ final class DirectoryStore implements RecordStore {
     try {
       return Files.readAllBytes(p);
     } catch (IOException e) {
-      throw new CorpusException("cannot read " + p + ": " + e, e);
+      throw new CorpusException("cannot read " + p + ": " + InputFiles.describe(e, p), e);
     }
   }
 

@@ -224,7 +224,8 @@ public final class Factbook {
         h.accept(lineNo, obj);
       }
     } catch (IOException e) {
-      throw new CorpusException("cannot read bundled " + resource + " near line " + lineNo + ": " + e, e);
+      throw new CorpusException(
+          "cannot read bundled " + resource + " near line " + lineNo + ": " + InputFiles.describe(e, null), e);
     }
   }
 

@@ -58,11 +58,10 @@ final class IndexedCorpus implements Corpus {
       String name,
       RecordStore store,
       long seed,
-      BadRecordPolicy policy,
+      StatsCollector st,
       List<DocumentFilter> filters,
       Supplier<Deduplicator> dedup,
       Segmenter segmenter) {
-    StatsCollector st = new StatsCollector(policy);
     GrowableArrays.Longs locs = new GrowableArrays.Longs();
     GrowableArrays.Ints starts = segmenter == null ? null : new GrowableArrays.Ints();
     GrowableArrays.Ints ends = segmenter == null ? null : new GrowableArrays.Ints();
@@ -113,7 +112,8 @@ final class IndexedCorpus implements Corpus {
       store.close();
       throw new CorpusException(
           "corpus '" + name + "' is empty: " + stats.recordsRead() + " records read, "
-              + stats.skippedRecords() + " skipped, removed by filters " + stats.removed());
+              + stats.skippedRecords() + " skipped, removed by filters " + stats.removed() + ", "
+              + stats.blankLines() + " blank lines");
     }
     return new IndexedCorpus(
         name,

@@ -82,8 +82,10 @@ final class InputFiles {
             found.add(new Found(p, rel));
           }
         });
-      } catch (IOException | java.io.UncheckedIOException e) {
-        throw new CorpusException("cannot list directory " + root + ": " + e.getMessage(), e);
+      } catch (IOException e) {
+        throw new CorpusException("cannot list directory " + root + ": " + describe(e, root), e);
+      } catch (java.io.UncheckedIOException e) {
+        throw new CorpusException("cannot list directory " + root + ": " + describe(e.getCause(), root), e);
       }
       if (found.isEmpty()) {
         throw new CorpusException(
@@ -94,6 +96,33 @@ final class InputFiles {
       out.addAll(found);
     }
     return out;
+  }
+
+  /**
+   * An I/O error in words, without Java class names (a {@link java.nio.file.NoSuchFileException}'s
+   * message is only the path, an {@link java.io.UncheckedIOException}'s starts with the class).
+   *
+   * @param known the path the caller's message already names; not repeated
+   */
+  static String describe(IOException e, Path known) {
+    String file = null;
+    String what;
+    if (e instanceof java.nio.file.FileSystemException f) {
+      file = f.getFile();
+      if (e instanceof java.nio.file.NoSuchFileException) {
+        what = "no such file or directory";
+      } else if (e instanceof java.nio.file.AccessDeniedException) {
+        what = "permission denied";
+      } else if (e instanceof java.nio.file.NotDirectoryException) {
+        what = "not a directory";
+      } else {
+        what = f.getReason() != null ? f.getReason() : "file system error";
+      }
+    } else {
+      what = e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage() : "input/output error";
+    }
+    boolean repeat = file == null || (known != null && Path.of(file).equals(known));
+    return repeat ? what : what + " (" + file + ")";
   }
 
   /** A default corpus name from the first input: its file name without known extensions. */

@@ -8,14 +8,17 @@ import java.util.Objects;
 
 /**
  * Builds a {@link Corpus} over JSON files: JSON Lines ({@code .jsonl}, {@code .ndjson}, one
- * object per line, blank lines ignored) and whole-file JSON documents ({@code .json}, one
+ * object per line; blank lines are passed over and counted in {@link CorpusStats#blankLines()})
+ * and whole-file JSON documents ({@code .json}, one
  * document per file), each optionally gzip-compressed ({@code .gz}). Directories are searched
  * recursively with {@link #include} globs (default {@code *.jsonl}, {@code *.jsonl.gz},
  * {@code *.ndjson}, {@code *.ndjson.gz}, {@code *.json}, {@code *.json.gz}), in sorted order.
  *
  * <p>Fields are dotted paths into each object ({@code meta.title}). The text field must hold a
  * string; the id field a string or number; without an id field the id is
- * {@code <file>@<byte offset of the line>} (or the file's label for whole-file documents).
+ * {@code <file>@<byte offset of the line>} (or the file's label for whole-file documents). A
+ * UTF-8 byte-order mark at the start of a file is dropped. With an id field, an id used by an
+ * earlier record is a bad record naming both places (see {@link BadRecordPolicy}).
  * Metadata fields that are absent or null are left out; other values are kept as text (strings)
  * or compact JSON.
  *

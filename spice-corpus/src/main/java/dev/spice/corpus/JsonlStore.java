@@ -25,10 +25,12 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * JSON records in files: JSON Lines (one object per line; blank lines ignored) or whole-file
- * JSON documents. Gzip files are decompressed once into a temporary file (deleted on close).
- * Locator: file index in the top 23 bits, byte offset of the line in the low 40 bits (a whole
- * file has offset {@link #WHOLE}). Thread-safe: reads are positional.
+ * JSON records in files: JSON Lines (one object per line; blank lines passed over and counted) or
+ * whole-file JSON documents; a UTF-8 byte-order mark at the start of a file is dropped. Gzip files
+ * are decompressed once into a temporary file (deleted on close). With an id field, an id used by
+ * an earlier record is a bad record (see {@link SeenIds}). Locator: file index in the top 23 bits,
+ * byte offset of the record in the low 40 bits (a whole file has offset {@link #WHOLE}).
+ * Thread-safe: reads are positional.
  */
 final class JsonlStore implements RecordStore {
   static final long WHOLE = (1L << 40) - 1;
@@ -81,8 +83,20 @@ final class JsonlStore implements RecordStore {
     return p.getFileName().toString().endsWith(".gz");
   }
 
+  /** Ids seen during the current scan (with an id field only); null otherwise. */
+  private SeenIds seen;
+
   @Override
   public void scan(Sink sink, StatsCollector stats) {
+    seen = fields.idField() == null ? null : new SeenIds();
+    try {
+      scanFiles(sink, stats);
+    } finally {
+      seen = null;
+    }
+  }
+
+  private void scanFiles(Sink sink, StatsCollector stats) {
     for (int f = 0; f < inputs.size(); f++) {
       Input in = inputs.get(f);
       if (!Files.isRegularFile(in.path())) {
@@ -94,8 +108,9 @@ final class JsonlStore implements RecordStore {
           stats.bytesRead += bytes.length;
           stats.recordsRead++;
           readable[f] = in.path();
-          String text = decode(bytes, 0, bytes.length, in.label(), 0);
-          Document d = parse(text, in.label(), in.label(), f, WHOLE, stats);
+          int bom = bom(bytes, 0, bytes.length);
+          String text = decode(bytes, bom, bytes.length - bom, in.label(), bom);
+          Document d = parse(text, in.label(), in.label(), f, WHOLE, 0, stats);
           if (d != null) {
             sink.accept(((long) f << 40) | WHOLE, d);
           }
@@ -111,7 +126,7 @@ final class JsonlStore implements RecordStore {
         channels[f] = FileChannel.open(readable[f], StandardOpenOption.READ);
         scanLines(f, in, sink, stats);
       } catch (IOException e) {
-        throw new CorpusException("cannot read " + in.path() + ": " + e.getMessage(), e);
+        throw new CorpusException("cannot read " + in.path() + ": " + InputFiles.describe(e, in.path()), e);
       }
     }
   }
@@ -163,16 +178,22 @@ final class JsonlStore implements RecordStore {
         return;
       }
       line++;
-      long offset = bufStart + pos;
+      int from = pos;
+      if (bufStart + pos == 0) {
+        from += bom(buf, pos, end); // a byte-order mark is not part of the first record
+      }
+      long offset = bufStart + from;
       int e = end;
-      if (e > pos && buf[e - 1] == '\r') {
+      if (e > from && buf[e - 1] == '\r') {
         e--;
       }
-      if (!isBlank(buf, pos, e)) {
+      if (isBlank(buf, from, e)) {
+        stats.blankLines++;
+      } else {
         stats.recordsRead++;
         String where = in.label() + " " + in.unit() + " " + line;
-        String text = decode(buf, pos, e - pos, where, offset, dec);
-        Document d = parse(text, where, in.label(), f, offset, stats);
+        String text = decode(buf, from, e - from, where, offset, dec);
+        Document d = parse(text, where, in.label(), f, offset, line, stats);
         if (d != null) {
           sink.accept(((long) f << 40) | offset, d);
         }
@@ -185,6 +206,11 @@ final class JsonlStore implements RecordStore {
         return;
       }
     }
+  }
+
+  /** 3 if a UTF-8 byte-order mark starts {@code b[from, to)}, else 0. */
+  private static int bom(byte[] b, int from, int to) {
+    return to - from >= 3 && b[from] == (byte) 0xEF && b[from + 1] == (byte) 0xBB && b[from + 2] == (byte) 0xBF ? 3 : 0;
   }
 
   private static boolean isBlank(byte[] b, int from, int to) {
@@ -234,10 +260,16 @@ final class JsonlStore implements RecordStore {
     return out.toString();
   }
 
-  /** Builds the document of one record, or reports it as bad (null under SKIP). */
-  private Document parse(String text, String where, String label, int f, long offset, StatsCollector stats) {
+  /**
+   * Builds the document of one record, or reports it as bad (null under SKIP).
+   *
+   * @param line the record's line, 0 for a whole-file record
+   * @param stats null when reading an indexed record back
+   */
+  private Document parse(String text, String where, String label, int f, long offset, long line, StatsCollector stats) {
+    Document d;
     try {
-      return toDocument(text, label, offset);
+      d = toDocument(text, label, offset);
     } catch (BadRecord e) {
       if (stats == null) {
         throw new CorpusException(where + ": " + e.getMessage() + " (was the file modified after indexing?)");
@@ -245,6 +277,25 @@ final class JsonlStore implements RecordStore {
       stats.badRecord(where, e.getMessage(), e.getCause());
       return null;
     }
+    if (stats != null && seen != null) {
+      SeenIds.First first = seen.add(d.id(), ((long) f << 40) | offset, line, loc -> read(loc).id());
+      if (first != null) {
+        stats.badRecord(where, "duplicate id " + quote(d.id()) + ", first used at " + place(first), null);
+        return null;
+      }
+    }
+    return d;
+  }
+
+  /** How messages name the record at a locator and line. */
+  private String place(SeenIds.First first) {
+    Input in = inputs.get((int) (first.locator() >>> 40));
+    return (first.locator() & WHOLE) == WHOLE ? in.label() : in.label() + " " + in.unit() + " " + first.line();
+  }
+
+  /** An id in quotes for messages, shortened past 80 characters. */
+  private static String quote(String id) {
+    return "'" + (id.length() > 80 ? id.substring(0, 77) + "..." : id) + "'";
   }
 
   private static final class BadRecord extends Exception {
@@ -308,7 +359,8 @@ final class JsonlStore implements RecordStore {
     try {
       if (offset == WHOLE) {
         byte[] bytes = readAll(in);
-        return parse(decode(bytes, 0, bytes.length, in.label(), 0), in.label(), in.label(), f, WHOLE, null);
+        int bom = bom(bytes, 0, bytes.length);
+        return parse(decode(bytes, bom, bytes.length - bom, in.label(), bom), in.label(), in.label(), f, WHOLE, 0, null);
       }
       FileChannel ch = channels[f];
       if (ch == null) {
@@ -335,14 +387,15 @@ final class JsonlStore implements RecordStore {
             end--;
           }
           String where = in.label() + " at byte offset " + offset;
-          return parse(decode(buf, 0, end, where, offset), where, in.label(), f, offset, null);
+          return parse(decode(buf, 0, end, where, offset), where, in.label(), f, offset, 0, null);
         }
         if (filled == buf.length) {
           buf = java.util.Arrays.copyOf(buf, buf.length * 2);
         }
       }
     } catch (IOException e) {
-      throw new CorpusException("cannot read " + in.path() + " at byte offset " + offset + ": " + e, e);
+      throw new CorpusException(
+          "cannot read " + in.path() + " at byte offset " + offset + ": " + InputFiles.describe(e, in.path()), e);
     }
   }
 
@@ -402,7 +455,7 @@ final class JsonlStore implements RecordStore {
       }
     }
     if (!errors.isEmpty()) {
-      throw new CorpusException("cannot close corpus files: " + errors.get(0), errors.get(0));
+      throw new CorpusException("cannot close corpus files: " + InputFiles.describe(errors.get(0), null), errors.get(0));
     }
   }
 }

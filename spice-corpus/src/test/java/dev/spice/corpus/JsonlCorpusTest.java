@@ -220,7 +220,8 @@ class JsonlCorpusTest {
 
     Path empty = write("empty.jsonl", List.of("", "  "));
     CorpusException e4 = assertThrows(CorpusException.class, () -> Corpora.jsonl(empty).build());
-    assertTrue(e4.getMessage().contains("'empty' is empty"), e4.getMessage());
+    assertTrue(e4.getMessage().contains("'empty' is empty") && e4.getMessage().contains("2 blank lines"),
+        e4.getMessage());
 
     Files.createDirectories(dir.resolve("nothing"));
     CorpusException e5 = assertThrows(CorpusException.class, () -> Corpora.jsonl(dir.resolve("nothing")).build());
@@ -289,6 +290,10 @@ class JsonlCorpusTest {
     Files.writeString(p, content, StandardCharsets.UTF_8);
     try (Corpus corpus = Corpora.jsonl(p).build()) {
       assertEquals(3, corpus.stats().recordsRead());
+      // lines 1, 3, 5 and 6 are blank: counted there and nowhere else
+      assertEquals(4, corpus.stats().blankLines());
+      assertEquals(0, corpus.stats().skippedRecords());
+      assertEquals(Map.of(), corpus.stats().removed());
       assertEquals(content.length(), corpus.stats().bytesRead());
       assertEquals(Map.of(p + "@" + content.indexOf(a), "a", p + "@" + content.indexOf(b), "b", p + "@" + content.indexOf(c), "c"),
           textsById(corpus, 3));

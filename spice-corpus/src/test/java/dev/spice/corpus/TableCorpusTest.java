@@ -139,6 +139,19 @@ class TableCorpusTest {
     }
   }
 
+  @Test
+  void aRepeatedIdInATableNamesBothRows() throws IOException {
+    Path csv = dir.resolve("dup.csv");
+    Files.writeString(csv, "id,text\n1,first\n2,second\n1,third\n");
+    CorpusException e = assertThrows(CorpusException.class, () -> Corpora.csv(csv).idColumn("id").build());
+    assertTrue(e.getMessage().startsWith(csv + " row 3: duplicate id '1', first used at " + csv + " row 1 ("),
+        e.getMessage());
+    try (Corpus c = Corpora.csv(csv).idColumn("id").onBadRecord(BadRecordPolicy.SKIP).build()) {
+      assertEquals(2, c.size().orElseThrow());
+      assertEquals(1, c.stats().skippedRecords());
+    }
+  }
+
   @Nested
   class ParquetContract extends CorpusSourceContract {
     @TempDir Path root;

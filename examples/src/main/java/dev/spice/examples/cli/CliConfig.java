@@ -39,7 +39,7 @@ final class CliConfig {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new SpiceException.ConfigurationException("cannot read config file " + file + ": " + e);
+      throw new SpiceException.ConfigurationException("cannot read config file " + file + ": " + UserMessages.io(e));
     }
     Object root;
     try {
@@ -120,9 +120,14 @@ final class CliConfig {
   }
 
   private String nearest(String name) {
+    return nearest(name, keys.keySet());
+  }
+
+  /** The candidate closest to a name within edit distance 2, or null. */
+  static String nearest(String name, java.util.Collection<String> candidates) {
     String best = null;
     int bestD = 3;
-    for (String k : keys.keySet()) {
+    for (String k : candidates) {
       int d = distance(name, k);
       if (d < bestD) {
         bestD = d;
@@ -179,6 +184,11 @@ final class CliConfig {
 
   Object get(String name) {
     return values.get(name);
+  }
+
+  /** Where a key's value came from ("--set fields", "config file run.yaml", ...), or null if unset. */
+  String origin(String name) {
+    return origin.get(name);
   }
 
   @SuppressWarnings("unchecked")

@@ -53,6 +53,19 @@ final class ConfigKeys {
             + "a .parquet or .csv file, or 'factbook' for the bundled Factbook"));
     k.add(ConfigKey.of("text_field", Type.STRING, Mode.MODEL, "text",
         "JSON field (dotted path) or table column holding a document's text"));
+    k.add(ConfigKey.choice("on_bad_record", Mode.MODEL, "fail",
+        "what to do with a corpus record that cannot be used (malformed JSON, a missing or mistyped text or id "
+            + "field, a repeated id, a binary-looking text file): fail stops before the model is loaded, naming file "
+            + "and line; skip leaves it out, counts it and prints a warning",
+        List.of("fail", "skip")));
+    k.add(ConfigKey.of("include", Type.LIST, Mode.MODEL, "by kind",
+        "globs of the files to read inside a corpus directory, replacing the defaults (text: *.txt,*.md; JSON: "
+            + "*.jsonl,*.jsonl.gz,*.ndjson,*.ndjson.gz,*.json,*.json.gz; *.parquet; *.csv); a glob without '/' matches "
+            + "file names anywhere, one with '/' the path relative to the directory (drafts/**); comma-separated, so "
+            + "write *.txt,*.md rather than *.{txt,md}; the matching files decide the directory's kind"));
+    k.add(ConfigKey.of("exclude", Type.LIST, Mode.MODEL, "none",
+        "globs of files to leave out of a corpus directory (same rules as include), for example a binary file "
+            + "among text files"));
     k.add(ConfigKey.of("segment_tokens", Type.INT, Mode.MODEL, "5992",
         "split documents into segments of at most this many model tokens (0 = no splitting; paper 5992)").atLeast(0));
     k.add(ConfigKey.of("seed", Type.LONG, Mode.MODEL, "0", "seed of corpus sampling, the engine and generation"));

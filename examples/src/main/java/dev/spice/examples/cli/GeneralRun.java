@@ -7,21 +7,30 @@ import dev.spice.core.engine.SelfPlay;
 import dev.spice.core.engine.SelfPlayListeners;
 import dev.spice.core.engine.ZeroVariancePolicy;
 import dev.spice.core.roles.Roles;
+import dev.spice.corpus.BadRecordPolicy;
 import dev.spice.corpus.Corpora;
 import dev.spice.corpus.Corpus;
 import dev.spice.corpus.CorpusBuilder;
+import dev.spice.corpus.CorpusStats;
+import dev.spice.corpus.DirectoryCorpusBuilder;
+import dev.spice.corpus.JsonlCorpusBuilder;
 import dev.spice.corpus.Segmenter;
+import dev.spice.corpus.TableCorpusBuilder;
 import dev.spice.djl.DjlPolicy;
 import dev.spice.djl.OptimizerSettings;
 import dev.spice.djl.PromptTemplate;
+import dev.spice.djl.Tokenizer;
 import dev.spice.examples.progress.ProgressBar;
 import dev.spice.examples.report.ReportRenderer;
 import dev.spice.rewards.Presets;
 import dev.spice.rewards.verify.AnswerExtractors;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -35,30 +44,96 @@ import java.util.stream.Stream;
 final class GeneralRun {
   private GeneralRun() {}
 
-  /** Opens a corpus path by its kind (see the {@code corpus} key). */
-  static Corpus openCorpus(String spec, String textField, long seed, Segmenter segmenter) {
-    if (spec.equalsIgnoreCase("factbook")) {
-      CorpusBuilder<?> b = Corpora.memory(dev.spice.corpus.Factbook.documents()).name(dev.spice.corpus.Factbook.SOURCE);
-      return finish(b, seed, segmenter);
+  /** How a corpus failure names the CLI's setting for skipping bad records. */
+  static final String BAD_RECORD_HINT = "to skip and count such records, use --set on_bad_record=skip";
+
+  private static final List<String> JSON_EXTENSIONS =
+      List.of(".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".json", ".json.gz");
+
+  /**
+   * The corpus settings of a run.
+   *
+   * @param spec the {@code corpus} key: a path or {@code factbook}
+   * @param include globs replacing the builder's defaults, or empty
+   * @param exclude globs to leave out, or empty
+   */
+  record CorpusSpec(String spec, String textField, long seed, BadRecordPolicy policy, List<String> include,
+      List<String> exclude) {
+
+    static CorpusSpec of(CliConfig c) {
+      return new CorpusSpec(c.get("corpus", "factbook"), c.get("text_field", "text"), c.get("seed", 0L),
+          c.<String>get("on_bad_record", "fail").equals("skip") ? BadRecordPolicy.SKIP : BadRecordPolicy.FAIL,
+          c.get("include", List.of()), c.get("exclude", List.of()));
     }
-    Path p = Path.of(spec);
+
+    boolean factbook() {
+      return spec.equalsIgnoreCase("factbook");
+    }
+  }
+
+  /**
+   * The checks on the corpus settings that need no reading: the path exists, its kind is known,
+   * include/exclude apply to it and are valid globs. Run before anything is written or loaded.
+   *
+   * @return the corpus kind: factbook, jsonl, parquet, csv or text
+   * @throws SpiceException.ConfigurationException naming the key and the valid values
+   */
+  static String checkCorpus(CorpusSpec s) {
+    if (s.factbook()) {
+      if (!s.include().isEmpty() || !s.exclude().isEmpty()) {
+        throw new SpiceException.ConfigurationException("keys 'include' and 'exclude' select files inside a corpus "
+            + "directory; the corpus is 'factbook', the bundled Factbook, which has no files to select");
+      }
+      return "factbook";
+    }
+    Path p = Path.of(s.spec());
     if (!Files.exists(p)) {
-      throw new SpiceException.ConfigurationException("corpus '" + spec + "' does not exist; valid: a directory, a "
+      throw new SpiceException.ConfigurationException("corpus '" + s.spec() + "' does not exist; valid: a directory, a "
           + ".jsonl/.jsonl.gz/.json file, a .parquet or .csv file, or 'factbook'");
     }
-    String kind = kind(p);
-    return switch (kind) {
-      case "jsonl" -> finish(Corpora.jsonl(p).textField(textField), seed, segmenter);
-      case "parquet" -> finish(Corpora.parquet(p).textColumn(textField), seed, segmenter);
-      case "csv" -> finish(Corpora.csv(p).textColumn(textField), seed, segmenter);
-      case "text" -> finish(Corpora.directory(p), seed, segmenter);
-      default -> throw new SpiceException.ConfigurationException("corpus file " + p
+    if (!Files.isDirectory(p) && (!s.include().isEmpty() || !s.exclude().isEmpty())) {
+      throw new SpiceException.ConfigurationException("keys 'include' and 'exclude' select files inside a corpus "
+          + "directory; corpus " + p + " is a file, which is read as it is");
+    }
+    Globs include = new Globs("include", s.include());
+    Globs exclude = new Globs("exclude", s.exclude());
+    String kind = kind(p, include, exclude);
+    if (kind.equals("unknown")) {
+      throw new SpiceException.ConfigurationException("corpus file " + p
           + " has an unknown kind; valid: .jsonl, .jsonl.gz, .ndjson, .json(.gz), .parquet, .csv, or a directory");
+    }
+    return kind;
+  }
+
+  /** Opens a corpus by its kind (see the {@code corpus} key), reading and indexing all of it. */
+  static Corpus openCorpus(CorpusSpec s, Segmenter segmenter) {
+    String kind = checkCorpus(s);
+    if (kind.equals("factbook")) {
+      return finish(Corpora.memory(dev.spice.corpus.Factbook.documents()).name(dev.spice.corpus.Factbook.SOURCE), s,
+          segmenter);
+    }
+    Path p = Path.of(s.spec());
+    String[] in = s.include().toArray(String[]::new);
+    String[] ex = s.exclude().toArray(String[]::new);
+    return switch (kind) {
+      case "jsonl" -> {
+        JsonlCorpusBuilder b = Corpora.jsonl(p).textField(s.textField()).exclude(ex);
+        yield finish(in.length == 0 ? b : b.include(in), s, segmenter);
+      }
+      case "parquet", "csv" -> {
+        TableCorpusBuilder b = (kind.equals("csv") ? Corpora.csv(p) : Corpora.parquet(p)).textColumn(s.textField())
+            .exclude(ex);
+        yield finish(in.length == 0 ? b : b.include(in), s, segmenter);
+      }
+      default -> {
+        DirectoryCorpusBuilder b = Corpora.directory(p).exclude(ex);
+        yield finish(in.length == 0 ? b : b.include(in), s, segmenter);
+      }
     };
   }
 
-  private static Corpus finish(CorpusBuilder<?> b, long seed, Segmenter segmenter) {
-    b.seed(seed);
+  private static Corpus finish(CorpusBuilder<?> b, CorpusSpec s, Segmenter segmenter) {
+    b.seed(s.seed()).onBadRecord(s.policy()).badRecordHint(BAD_RECORD_HINT);
     if (segmenter != null) {
       b.segment(segmenter);
     }
@@ -67,25 +142,43 @@ final class GeneralRun {
 
   /** jsonl, parquet, csv, text (a directory of text files) or unknown. */
   static String kind(Path p) {
+    return kind(p, new Globs("include", List.of()), new Globs("exclude", List.of()));
+  }
+
+  /**
+   * The kind of a corpus path. A directory's kind comes from its files (those matching include, if
+   * given, and not exclude): JSON if any is a JSON file, else Parquet if any is, else CSV if any
+   * is and none is .txt or .md, else text.
+   */
+  static String kind(Path p, Globs include, Globs exclude) {
     if (Files.isDirectory(p)) {
+      List<String> names;
       try (Stream<Path> s = Files.walk(p)) {
-        List<String> names = s.filter(Files::isRegularFile).map(f -> f.getFileName().toString().toLowerCase(Locale.ROOT))
+        names = s.filter(Files::isRegularFile)
+            .map(f -> p.relativize(f).toString().replace('\\', '/'))
+            .filter(rel -> (include.isEmpty() || include.matches(rel)) && !exclude.matches(rel))
+            .map(rel -> rel.toLowerCase(Locale.ROOT))
             .toList();
-        if (names.stream().anyMatch(n -> n.endsWith(".jsonl") || n.endsWith(".jsonl.gz") || n.endsWith(".ndjson")
-            || n.endsWith(".ndjson.gz") || n.endsWith(".json") || n.endsWith(".json.gz"))) {
-          return "jsonl";
-        }
-        if (names.stream().anyMatch(n -> n.endsWith(".parquet"))) {
-          return "parquet";
-        }
-        return "text";
       } catch (IOException e) {
-        throw new SpiceException.CorpusException("cannot list corpus directory " + p + ": " + e, e);
+        throw new SpiceException.CorpusException("cannot list corpus directory " + p + ": " + UserMessages.io(e), e);
+      } catch (java.io.UncheckedIOException e) {
+        throw new SpiceException.CorpusException(
+            "cannot list corpus directory " + p + ": " + UserMessages.io(e.getCause()), e);
       }
+      if (names.stream().anyMatch(GeneralRun::isJson)) {
+        return "jsonl";
+      }
+      if (names.stream().anyMatch(n -> n.endsWith(".parquet"))) {
+        return "parquet";
+      }
+      if (names.stream().anyMatch(n -> n.endsWith(".csv"))
+          && names.stream().noneMatch(n -> n.endsWith(".txt") || n.endsWith(".md"))) {
+        return "csv";
+      }
+      return "text";
     }
     String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (n.endsWith(".jsonl") || n.endsWith(".jsonl.gz") || n.endsWith(".ndjson") || n.endsWith(".ndjson.gz")
-        || n.endsWith(".json") || n.endsWith(".json.gz")) {
+    if (isJson(n)) {
       return "jsonl";
     }
     if (n.endsWith(".parquet")) {
@@ -95,6 +188,47 @@ final class GeneralRun {
       return "csv";
     }
     return "unknown";
+  }
+
+  private static boolean isJson(String name) {
+    return JSON_EXTENSIONS.stream().anyMatch(name::endsWith);
+  }
+
+  /**
+   * Globs as spice-corpus matches them: a glob without '/' matches the file name anywhere, one
+   * with '/' the path relative to the directory.
+   */
+  static final class Globs {
+    private final List<PathMatcher> matchers = new ArrayList<>();
+    private final List<Boolean> nameOnly = new ArrayList<>();
+
+    Globs(String key, List<String> patterns) {
+      for (String g : patterns) {
+        try {
+          matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + g));
+        } catch (IllegalArgumentException e) {
+          String why = e instanceof java.util.regex.PatternSyntaxException x
+              ? x.getDescription() + " at index " + x.getIndex() : UserMessages.message(e);
+          throw new SpiceException.ConfigurationException("key '" + key + "': invalid glob '" + g + "': " + why
+              + "; valid: globs such as *.txt or drafts/**");
+        }
+        nameOnly.add(g.indexOf('/') < 0);
+      }
+    }
+
+    boolean isEmpty() {
+      return matchers.isEmpty();
+    }
+
+    boolean matches(String relative) {
+      Path rel = Path.of(relative);
+      for (int i = 0; i < matchers.size(); i++) {
+        if (matchers.get(i).matches(nameOnly.get(i) ? rel.getFileName() : rel)) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   /** The recipe of the config: a preset with optional group-size overrides. */
@@ -159,24 +293,37 @@ final class GeneralRun {
     }
   }
 
+  /**
+   * Runs self-play. The corpus is read and checked before the model is loaded, so that a corpus
+   * error costs no model loading: first the tokenizer file alone (when segmenting, since segments
+   * are measured in model tokens), then the corpus, then the model's config and weights.
+   */
   static int run(CliConfig c, Path out, Optional<Path> resumeFrom, PrintWriter log) {
     long seed = c.get("seed", 0L);
     int iterations = c.get("iterations", 640);
     Recipe recipe = recipe(c);
     String device = c.get("device", "auto");
+    Path modelDir = (Path) c.get("model");
     OptimizerSettings opt = OptimizerSettings.adamW(c.get("learning_rate", 1e-6))
         .withGradClip(c.get("grad_clip", 1.0)).withWarmupSteps(c.get("warmup_steps", 0));
-    log.println("loading " + c.get("model") + " on " + device + " ...");
+    CorpusSpec spec = CorpusSpec.of(c);
+    int segTokens = c.get("segment_tokens", 5992);
+    log.println("reading corpus " + spec.spec() + " ...");
     log.flush();
-    try (DjlPolicy policy = DjlPolicy.builder().pretrained((Path) c.get("model")).device(device)
-        .template(PromptTemplate.named(c.get("template", "plain"))).optimizer(opt).threads(c.get("threads", 0))
-        .microBatchSize(c.get("micro_batch_size", 0)).build()) {
-      int segTokens = c.get("segment_tokens", 5992);
-      Segmenter seg = segTokens == 0 ? null
-          : Segmenter.builder().maxTokens(segTokens, t -> policy.tokenize(t).length).build();
-      try (Corpus corpus = openCorpus(c.get("corpus", "factbook"), c.get("text_field", "text"), seed, seg)) {
-        log.println("corpus " + corpus.name() + ": " + corpus.size().orElse(-1) + " documents per epoch; model "
-            + policy.name() + " (" + policy.parameterCount() + " parameters)");
+    try (Tokenizer tok = segTokens == 0 ? null : Tokenizer.huggingFace(modelDir);
+        Corpus corpus = openCorpus(spec, tok == null ? null
+            : Segmenter.builder().maxTokens(segTokens, t -> tok.encode(t).length).build())) {
+      log.println(describe(corpus));
+      log.println("loading " + modelDir + " on " + device + " ...");
+      log.flush();
+      DjlPolicy.Builder pb = DjlPolicy.builder().pretrained(modelDir).device(device)
+          .template(PromptTemplate.named(c.get("template", "plain"))).optimizer(opt).threads(c.get("threads", 0))
+          .microBatchSize(c.get("micro_batch_size", 0));
+      if (tok != null) {
+        pb.tokenizer(tok);
+      }
+      try (DjlPolicy policy = pb.build()) {
+        log.println("model " + policy.name() + " (" + policy.parameterCount() + " parameters)");
         double temperature = c.get("temperature", 1.0);
         double topP = c.get("top_p", 1.0);
         SamplingParams cs = new SamplingParams(temperature, topP, 0, c.get("challenger_max_tokens", 1024), List.of(), 0);
@@ -224,5 +371,23 @@ final class GeneralRun {
       log.println("report: " + ReportRenderer.render(out));
     }
     return 0;
+  }
+
+  /** One line on an indexed corpus: entries per epoch, and what was read, skipped or passed over. */
+  static String describe(Corpus corpus) {
+    CorpusStats st = corpus.stats();
+    StringBuilder sb = new StringBuilder("corpus " + corpus.name() + ": " + corpus.size().orElse(-1)
+        + " entries per epoch from " + st.documents() + " documents; " + st.recordsRead() + " records read");
+    if (st.skippedRecords() > 0) {
+      sb.append(", ").append(st.skippedRecords()).append(" skipped (on_bad_record=skip; first: ")
+          .append(st.skippedExamples().get(0)).append(')');
+    }
+    if (st.removedTotal() > 0) {
+      sb.append(", removed ").append(st.removed());
+    }
+    if (st.blankLines() > 0) {
+      sb.append(", ").append(st.blankLines()).append(" blank lines passed over");
+    }
+    return sb.toString();
   }
 }

@@ -1,11 +1,14 @@
 package dev.spice.examples.cli;
 
 import dev.spice.core.SpiceException;
+import dev.spice.corpus.Factbook;
 import dev.spice.examples.quickstart.QuickstartSettings;
 import java.lang.reflect.Method;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Maps config keys onto {@link QuickstartSettings.Builder}: key {@code snake_case} sets the
@@ -31,6 +34,35 @@ final class QuickstartBridge {
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * Checks the {@code fields} key against the bundled Factbook's fields: each must be one of
+   * {@link Factbook#FIELDS}, listed once.
+   *
+   * @throws SpiceException.ConfigurationException naming the field, where it came from, the closest
+   *     valid name and every valid name
+   */
+  static void checkFields(CliConfig c) {
+    if (!c.has("fields")) {
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    List<String> fields = (List<String>) c.get("fields");
+    String where = c.origin("fields");
+    Set<String> seen = new HashSet<>();
+    for (String f : fields) {
+      if (!Factbook.FIELDS.contains(f)) {
+        String near = CliConfig.nearest(f.toLowerCase(Locale.ROOT), Factbook.FIELDS);
+        throw new SpiceException.ConfigurationException(where + ": key 'fields' has the unknown Factbook field '" + f
+            + "'" + (near == null ? "" : " (did you mean '" + near + "'?)") + "; valid: "
+            + String.join(", ", Factbook.FIELDS));
+      }
+      if (!seen.add(f)) {
+        throw new SpiceException.ConfigurationException(where + ": key 'fields' lists the field '" + f
+            + "' twice; give each field once");
+      }
+    }
   }
 
   /** Builds the settings from parsed config values (only quickstart keys are applied). */

@@ -104,15 +104,18 @@ public final class SpiceCli implements Callable<Integer> {
         + "%n  spice --model ~/models/Qwen3-0.6B-Base --corpus docs/ --set batch_size=16 --set device=gpu"
         + "%n  spice --resume runs/small --iterations 400%n");
     cl.setExecutionExceptionHandler((e, c, parsed) -> {
-      if (e instanceof SpiceException.ConfigurationException) {
-        err.println("error: " + e.getMessage());
-        err.println("Run 'spice --help' for every option and config key.");
-        err.flush();
-        return 2;
+      // messages only, never class names or stack traces (see UserMessages)
+      List<String> lines = UserMessages.lines(e);
+      boolean config = e instanceof SpiceException.ConfigurationException;
+      err.println((config ? "error: " : "run failed: ") + lines.get(0));
+      for (String line : lines.subList(1, lines.size())) {
+        err.println("  " + line);
       }
-      err.println("run failed: " + e);
+      if (config) {
+        err.println("Run 'spice --help' for every option and config key.");
+      }
       err.flush();
-      return 1;
+      return config ? 2 : 1;
     });
     int code = cl.execute(args);
     out.flush();
@@ -161,7 +164,10 @@ public final class SpiceCli implements Callable<Integer> {
       throw new SpiceException.ConfigurationException("--model " + c.get("model")
           + " is not a directory; give a Hugging Face checkpoint directory (config.json, model.safetensors, tokenizer.json)");
     }
-    if (!c.modelRun()) {
+    if (c.modelRun()) {
+      GeneralRun.checkCorpus(GeneralRun.CorpusSpec.of(c)); // path, kind, include/exclude: before anything runs
+    } else {
+      QuickstartBridge.checkFields(c);
       QuickstartBridge.settings(c.values()); // validates the quickstart settings before anything runs
     }
     if (!c.has("out")) {
@@ -191,7 +197,8 @@ public final class SpiceCli implements Callable<Integer> {
       Map<String, Object> m = c.asMap();
       Files.writeString(outDir.resolve(SAVED_CONFIG), Json.write(m) + "\n", StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new SpiceException.CheckpointException("cannot write " + outDir.resolve(SAVED_CONFIG) + ": " + e, e);
+      throw new SpiceException.CheckpointException(
+          "cannot write " + outDir.resolve(SAVED_CONFIG) + ": " + UserMessages.io(e), e);
     }
   }
 }

@@ -156,6 +156,46 @@ class SpiceCliTest {
   }
 
   @Test
+  void aMisspelledFactbookFieldIsCaughtBeforeTheRunFolderIsCreated() {
+    Path runDir = dir.resolve("run");
+    assertEquals(2, run("--set", "fields=capital,captial,currency", "--out", runDir.toString(), "--print-config"));
+    String e = err.toString();
+    assertTrue(e.contains("--set fields: key 'fields' has the unknown Factbook field 'captial' (did you mean "
+        + "'capital'?); valid: capital, government_type, region,"), e);
+    assertTrue(out.toString().isEmpty(), out.toString());
+    assertFalse(Files.exists(runDir));
+
+    err.getBuffer().setLength(0);
+    assertEquals(2, run("--set", "fields=capital,Currency,language", "--print-config"));
+    assertTrue(err.toString().contains("unknown Factbook field 'Currency' (did you mean 'currency'?)"), err.toString());
+
+    err.getBuffer().setLength(0);
+    assertEquals(2, run("--set", "fields=capital,xyzzy", "--print-config"));
+    assertTrue(err.toString().contains("unknown Factbook field 'xyzzy'; valid: capital"), err.toString());
+
+    err.getBuffer().setLength(0);
+    assertEquals(2, run("--set", "fields=capital,currency,capital,language", "--print-config"));
+    assertTrue(err.toString().contains("lists the field 'capital' twice"), err.toString());
+  }
+
+  @Test
+  void aMisspelledFieldInAConfigFileNamesTheFile() throws IOException {
+    Path cfg = dir.resolve("run.yaml");
+    Files.writeString(cfg, "fields: [capital, regoin, currency, language]\n");
+    assertEquals(2, run("--config", cfg.toString(), "--print-config"));
+    assertTrue(err.toString().contains("config file " + cfg + ": key 'fields' has the unknown Factbook field 'regoin' "
+        + "(did you mean 'region'?)"), err.toString());
+  }
+
+  @Test
+  void errorsNeverShowClassNames() {
+    assertEquals(2, run("--config", dir.resolve("absent.yaml").toString(), "--print-config"));
+    String e = err.toString();
+    assertTrue(e.contains("cannot read config file " + dir.resolve("absent.yaml") + ": no such file or directory"), e);
+    assertFalse(e.contains("Exception") || e.contains("java."), e);
+  }
+
+  @Test
   void resumeReadsSavedConfig() throws IOException {
     Path run = dir.resolve("run");
     Files.createDirectories(run);
