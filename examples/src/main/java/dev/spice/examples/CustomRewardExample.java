@@ -46,7 +46,7 @@ public final class CustomRewardExample {
         ReasonerAttempt a = items.get(i);
         boolean ok = a.answer() != null && verifier.verify(a.answer(), a.task().goldAnswer(), a.task().answerType());
         correct[i] = ok ? 1 : 0;
-        int extra = Math.max(0, a.completion().tokens().length - freeTokens);
+        int extra = Math.max(0, a.completion().tokenCount() - freeTokens);
         penalty[i] = Math.min(maxPenalty, extra * perToken);
         total[i] = correct[i] - penalty[i];
       }
@@ -75,9 +75,11 @@ public final class CustomRewardExample {
     Rewards r = reward.score(group, new RewardContext(0, Role.REASONER,
         Document.of("primes", "The prime numbers below 20 sum to 77.", "example"), task));
     System.out.println("answer  tokens  correct  length_penalty  reward");
+    double[] correct = r.component(Rewards.CORRECT);
+    double[] penalty = r.component("length_penalty");
     for (int i = 0; i < group.size(); i++) {
-      System.out.printf("%-7d %6d  %7.0f  %14.3f  %6.3f%n", i, group.get(i).completion().tokens().length,
-          r.components().get(Rewards.CORRECT)[i], r.components().get("length_penalty")[i], r.values()[i]);
+      System.out.printf("%-7d %6d  %7.0f  %14.3f  %6.3f%n", i, group.get(i).completion().tokenCount(),
+          correct[i], penalty[i], r.value(i));
     }
 
     // Plug it into the paper's recipe: everything else (G, Challenger reward, Dr. GRPO) stays.

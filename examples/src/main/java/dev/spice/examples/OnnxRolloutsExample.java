@@ -73,7 +73,7 @@ public final class OnnxRolloutsExample {
         List<TrainingSample> samples = new ArrayList<>();
         for (int i = 0; i < group; i++) {
           Completion c = cs.get(i);
-          if (c.tokens().length > 0) {
+          if (c.tokenCount() > 0) {
             samples.add(new TrainingSample(Role.REASONER, prompt, c.promptTokens(), c.tokens(), c.logProbs(),
                 reward[i] - mean, "yes-task"));
           }
@@ -103,7 +103,7 @@ public final class OnnxRolloutsExample {
         List<Prompt> scored = new ArrayList<>();
         for (Completion c : rollouts) {
           yes += c.text().strip().startsWith("yes") ? 1 : 0;
-          if (c.tokens().length > 0) {
+          if (c.tokenCount() > 0) {
             conts.add(c.tokens());
             scored.add(prompt);
           }
@@ -112,12 +112,13 @@ public final class OnnxRolloutsExample {
         double maxDiff = 0;
         int k = 0;
         for (Completion c : rollouts) {
-          if (c.tokens().length == 0) {
+          if (c.tokenCount() == 0) {
             continue;
           }
           float[] d = djlLogProbs.get(k++);
+          float[] lp = c.logProbs(); // a copy: read once, not per token
           for (int t = 0; t < d.length; t++) {
-            maxDiff = Math.max(maxDiff, Math.abs(d[t] - c.logProbs()[t]));
+            maxDiff = Math.max(maxDiff, Math.abs(d[t] - lp[t]));
           }
         }
         System.out.println("ONNX rollout 0: '" + rollouts.get(0).text() + "'");

@@ -1,12 +1,17 @@
 package dev.spice.core;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * One generated completion with what training needs.
  *
- * <p>The arrays are copied on construction; callers must not modify the arrays returned by the
- * accessors.
+ * <p>Immutable: the arrays are copied on construction and every array accessor returns a fresh
+ * copy, so read an array once into a local rather than calling the accessor in a loop (or use
+ * {@link #tokenCount()} and {@link #promptTokenCount()} for lengths). Equality is by content:
+ * two completions are equal when their texts, finish reasons and the contents of all three arrays
+ * are equal (floats compared as by {@link Arrays#equals(float[], float[])}, so {@code NaN} equals
+ * {@code NaN}).
  *
  * @param text the decoded completion (without the prompt)
  * @param promptTokens the token ids the backend fed as the prompt (after templating)
@@ -40,6 +45,34 @@ public record Completion(
     }
   }
 
+  /** A copy of the prompt token ids. */
+  @Override
+  public int[] promptTokens() {
+    return promptTokens.clone();
+  }
+
+  /** A copy of the generated token ids. */
+  @Override
+  public int[] tokens() {
+    return tokens.clone();
+  }
+
+  /** A copy of the per-token log-probabilities. */
+  @Override
+  public float[] logProbs() {
+    return logProbs.clone();
+  }
+
+  /** Number of generated tokens, without copying them. */
+  public int tokenCount() {
+    return tokens.length;
+  }
+
+  /** Number of prompt tokens, without copying them. */
+  public int promptTokenCount() {
+    return promptTokens.length;
+  }
+
   /** Sum of the token log-probs: the completion's log-probability. */
   public double totalLogProb() {
     double s = 0;
@@ -49,23 +82,27 @@ public record Completion(
     return s;
   }
 
+  /** Content equality, see the class comment. */
   @Override
   public boolean equals(Object o) {
     return o instanceof Completion c
         && text.equals(c.text)
-        && java.util.Arrays.equals(promptTokens, c.promptTokens)
-        && java.util.Arrays.equals(tokens, c.tokens)
-        && java.util.Arrays.equals(logProbs, c.logProbs)
+        && Arrays.equals(promptTokens, c.promptTokens)
+        && Arrays.equals(tokens, c.tokens)
+        && Arrays.equals(logProbs, c.logProbs)
         && finishReason == c.finishReason;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(text, java.util.Arrays.hashCode(tokens), finishReason);
+    return Objects.hash(text, Arrays.hashCode(promptTokens), Arrays.hashCode(tokens), Arrays.hashCode(logProbs),
+        finishReason);
   }
 
+  /** The text, token counts and finish reason (not the arrays). */
   @Override
   public String toString() {
-    return "Completion[text=" + text + ", tokens=" + tokens.length + ", finish=" + finishReason + "]";
+    return "Completion[text=" + text + ", promptTokens=" + promptTokens.length + ", tokens=" + tokens.length
+        + ", finish=" + finishReason + "]";
   }
 }

@@ -22,6 +22,14 @@ public interface PolicyProvider {
   }
 
   /**
+   * Whether {@link #create} returns a {@link TrainablePolicy}; {@link Policies#trainable} picks
+   * only such providers. Default {@code false} (inference only): trainable providers override it.
+   */
+  default boolean isTrainable() {
+    return false;
+  }
+
+  /**
    * Creates a backend.
    *
    * @param options provider-specific options, for example {@code model=/path/to/checkpoint};

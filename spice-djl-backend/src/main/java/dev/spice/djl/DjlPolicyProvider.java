@@ -66,8 +66,23 @@ public final class DjlPolicyProvider implements PolicyProvider {
     }
   }
 
+  /** DJL policies are {@link DjlPolicy}, a {@link dev.spice.core.TrainablePolicy}. */
+  @Override
+  public boolean isTrainable() {
+    return true;
+  }
+
   @Override
   public PolicyBackend create(Map<String, String> options) {
+    return configure(options).build();
+  }
+
+  /**
+   * A builder set from the options, checked but not yet built (no model is loaded or allocated).
+   *
+   * @throws SpiceException.ConfigurationException naming the bad option
+   */
+  static DjlPolicy.Builder configure(Map<String, String> options) {
     for (String k : options.keySet()) {
       if (!KEYS.contains(k)) {
         throw new SpiceException.ConfigurationException(
@@ -107,7 +122,7 @@ public final class DjlPolicyProvider implements PolicyProvider {
     b.keepReference(bool(options, "keep_reference", false));
     b.eosWhenConstrained(bool(options, "eos_when_constrained", true));
     b.addBos(bool(options, "add_bos", false));
-    return b.build();
+    return b;
   }
 
   static List<String> readWords(Path file) {

@@ -70,30 +70,33 @@ final class LossStep {
     int totalTokens = 0;
     for (int i = 0; i < ns; i++) {
       TrainingSample s = samples.get(i);
-      if (s.completionTokens().length == 0) {
+      // the accessors copy: read each array once
+      int[] promptIds = s.promptTokens();
+      int[] completionIds = s.completionTokens();
+      if (completionIds.length == 0) {
         throw new SpiceException.BackendException("training sample " + i + " has no completion tokens");
       }
-      if (s.promptTokens().length == 0) {
+      if (promptIds.length == 0) {
         throw new SpiceException.BackendException("training sample " + i + " has no prompt tokens");
       }
-      prompts.checkIds(s.promptTokens(), "training sample " + i + " prompt");
-      prompts.checkIds(s.completionTokens(), "training sample " + i + " completion");
-      int total = s.promptTokens().length + s.completionTokens().length;
+      prompts.checkIds(promptIds, "training sample " + i + " prompt");
+      prompts.checkIds(completionIds, "training sample " + i + " completion");
+      int total = promptIds.length + completionIds.length;
       if (total > cfg.maxPositionEmbeddings()) {
         throw new SpiceException.BackendException("training sample " + i + " has " + total
             + " tokens, more than max_position_embeddings " + cfg.maxPositionEmbeddings());
       }
       int[] a = prompts.allowed(s.prompt(), i);
       if (a != null) {
-        for (int tok : s.completionTokens()) {
+        for (int tok : completionIds) {
           if (Arrays.binarySearch(a, tok) < 0) {
             throw new SpiceException.BackendException("training sample " + i + ": completion token " + tok
                 + " is not among its prompt's allowed tokens " + s.prompt().allowedTokens());
           }
         }
       }
-      rows.add(new TeacherForcing.Row(s.promptTokens(), s.completionTokens(), a));
-      lengths[i] = s.completionTokens().length;
+      rows.add(new TeacherForcing.Row(promptIds, completionIds, a));
+      lengths[i] = completionIds.length;
       totalTokens += lengths[i];
     }
     double[] w = loss.aggregation().sampleWeights(lengths.clone());

@@ -49,9 +49,10 @@ public final class WordTokenizer implements Tokenizer {
         throw new SpiceException.ConfigurationException(
             "vocabulary entry " + i + " ('" + w + "') is empty or contains whitespace");
       }
-      if (m.put(w, i) != null) {
+      Integer first = m.putIfAbsent(w, i);
+      if (first != null) {
         throw new SpiceException.ConfigurationException(
-            "vocabulary entry " + i + " ('" + w + "') is a duplicate of entry " + m.get(w));
+            "vocabulary entry " + i + " ('" + w + "') is a duplicate of entry " + first);
       }
     }
     if (m.isEmpty()) {
@@ -115,12 +116,13 @@ public final class WordTokenizer implements Tokenizer {
   public String decode(int[] tokenIds) {
     StringBuilder sb = new StringBuilder();
     for (int id : tokenIds) {
-      if (id == pad || id == eos) {
-        continue;
-      }
+      // range first: without <pad> or <eos> their ids are -1, which must not make -1 "droppable"
       if (id < 0 || id >= words.size()) {
         throw new SpiceException.BackendException(
             "token id " + id + " is outside the vocabulary [0, " + words.size() + ")");
+      }
+      if (id == pad || id == eos) {
+        continue;
       }
       if (sb.length() > 0) {
         sb.append(' ');

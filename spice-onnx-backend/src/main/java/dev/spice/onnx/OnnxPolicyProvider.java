@@ -46,6 +46,15 @@ public final class OnnxPolicyProvider implements PolicyProvider {
 
   @Override
   public PolicyBackend create(Map<String, String> options) {
+    return configure(options).build();
+  }
+
+  /**
+   * A builder set from the options, checked but not yet built (no graph is loaded).
+   *
+   * @throws SpiceException.ConfigurationException naming the bad option
+   */
+  static OnnxPolicy.Builder configure(Map<String, String> options) {
     for (String k : options.keySet()) {
       if (!KEYS.contains(k)) {
         throw new SpiceException.ConfigurationException("unknown option '" + k + "' for the onnx backend; valid keys: "
@@ -90,7 +99,7 @@ public final class OnnxPolicyProvider implements PolicyProvider {
       }
       b.eosTokenIds(ids);
     }
-    return b.build();
+    return b;
   }
 
   private static int integer(Map<String, String> options, String key) {

@@ -94,8 +94,9 @@ public interface TokenCodec extends AutoCloseable {
       if (w.isEmpty() || w.chars().anyMatch(Character::isWhitespace)) {
         throw new IllegalArgumentException("vocabulary word " + i + " '" + w + "' is empty or contains whitespace");
       }
-      if (ids.put(w, i) != null) {
-        throw new IllegalArgumentException("vocabulary word '" + w + "' appears twice (ids " + ids.get(w) + ", " + i + ")");
+      Integer first = ids.putIfAbsent(w, i);
+      if (first != null) {
+        throw new IllegalArgumentException("vocabulary word '" + w + "' appears twice (ids " + first + ", " + i + ")");
       }
     }
     return new TokenCodec() {

@@ -250,7 +250,7 @@ public final class DjlBackendBench {
         long t0 = System.nanoTime();
         List<Completion> out = p.generate(gp, sp);
         double gs = (System.nanoTime() - t0) / 1e9;
-        long genTokens = out.stream().mapToLong(c -> c.tokens().length).sum();
+        long genTokens = out.stream().mapToLong(Completion::tokenCount).sum();
         // training: batchSize distinct samples of seq tokens (seq/2 prompt + seq/2 completion)
         int prompt = seq / 2;
         int completion = seq - prompt;

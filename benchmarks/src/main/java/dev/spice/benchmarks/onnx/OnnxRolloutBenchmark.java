@@ -121,7 +121,7 @@ public final class OnnxRolloutBenchmark {
         long t0 = System.nanoTime();
         List<Completion> out = b.generate(prompts, params.withSeed(r));
         ms[r] = (System.nanoTime() - t0) / 1e6;
-        tokens = out.stream().mapToLong(c -> c.tokens().length).sum();
+        tokens = out.stream().mapToLong(Completion::tokenCount).sum();
       }
       Arrays.sort(ms);
       double median = ms[reps / 2];

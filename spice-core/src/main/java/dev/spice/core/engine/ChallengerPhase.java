@@ -48,7 +48,7 @@ final class ChallengerPhase {
           cfg.challengerSampling().withSeed(IterationSeeds.challengerRound(iterSeed, round)));
       for (int j = 0; j < out.size(); j++) {
         DocumentWork d = owner.get(j);
-        tokens += out.get(j).tokens().length;
+        tokens += out.get(j).tokenCount();
         d.attempts.add(parse(d.document, prompts.get(j), out.get(j)));
       }
       List<DocumentWork> next = new ArrayList<>();

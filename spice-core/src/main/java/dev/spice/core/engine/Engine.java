@@ -138,7 +138,7 @@ final class Engine {
         for (int k = 0; k < d.kept.size(); k++) {
           ChallengerAttempt a = d.kept.get(k);
           double adv = d.challengerAdvantages[k];
-          if (Double.isFinite(adv) && a.completion().tokens().length > 0) {
+          if (Double.isFinite(adv) && a.completion().tokenCount() > 0) {
             samples.add(TrainingSample.of(Role.CHALLENGER, a.prompt(), a.completion(), adv, d.document.id()));
           }
         }
@@ -149,7 +149,7 @@ final class Engine {
       for (int i = 0; i < group.size(); i++) {
         double adv = d.reasonerAdvantages[i];
         ReasonerAttempt a = group.get(i);
-        if (Double.isFinite(adv) && a.completion().tokens().length > 0) {
+        if (Double.isFinite(adv) && a.completion().tokenCount() > 0) {
           samples.add(TrainingSample.of(Role.REASONER, a.prompt(), a.completion(), adv, d.document.id() + "#" + d.chosen));
         }
       }

@@ -63,7 +63,7 @@ final class IterationMetrics {
     for (DocumentWork d : docs) {
       for (ChallengerOutcome o : d.outcomes) {
         keptTotal++;
-        cLen.add(o.attempt().completion().tokens().length);
+        cLen.add(o.attempt().completion().tokenCount());
         if (o.attempt().completion().finishReason() == Completion.FinishReason.LENGTH) {
           cClipped++;
         }
@@ -95,13 +95,13 @@ final class IterationMetrics {
         if (r == null) {
           continue;
         }
-        pass.addAll(r.components().getOrDefault(Rewards.CORRECT, r.values()));
+        pass.addAll(r.passIndicators());
         for (Map.Entry<String, double[]> ce : r.components().entrySet()) {
           comps.computeIfAbsent(ce.getKey(), x -> new Stats()).addAll(ce.getValue());
         }
         for (ReasonerAttempt a : d.answers.get(k)) {
           rTotal++;
-          rLen.add(a.completion().tokens().length);
+          rLen.add(a.completion().tokenCount());
           if (a.completion().finishReason() == Completion.FinishReason.LENGTH) {
             rClipped++;
           }

@@ -58,7 +58,7 @@ final class ReasonerPhase {
       DocumentWork d = ownerDoc.get(j);
       int k = ownerTask.get(j);
       Task task = d.kept.get(k).task();
-      tokens += out.get(j).tokens().length;
+      tokens += out.get(j).tokenCount();
       d.answers.get(k).add(parse(task, prompts.get(j), out.get(j)));
     }
     return tokens;

@@ -1,5 +1,6 @@
 package dev.spice.core.engine;
 
+import dev.spice.core.BackendCalls;
 import dev.spice.core.Completion;
 import dev.spice.core.PolicyBackend;
 import dev.spice.core.Prompt;
@@ -9,9 +10,9 @@ import dev.spice.core.SpiceException;
 import java.util.List;
 
 /**
- * The one checked path from the engine to a backend's {@code generate}: rollout events, exceptions
- * wrapped as {@link SpiceException.BackendException} naming the role and backend, and the number
- * of completions checked against the number of prompts.
+ * The engine's path to a backend's {@code generate}: rollout events around the checked call of
+ * {@link BackendCalls#generate} (exceptions wrapped as {@link SpiceException.BackendException}
+ * naming the role and backend, the number of completions checked against the number of prompts).
  */
 final class Rollouts {
   private final Events events;
@@ -26,21 +27,14 @@ final class Rollouts {
     }
     events.fire(l -> l.onRolloutStart(it, role, prompts.size()));
     long t = System.nanoTime();
-    List<Completion> out;
-    try {
-      out = backend.generate(prompts, params);
-    } catch (SpiceException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new SpiceException.BackendException(role.metricPrefix() + " generation on " + backend.name() + " failed: " + e, e);
+    List<Completion> out = BackendCalls.generate(backend, prompts, params, role.metricPrefix() + " generation");
+    int tokens = 0;
+    for (Completion c : out) {
+      tokens += c.tokenCount();
     }
-    if (out == null || out.size() != prompts.size()) {
-      throw new SpiceException.BackendException("backend " + backend.name() + " returned "
-          + (out == null ? "null" : out.size()) + " completions for " + prompts.size() + " prompts");
-    }
-    int tokens = out.stream().mapToInt(c -> c.tokens().length).sum();
+    int total = tokens;
     long nanos = System.nanoTime() - t;
-    events.fire(l -> l.onRolloutEnd(it, role, out.size(), tokens, nanos));
+    events.fire(l -> l.onRolloutEnd(it, role, out.size(), total, nanos));
     return out;
   }
 }

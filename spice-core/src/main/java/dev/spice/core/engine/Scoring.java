@@ -74,7 +74,7 @@ final class Scoring {
         }
         Rewards r = await(f, deadline, rf.name());
         checkRewards(r, d.answers.get(k).size(), "reasoner reward " + rf.name());
-        double[] c = r.components().containsKey(Rewards.CORRECT) ? r.components().get(Rewards.CORRECT) : r.values();
+        double[] c = r.passIndicators();
         for (double v : c) {
           if (!(v >= 0 && v <= 1)) {
             throw new SpiceException.RewardException("reasoner reward " + rf.name() + " gave pass indicator " + v

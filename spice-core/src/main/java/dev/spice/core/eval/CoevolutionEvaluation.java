@@ -1,5 +1,6 @@
 package dev.spice.core.eval;
 
+import dev.spice.core.BackendCalls;
 import dev.spice.core.Challenger;
 import dev.spice.core.ChallengerAttempt;
 import dev.spice.core.Completion;
@@ -70,6 +71,8 @@ public final class CoevolutionEvaluation {
    *
    * @param backend the Challenger's backend
    * @param samplingSeed the sampling seed
+   * @throws SpiceException.BackendException naming the backend if it fails, returns null, a wrong
+   *     number of completions or a null completion (checked by {@link BackendCalls#generate})
    */
   public List<Task> writeTasks(PolicyBackend backend, long samplingSeed) {
     List<Prompt> prompts = new ArrayList<>();
@@ -81,11 +84,8 @@ public final class CoevolutionEvaluation {
         owners.add(d);
       }
     }
-    List<Completion> out = backend.generate(prompts, challengerSampling.withSeed(samplingSeed));
-    if (out == null || out.size() != prompts.size()) {
-      throw new SpiceException.BackendException("backend " + backend.name() + " returned "
-          + (out == null ? "null" : out.size()) + " completions for " + prompts.size() + " prompts");
-    }
+    List<Completion> out = BackendCalls.generate(backend, prompts, challengerSampling.withSeed(samplingSeed),
+        "challenger generation (co-evolution evaluation)");
     List<Task> tasks = new ArrayList<>();
     for (int i = 0; i < out.size(); i++) {
       ChallengerAttempt a;

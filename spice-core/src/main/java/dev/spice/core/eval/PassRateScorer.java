@@ -1,6 +1,7 @@
 package dev.spice.core.eval;
 
 import dev.spice.core.AsyncRewardFunction;
+import dev.spice.core.BackendCalls;
 import dev.spice.core.Completion;
 import dev.spice.core.PolicyBackend;
 import dev.spice.core.Prompt;
@@ -47,6 +48,8 @@ public interface PassRateScorer {
    * @param reward the Reasoner's correctness reward, for example {@code ReasonerRewards.correctness()}
    * @param answers answers per task, {@code >= 1}
    * @param sampling the Reasoner's sampling settings
+   * @throws SpiceException.BackendException (from the scorer) if the backend fails or returns a
+   *     wrong number of completions, see {@link BackendCalls#generate}
    */
   static PassRateScorer sampled(AsyncRewardFunction<ReasonerAttempt> reward, int answers, SamplingParams sampling) {
     Objects.requireNonNull(reward, "reward");
@@ -62,7 +65,8 @@ public interface PassRateScorer {
           prompts.add(p);
         }
       }
-      List<Completion> out = backend.generate(prompts, sampling.withSeed(seed));
+      List<Completion> out = BackendCalls.generate(backend, prompts, sampling.withSeed(seed),
+          "reasoner generation (pass-rate scoring)");
       double[] rates = new double[tasks.size()];
       for (int t = 0; t < tasks.size(); t++) {
         List<ReasonerAttempt> attempts = new ArrayList<>();
@@ -86,7 +90,11 @@ public interface PassRateScorer {
         } catch (ExecutionException e) {
           throw new SpiceException.RewardException("reward " + reward.name() + " failed on task " + t + ": " + e.getCause(), e.getCause());
         }
-        double[] c = r.components().getOrDefault(Rewards.CORRECT, r.values());
+        if (r == null || r.size() != answers) {
+          throw new SpiceException.RewardException("reward " + reward.name() + " returned "
+              + (r == null ? "null" : r.size() + " rewards") + " for " + answers + " answers to task " + t);
+        }
+        double[] c = r.passIndicators();
         double s = 0;
         for (double v : c) {
           s += v;
@@ -101,7 +109,9 @@ public interface PassRateScorer {
    * The exact expected pass rate: the probability, from
    * {@link PolicyBackend#scoreContinuations}, that the Reasoner's answer is exactly the tokens of
    * {@link Task#goldAnswer()} (the prompt's constrained-decoding mask applied). Exact only when
-   * every other answer fails, for example constrained one-token answers; no sampling noise.
+   * every other answer fails, for example constrained one-token answers; no sampling noise. Backend
+   * failures and wrong results raise {@link SpiceException.BackendException} naming the backend,
+   * see {@link BackendCalls#score}.
    */
   static PassRateScorer exactGold() {
     return (backend, role, tasks, seed) -> {
@@ -109,9 +119,9 @@ public interface PassRateScorer {
       List<int[]> gold = new ArrayList<>(tasks.size());
       for (Task t : tasks) {
         prompts.add(role.prompt(t));
-        gold.add(backend.tokenize(t.goldAnswer()));
+        gold.add(BackendCalls.tokenize(backend, t.goldAnswer(), "reasoner tokenization of a gold answer"));
       }
-      List<float[]> lp = backend.scoreContinuations(prompts, gold);
+      List<float[]> lp = BackendCalls.score(backend, prompts, gold, "reasoner scoring of gold answers");
       double[] rates = new double[tasks.size()];
       for (int t = 0; t < tasks.size(); t++) {
         double s = 0;

@@ -64,6 +64,10 @@ public final class SafeTensors {
   /**
    * One tensor's entry in a header.
    *
+   * <p>Immutable: the shape is copied on construction and {@link #shape()} returns a copy
+   * ({@link #rank()} and {@link #dim(int)} copy nothing). Equality is by content (the shape as by
+   * {@link Arrays#equals(long[], long[])}).
+   *
    * @param name tensor name
    * @param dtype element type
    * @param shape dimensions (empty for a scalar)
@@ -71,6 +75,27 @@ public final class SafeTensors {
    * @param end data end (exclusive)
    */
   public record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
+    /** Copies the shape. */
+    public TensorInfo {
+      shape = shape.clone();
+    }
+
+    /** A copy of the dimensions. */
+    @Override
+    public long[] shape() {
+      return shape.clone();
+    }
+
+    /** Number of dimensions. */
+    public int rank() {
+      return shape.length;
+    }
+
+    /** Dimension {@code i}. @throws IndexOutOfBoundsException if there is no such dimension */
+    public long dim(int i) {
+      return shape[java.util.Objects.checkIndex(i, shape.length)];
+    }
+
     /** Number of elements. @throws ArithmeticException if it does not fit a long */
     public long elementCount() {
       for (long d : shape) {
@@ -90,16 +115,44 @@ public final class SafeTensors {
       return end - begin;
     }
 
+    /** Content equality, see the record comment. */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TensorInfo t && java.util.Objects.equals(name, t.name) && dtype == t.dtype && Arrays.equals(shape, t.shape)
+          && begin == t.begin && end == t.end;
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(name, dtype, Arrays.hashCode(shape), begin, end);
+    }
+
     @Override
     public String toString() {
       return name + " " + dtype + Arrays.toString(shape);
     }
   }
 
-  /** A tensor to write: float32 data in row-major order. */
+  /**
+   * A tensor to write: float32 data in row-major order.
+   *
+   * <p>The shape is copied on construction and {@link #shape()} returns a copy. The data is
+   * <em>not</em> copied on construction, because tensors can hold a whole model's weights: the
+   * tensor takes ownership of the array, and the caller must not modify it afterwards.
+   * {@link #data()} returns a copy (use {@link #size()} for the element count);
+   * {@link SafeTensors#write} reads the data without copying. Equality is by content (shape and
+   * data as by {@link Arrays#equals}).
+   *
+   * @param name tensor name
+   * @param shape dimensions (empty for a scalar)
+   * @param data the values, row-major; owned by the tensor after construction
+   */
   public record Tensor(String name, long[] shape, float[] data) {
-    /** Validates the element count. */
+    /** Validates the element count and copies the shape (not the data). */
     public Tensor {
+      java.util.Objects.requireNonNull(name, "name");
+      java.util.Objects.requireNonNull(data, "data");
+      shape = shape.clone();
       long n = 1;
       for (long d : shape) {
         if (d < 0) {
@@ -117,6 +170,40 @@ public final class SafeTensors {
         throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape)
             + " needs " + n + " values, got " + data.length);
       }
+    }
+
+    /** A copy of the dimensions. */
+    @Override
+    public long[] shape() {
+      return shape.clone();
+    }
+
+    /** A copy of the data. */
+    @Override
+    public float[] data() {
+      return data.clone();
+    }
+
+    /** Number of elements, without copying the data. */
+    public int size() {
+      return data.length;
+    }
+
+    /** Content equality, see the record comment. */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Tensor t && name.equals(t.name) && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(name, Arrays.hashCode(shape), Arrays.hashCode(data));
+    }
+
+    /** Name and shape (not the data). */
+    @Override
+    public String toString() {
+      return "Tensor[" + name + " " + Arrays.toString(shape) + "]";
     }
   }
 
@@ -385,11 +472,11 @@ public final class SafeTensors {
       if (t.name().equals("__metadata__")) {
         throw new IllegalArgumentException("tensor name __metadata__ is reserved by the safetensors format");
       }
-      long len = 4L * t.data().length;
+      long len = 4L * t.data.length;
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("dtype", "F32");
       List<Long> shape = new ArrayList<>();
-      for (long d : t.shape()) {
+      for (long d : t.shape) {
         shape.add(d);
       }
       e.put("shape", shape);
@@ -411,7 +498,7 @@ public final class SafeTensors {
       writeFully(ch, ByteBuffer.wrap(hp));
       ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
       for (Tensor t : tensors) {
-        float[] d = t.data();
+        float[] d = t.data; // owned by the tensor: no copy of possibly gigabytes
         int i = 0;
         while (i < d.length) {
           buf.clear();

@@ -142,7 +142,11 @@ public record TransformerConfig(
     }
   }
 
-  /** A small Qwen3-style config, handy for tests: tied embeddings, q/k norms, no biases. */
+  /**
+   * A small Qwen3-style config, handy for tests: intermediate size {@code 3 * hiddenSize}, head_dim
+   * {@code hiddenSize / numHeads}, RMSNorm epsilon 1e-6, rope theta 10000, 2048 positions, tied
+   * embeddings, q/k norms, no biases, no bos or eos ids.
+   */
   public static TransformerConfig tiny(int vocabSize, int hiddenSize, int numLayers, int numHeads, int numKvHeads) {
     return new TransformerConfig("qwen3", vocabSize, hiddenSize, hiddenSize * 3,
         numLayers, numHeads, numKvHeads, hiddenSize / numHeads, 1e-6, 10_000, 2048, true, false, true, -1, List.of());
