@@ -2,9 +2,9 @@ package dev.spice.benchmarks.quickstart;
 
 import dev.spice.examples.quickstart.Quickstart;
 import dev.spice.examples.quickstart.QuickstartSettings;
+import dev.spice.examples.report.QuickstartReport;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,7 +22,6 @@ public final class QuickstartLearningRun {
   private QuickstartLearningRun() {}
 
   /** Entry point. */
-  @SuppressWarnings("unchecked")
   public static void main(String[] args) {
     QuickstartSettings.Builder b = QuickstartSettings.builder();
     Path out = Path.of("runs", "quickstart-learning-" + System.currentTimeMillis());
@@ -44,20 +43,18 @@ public final class QuickstartLearningRun {
       }
     }
     QuickstartSettings s = b.build();
-    Map<String, Object> r = Quickstart.run(s, out, Optional.empty());
-    Map<String, Object> p = (Map<String, Object>) r.get("probe");
-    Map<String, Object> c = (Map<String, Object>) r.get("coevolution");
-    Map<String, Object> checks = (Map<String, Object>) r.get("checks");
+    QuickstartReport r = Quickstart.runReport(s, out, Optional.empty());
+    QuickstartReport.Probe p = r.probe();
+    QuickstartReport.Coevolution c = r.coevolution();
     System.out.printf(Locale.ROOT, "RESULT seed=%d iterations=%d wall_seconds=%.0f cores=%d%n", s.seed(), s.iterations(),
-        r.get("wall_seconds"), Runtime.getRuntime().availableProcessors());
-    System.out.printf(Locale.ROOT, "RESULT probe start=%.3f end=%.3f gain_points=%.1f%n", p.get("start"), p.get("end"),
-        p.get("gain_points"));
+        r.wallSeconds(), Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT, "RESULT probe start=%.3f end=%.3f gain_points=%.1f%n", p.start(), p.end(),
+        p.gainPoints());
     System.out.printf(Locale.ROOT, "RESULT coevolution early_on_early=%.3f early_on_late=%.3f late_on_early=%.3f "
-        + "drop_points=%.1f late_gain_points=%.1f%n", c.get("early_reasoner_on_early_tasks"),
-        c.get("early_reasoner_on_late_tasks"), c.get("late_reasoner_on_early_tasks"), c.get("drop_points"),
-        c.get("late_gain_points"));
-    System.out.println("RESULT checks " + checks);
-    boolean all = checks.values().stream().allMatch(Boolean.TRUE::equals);
+        + "drop_points=%.1f late_gain_points=%.1f%n", c.earlyOnEarly(), c.earlyOnLate(), c.lateOnEarly(),
+        c.dropPoints(), c.lateGainPoints());
+    System.out.println("RESULT checks " + r.checks().toMap());
+    boolean all = r.checks().allHold();
     System.exit(all ? 0 : 1);
   }
 }

@@ -25,7 +25,8 @@ import java.util.function.LongSupplier;
  * {@link Builder#every(int) N} iterations, and after the first and the last. The ETA is the mean
  * time per iteration completed since this listener saw its first iteration (so a resumed run's
  * earlier iterations do not count) times the iterations left. A failed iteration prints its own
- * line. Missing figures (NaN) show as {@code n/a}.
+ * line; {@link #message(String)} prints a line of the caller's between bars. Missing figures (NaN)
+ * show as {@code n/a}.
  *
  * <p>Thread-safe; hooks never throw (a broken stream is ignored, as {@link PrintStream} does).
  * Call {@link #close()} when a run ends early so that a terminal line is ended.
@@ -109,6 +110,21 @@ public final class ProgressBar implements SelfPlayListener, AutoCloseable {
     try {
       endLine();
       out.println("iteration " + iteration + " failed (state kept as before it): " + error);
+      out.flush();
+    } catch (RuntimeException e) {
+      // ignored, see class comment
+    }
+  }
+
+  /**
+   * Prints a line of its own, for example the result of a periodic evaluation: a terminal line left
+   * open by the bar is ended first, and the bar is drawn again below it after the next iteration.
+   * Never throws.
+   */
+  public synchronized void message(String line) {
+    try {
+      endLine();
+      out.println(line);
       out.flush();
     } catch (RuntimeException e) {
       // ignored, see class comment

@@ -47,8 +47,9 @@ public final class QuickstartWorld {
   /** Builds the world of {@code s}: facts, documents, vocabulary and model architecture. */
   public QuickstartWorld(QuickstartSettings s) {
     this.settings = s;
-    this.world = FactWorld.fromFactbook(s.countries(), s.fields(), s.pointers(), s.seed());
-    this.documents = world.documents(s.documentsPerCountry(), s.minLines(), s.maxLines(), s.seed() + 1);
+    this.world = FactWorld.fromFactbook(s.countries(), s.fields(), s.pointers(), QuickstartSeeds.world(s.seed()));
+    this.documents = world.documents(s.documentsPerCountry(), s.minLines(), s.maxLines(),
+        QuickstartSeeds.documents(s.seed()));
     this.tokenizer = WordTokenizer.withSpecialTokens(world.vocabulary());
     this.config = TransformerConfig.tiny(tokenizer.vocabSize(), s.hiddenSize(), s.layers(), s.heads(), s.heads());
   }
@@ -57,7 +58,7 @@ public final class QuickstartWorld {
   public DjlPolicy newPolicy() {
     QuickstartSettings s = settings;
     return DjlPolicy.builder()
-        .randomInit(config, s.seed())
+        .randomInit(config, QuickstartSeeds.training(s.seed()))
         .tokenizer(tokenizer)
         .template(PromptTemplate.RAW)
         .optimizer(OptimizerSettings.adamW(s.learningRate()).withGradClip(s.gradClip()))
@@ -68,7 +69,7 @@ public final class QuickstartWorld {
 
   /** The quickstart's corpus: its documents, sampled at the settings' seed. */
   public Corpus corpus() {
-    return Corpora.memory(documents).name("factbook-facts").seed(settings.seed()).build();
+    return Corpora.memory(documents).name("factbook-facts").seed(QuickstartSeeds.training(settings.seed())).build();
   }
 
   /** The quickstart's recipe with the paper's variance Challenger reward. */
@@ -109,7 +110,7 @@ public final class QuickstartWorld {
         .reasoner(reasoner())
         .recipe(recipe)
         .batchSize(settings.batchSize())
-        .seed(settings.seed())
+        .seed(QuickstartSeeds.training(settings.seed()))
         .challengerSampling(CHALLENGER_SAMPLING)
         .reasonerSampling(REASONER_SAMPLING)
         .listener(challenger);
@@ -118,7 +119,7 @@ public final class QuickstartWorld {
   /** The probe: free-form then multiple-choice tasks over uniformly drawn facts. */
   public List<Task> probeTasks() {
     QuickstartSettings s = settings;
-    Random rnd = new Random(s.seed() * 31 + 7);
+    Random rnd = new Random(QuickstartSeeds.probeTasks(s.seed()));
     List<FactWorld.Fact> facts = world.facts();
     List<Task> out = new ArrayList<>();
     for (int i = 0; i < s.probeFree(); i++) {

@@ -1,10 +1,11 @@
 package dev.spice.examples.report;
 
 import dev.spice.core.json.Json;
-import dev.spice.examples.report.RunData.Coevolution;
-import dev.spice.examples.report.RunData.Difficulty;
-import dev.spice.examples.report.RunData.Entropy;
-import dev.spice.examples.report.RunData.Probe;
+import dev.spice.examples.report.QuickstartReport.Checks;
+import dev.spice.examples.report.QuickstartReport.Coevolution;
+import dev.spice.examples.report.QuickstartReport.Difficulty;
+import dev.spice.examples.report.QuickstartReport.Entropy;
+import dev.spice.examples.report.QuickstartReport.Probe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -78,11 +79,13 @@ public final class ReportRenderer {
   /** Builds the HTML and collects the images it links. */
   private static final class Page {
     private final RunData d;
+    private final QuickstartReport r;
     private final Map<String, byte[]> images;
     private final StringBuilder sb = new StringBuilder();
 
     Page(RunData d, Map<String, byte[]> images) {
       this.d = d;
+      this.r = d.report();
       this.images = images;
     }
 
@@ -118,10 +121,10 @@ public final class ReportRenderer {
 
     private void summary() {
       sb.append("<h2>Summary</h2>\n<div class=\"headline\">\n");
-      Probe p = d.probe();
+      Probe p = r.probe();
       card("Probe pass rate (start &rarr; end)", p == null ? null
           : pct(p.start()) + " &rarr; " + pct(p.end()), p == null ? null : "gain " + points(p.gainPoints()));
-      Coevolution c = d.coevolution();
+      Coevolution c = r.coevolution();
       card("Early Reasoner: early vs late Challenger's tasks", c == null ? null
           : pct(c.earlyOnEarly()) + " &rarr; " + pct(c.earlyOnLate()), c == null ? null : "drop " + points(c.dropPoints()));
       card("Late Reasoner on early Challenger's tasks", c == null ? null : pct(c.lateOnEarly()),
@@ -138,21 +141,16 @@ public final class ReportRenderer {
     private void checks() {
       sb.append("<h3>Checks</h3>\n");
       Map<String, String> known = new LinkedHashMap<>();
-      known.put("probe_gain_ge_20_points", "Probe pass rate gained at least 20 points");
-      known.put("coevolution_drop_ge_10_points",
+      known.put(Checks.PROBE_GAIN, "Probe pass rate gained at least 20 points");
+      known.put(Checks.COEVOLUTION_DROP,
           "Early Reasoner's pass rate drops at least 10 points from early to late Challenger's tasks");
-      known.put("late_reasoner_beats_early", "Late Reasoner beats the early one on the early Challenger's tasks");
-      List<String> keys = new ArrayList<>(known.keySet());
-      for (String k : d.checks().keySet()) {
-        if (!keys.contains(k)) {
-          keys.add(k);
-        }
-      }
+      known.put(Checks.LATE_BEATS_EARLY, "Late Reasoner beats the early one on the early Challenger's tasks");
+      Map<String, Object> checks = r.checks() == null ? Map.of() : r.checks().toMap();
       sb.append("<table>\n<tr><th>check</th><th>meaning</th><th>result</th></tr>\n");
-      for (String k : keys) {
-        Boolean v = d.checks().get(k);
-        sb.append("<tr><td><code>").append(esc(k)).append("</code></td><td>")
-            .append(esc(known.getOrDefault(k, ""))).append("</td><td>")
+      for (Map.Entry<String, String> k : known.entrySet()) {
+        Boolean v = (Boolean) checks.get(k.getKey());
+        sb.append("<tr><td><code>").append(esc(k.getKey())).append("</code></td><td>")
+            .append(esc(k.getValue())).append("</td><td>")
             .append(v == null ? na() : v ? "<span class=\"pass\">PASS</span>" : "<span class=\"fail\">FAIL</span>")
             .append("</td></tr>\n");
       }
@@ -161,19 +159,20 @@ public final class ReportRenderer {
 
     private void settings() {
       sb.append("<h2>Settings</h2>\n<table>\n<tr><th>setting</th><th>value</th></tr>\n");
-      row("seed", d.seed() == null ? null : d.seed().toString());
-      row("iterations", d.iterations() == null ? null : d.iterations().toString());
-      row("wall time", Double.isFinite(d.wallSeconds())
-          ? String.format(Locale.ROOT, "%.1f s (%.1f min)", d.wallSeconds(), d.wallSeconds() / 60) : null);
+      row("seed", r.seed() == null ? null : r.seed().toString());
+      row("iterations", r.iterations() == null ? null : r.iterations().toString());
+      row("wall time", Double.isFinite(r.wallSeconds())
+          ? String.format(Locale.ROOT, "%.1f s (%.1f min)", r.wallSeconds(), r.wallSeconds() / 60) : null);
       row("iterations in metrics.jsonl", d.hasMetrics() ? Integer.toString(d.metrics().size()) : null);
-      for (Map.Entry<String, Object> e : d.settings().entrySet()) {
+      for (Map.Entry<String, Object> e : r.settings().entrySet()) {
         Object v = e.getValue();
         row(e.getKey(), v == null ? null : v instanceof String ? (String) v : Json.write(v));
       }
       sb.append("</table>\n");
-      if (!d.world().isEmpty()) {
+      Map<String, Object> world = r.world() == null ? Map.of() : r.world().toMap();
+      if (!world.isEmpty()) {
         sb.append("<h3>World</h3>\n<table>\n<tr><th>property</th><th>value</th></tr>\n");
-        for (Map.Entry<String, Object> e : d.world().entrySet()) {
+        for (Map.Entry<String, Object> e : world.entrySet()) {
           Object v = e.getValue();
           row(e.getKey(), v == null ? null : v instanceof List<?> l ? join(l) : v instanceof String t ? t : Json.write(v));
         }
@@ -193,7 +192,7 @@ public final class ReportRenderer {
 
     private void probe() {
       sb.append("<h2>(a) Reasoner: probe pass rate over time</h2>\n");
-      Probe p = d.probe();
+      Probe p = r.probe();
       if (p == null || p.iterations() == null || p.iterations().length == 0) {
         sb.append("<p>").append(na()).append(": report.json has no probe curve.</p>\n");
         return;
@@ -202,13 +201,13 @@ public final class ReportRenderer {
           + "probability of the gold answer), by task format.</p>\n");
       List<XYSeries> s = new ArrayList<>();
       if (p.mcq() != null) {
-        s.add(Charts.series("multiple choice", p.iterations(), p.mcq()));
+        s.add(Charts.series("multiple choice", doubles(p.iterations()), p.mcq()));
       }
       if (p.free() != null) {
-        s.add(Charts.series("free form", p.iterations(), p.free()));
+        s.add(Charts.series("free form", doubles(p.iterations()), p.free()));
       }
       if (p.overall() != null) {
-        s.add(Charts.series("overall", p.iterations(), p.overall()));
+        s.add(Charts.series("overall", doubles(p.iterations()), p.overall()));
       }
       image("probe.png", "Probe pass rate", Charts.lines("Reasoner probe pass rate", "iteration", "pass rate",
           s.toArray(new XYSeries[0])));
@@ -263,8 +262,8 @@ public final class ReportRenderer {
 
     private void difficulty() {
       sb.append("<h2>(c) Difficulty: distribution of task pass rates, early vs late</h2>\n");
-      Difficulty f = d.difficulty();
-      double[] counts = f == null ? null : f.earlyCounts() != null ? f.earlyCounts() : f.lateCounts();
+      Difficulty f = r.difficulty();
+      long[] counts = f == null ? null : f.earlyCounts() != null ? f.earlyCounts() : f.lateCounts();
       if (counts == null || counts.length == 0) {
         sb.append("<p>").append(na()).append(": report.json has no difficulty histogram.</p>\n");
         return;
@@ -277,7 +276,7 @@ public final class ReportRenderer {
       sb.append("<p>Share of the Challenger's valid tasks by the Reasoner's pass rate on them. Tasks near 0.5 are "
           + "at the frontier, where the variance reward peaks.</p>\n");
       image("difficulty.png", "Difficulty histogram",
-          Charts.histogram("Task pass rate distribution", bins, f.earlyCounts(), f.lateCounts()));
+          Charts.histogram("Task pass rate distribution", bins, doubles(f.earlyCounts()), doubles(f.lateCounts())));
       sb.append("<table>\n<tr><th>pass rate</th><th>early (tasks)</th><th>late (tasks)</th></tr>\n");
       for (int i = 0; i < bins.length; i++) {
         sb.append("<tr><td>").append(bins[i]).append("</td><td class=\"num\">").append(count(f.earlyCounts(), i))
@@ -288,7 +287,7 @@ public final class ReportRenderer {
 
     private void coevolution() {
       sb.append("<h2>(d) Co-evolution: Reasoner checkpoints on Challenger checkpoints' tasks</h2>\n");
-      Coevolution c = d.coevolution();
+      Coevolution c = r.coevolution();
       if (c == null || c.matrix() == null || c.matrix().length == 0) {
         sb.append("<p>").append(na()).append(": report.json has no co-evolution matrix.</p>\n");
       } else {
@@ -346,7 +345,7 @@ public final class ReportRenderer {
 
     private void entropy() {
       sb.append("<h2>(e) Challenger diversity: field and format entropy</h2>\n");
-      Entropy e = d.entropy();
+      Entropy e = r.entropy();
       if (e == null || (e.field() == null && e.format() == null)) {
         sb.append("<p>").append(na()).append(": report.json has no entropy curves.</p>\n");
         return;
@@ -356,10 +355,10 @@ public final class ReportRenderer {
           .append(nats(e.fieldMax())).append(", format ").append(nats(e.formatMax())).append(".</p>\n");
       List<XYSeries> s = new ArrayList<>();
       if (e.field() != null) {
-        s.add(Charts.series("field entropy", e.iterations(), e.field()));
+        s.add(Charts.series("field entropy", doubles(e.iterations()), e.field()));
       }
       if (e.format() != null) {
-        s.add(Charts.series("format entropy", e.iterations(), e.format()));
+        s.add(Charts.series("format entropy", doubles(e.iterations()), e.format()));
       }
       image("entropy.png", "Challenger entropy",
           Charts.lines("Challenger entropy", e.iterations() == null ? "sample" : "iteration", "entropy (nats)",
@@ -406,11 +405,20 @@ public final class ReportRenderer {
       return false;
     }
 
-    private static String count(double[] c, int i) {
-      if (c == null || !Double.isFinite(c[i])) {
-        return na();
+    private static String count(long[] c, int i) {
+      return c == null ? na() : Long.toString(c[i]);
+    }
+
+    /** The values as doubles; {@code null} stays {@code null}. */
+    private static double[] doubles(long[] v) {
+      if (v == null) {
+        return null;
       }
-      return c[i] == Math.rint(c[i]) ? Long.toString((long) c[i]) : String.format(Locale.ROOT, "%.3g", c[i]);
+      double[] out = new double[v.length];
+      for (int i = 0; i < v.length; i++) {
+        out[i] = v[i];
+      }
+      return out;
     }
 
     /** A bin edge with at most three decimals and no trailing zeros: 0, 0.125, 0.5, 1. */

@@ -102,6 +102,27 @@ class ProgressBarTest {
   }
 
   @Test
+  void messageEndsAnOpenLineAndTheBarComesBackBelowIt() {
+    ProgressBar bar = ProgressBar.builder(10, out).tty(true).clock(now::get).build();
+    run(bar, 0, 2);
+    bar.message("probe at 2: mcq 0.500");
+    run(bar, 2, 3);
+    String t = text();
+    assertTrue(t.contains("ETA 00:08\nprobe at 2: mcq 0.500\n\r["), t);
+    assertTrue(t.endsWith("ETA 00:07"), t);
+  }
+
+  @Test
+  void messageWithoutTerminalIsALineOfItsOwn() {
+    ProgressBar bar = ProgressBar.builder(10, out).tty(false).every(5).clock(now::get).build();
+    run(bar, 0, 5);
+    bar.message("probe at 5");
+    String[] lines = text().split("\n");
+    assertEquals(3, lines.length, text());
+    assertEquals("probe at 5", lines[2]);
+  }
+
+  @Test
   void brokenStreamNeverThrows() {
     PrintStream broken = new PrintStream(new java.io.OutputStream() {
       @Override

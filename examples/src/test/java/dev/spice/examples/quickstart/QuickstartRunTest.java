@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.engine.SelfPlay;
 import dev.spice.core.json.Json;
+import dev.spice.examples.report.QuickstartReport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +37,12 @@ class QuickstartRunTest {
   @Test
   @SuppressWarnings("unchecked")
   void completesAndWritesWellFormedReport(@TempDir Path dir) throws Exception {
-    Map<String, Object> report = Quickstart.run(tiny(), dir, Optional.empty(), 8, quiet()).orElseThrow();
-    Map<String, Object> written = Json.parseObject(Files.readString(dir.resolve(Quickstart.REPORT_FILE)));
-    assertEquals(Json.write(report), Json.write(written));
+    QuickstartReport report = Quickstart.runReport(tiny(), dir, Optional.empty(), 8, quiet()).orElseThrow();
+    String text = Files.readString(dir.resolve(Quickstart.REPORT_FILE));
+    assertEquals(report.toJson() + "\n", text);
+    assertEquals(report.toJson(), QuickstartReport.read(dir.resolve(Quickstart.REPORT_FILE)).toJson(),
+        "the report reads back as written");
+    Map<String, Object> written = Json.parseObject(text);
     for (String k : List.of("settings", "seed", "iterations", "wall_seconds", "probe", "coevolution", "difficulty",
         "entropy", "checks")) {
       assertTrue(written.containsKey(k), "report lacks " + k);
@@ -88,6 +92,8 @@ class QuickstartRunTest {
     Path full = dir.resolve("full");
     Path part = dir.resolve("part");
     Map<String, Object> a = Quickstart.run(tiny(), full, Optional.empty(), 8, quiet()).orElseThrow();
+    assertEquals(Json.write(a), Json.write(Json.parseObject(Files.readString(full.resolve(Quickstart.REPORT_FILE)))),
+        "the map is the JSON of report.json");
     assertFalse(Quickstart.run(tiny(), part, Optional.empty(), 5, quiet()).isPresent());
     Map<String, Object> b = Quickstart.run(tiny(), part, Optional.of(part), 8, quiet()).orElseThrow();
     assertEquals(strip(Files.readAllLines(full.resolve(Quickstart.METRICS_FILE))),
