@@ -3,12 +3,12 @@ package dev.spice.core;
 import java.util.List;
 
 /**
- * A policy that can also learn: one policy-gradient update from a batch of samples, and a full
- * checkpoint of itself.
+ * A policy that can also learn: one policy-gradient update from a batch of samples, optionally a
+ * supervised (next-token) update for warm starts, and a full checkpoint of itself.
  *
- * <p>Atomicity: if {@link #update} throws, or the loss or gradient is not finite, weights and
- * optimizer state are exactly as before the call (a non-finite step is reported in
- * {@link UpdateStats#skipped()} rather than thrown).
+ * <p>Atomicity: if {@link #update} or {@link #supervisedUpdate} throws, or the loss or gradient is
+ * not finite, weights and optimizer state are exactly as before the call (a non-finite step is
+ * reported in {@link UpdateStats#skipped()} rather than thrown).
  */
 public interface TrainablePolicy extends PolicyBackend, Checkpointable {
 
@@ -21,4 +21,33 @@ public interface TrainablePolicy extends PolicyBackend, Checkpointable {
    * @return what the update did
    */
   UpdateStats update(List<TrainingSample> samples, LossSettings loss);
+
+  /**
+   * One optimizer step of next-token cross-entropy on the target tokens of a batch (supervised
+   * fine-tuning on (prompt, completion) pairs, or pretraining on documents, see
+   * {@link SupervisedSample#document}), with the same optimizer and optimizer state as
+   * {@link #update}: supervised and policy-gradient steps can be mixed, and both count as
+   * optimizer steps and are saved by {@link #saveCheckpoint}.
+   *
+   * <p>The loss is the weighted token mean of the negative log-likelihood
+   * {@code sum_i w_i sum_t -log p(target_i,t | prompt_i, target_i,<t) / sum_i w_i |target_i|}
+   * (natural log, no sampling mask): its normaliser is fixed by the whole batch, so splitting the
+   * batch into micro-batches cannot change it. With equal weights it is the mean NLL per target
+   * token. The returned {@link UpdateStats} carry that loss, the gradient norm before clipping, the
+   * mean per-token entropy (nats, unweighted), the sample and target token counts, and 0 for the
+   * policy-gradient fields (clip fractions, KL). A batch whose weights are all 0, or a non-finite
+   * loss or gradient, is skipped ({@link UpdateStats#skipped()}) and changes nothing.
+   *
+   * <p>Optional: the default implementation throws, naming the backend. Backends that implement it
+   * return {@link UpdateStats#empty()} for an empty batch.
+   *
+   * @param samples the batch
+   * @return what the update did
+   * @throws SpiceException.BackendException when this backend cannot take supervised steps, or a
+   *     sample does not fit the model (token id outside the vocabulary, too long)
+   */
+  default UpdateStats supervisedUpdate(List<SupervisedSample> samples) {
+    throw new SpiceException.BackendException("the '" + name() + "' backend (" + getClass().getName()
+        + ") does not support supervised updates (supervisedUpdate); use a backend that does, such as djl");
+  }
 }

@@ -225,8 +225,11 @@ final class LossStep {
     return (float) (1 + ls.clipHigh());
   }
 
-  /** Runs the {@link DjlPolicyImpl#beforeBackward} test hook, then the backward pass. */
-  private static void backward(GradientCollector gc, NDArray loss) {
+  /**
+   * Runs the {@link DjlPolicyImpl#beforeBackward} test hook, then the backward pass (also used by
+   * {@link SupervisedStep}).
+   */
+  static void backward(GradientCollector gc, NDArray loss) {
     Runnable hook = DjlPolicyImpl.beforeBackward;
     if (hook != null) {
       hook.run();

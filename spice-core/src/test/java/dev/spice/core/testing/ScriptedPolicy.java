@@ -5,6 +5,7 @@ import dev.spice.core.LossSettings;
 import dev.spice.core.Prompt;
 import dev.spice.core.SamplingParams;
 import dev.spice.core.SpiceException;
+import dev.spice.core.SupervisedSample;
 import dev.spice.core.TrainablePolicy;
 import dev.spice.core.TrainingSample;
 import dev.spice.core.UpdateStats;
@@ -21,8 +22,9 @@ import java.util.Map;
  * A deterministic {@link TrainablePolicy} for tests: completions come from a {@link Script}, tokens
  * are whitespace-separated words (ids assigned on first sight), every token has log-probability
  * {@code -ln 2}, and an "update" only counts updates and sums advantages (its visible state, which
- * scripts may read through {@link #version()} to change behaviour as training proceeds). It can
- * be told to fail its next generation or update, to test failure handling.
+ * scripts may read through {@link #version()} to change behaviour as training proceeds); a
+ * supervised update counts too (loss {@code ln 2}) and is recorded in {@link #supervisedUpdates()}.
+ * It can be told to fail its next generation or update, to test failure handling.
  */
 public final class ScriptedPolicy implements TrainablePolicy {
   /** Produces the completion text of one row. */
@@ -44,6 +46,7 @@ public final class ScriptedPolicy implements TrainablePolicy {
   private final Map<String, Integer> ids = new HashMap<>();
   private final List<String> words = new ArrayList<>();
   private final List<List<TrainingSample>> updates = new ArrayList<>();
+  private final List<List<SupervisedSample>> supervisedUpdates = new ArrayList<>();
   private long version;
   private double advantageSum;
   private boolean failNextGenerate;
@@ -74,12 +77,17 @@ public final class ScriptedPolicy implements TrainablePolicy {
     return updates;
   }
 
+  /** The batches of every supervised update since construction (not checkpointed). */
+  public List<List<SupervisedSample>> supervisedUpdates() {
+    return supervisedUpdates;
+  }
+
   /** Makes the next {@link #generate} throw. */
   public void failNextGenerate() {
     failNextGenerate = true;
   }
 
-  /** Makes the next {@link #update} throw, leaving the state unchanged. */
+  /** Makes the next {@link #update} or {@link #supervisedUpdate} throw, leaving the state unchanged. */
   public void failNextUpdate() {
     failNextUpdate = true;
   }
@@ -188,6 +196,34 @@ public final class ScriptedPolicy implements TrainablePolicy {
     version++;
     advantageSum += sum;
     return new UpdateStats(l, Math.abs(l), 0, 0, Math.log(2), 0, samples.size(), tokens, false, "");
+  }
+
+  /**
+   * Counts the update (it advances {@link #version()}) and records the batch; the loss is
+   * {@code ln 2}, the log-loss of every token. All-zero weights skip, as a real backend does.
+   */
+  @Override
+  public UpdateStats supervisedUpdate(List<SupervisedSample> samples) {
+    if (samples.isEmpty()) {
+      return UpdateStats.empty();
+    }
+    if (failNextUpdate) {
+      failNextUpdate = false;
+      throw new SpiceException.BackendException("scripted update failure");
+    }
+    int tokens = 0;
+    double weight = 0;
+    for (SupervisedSample s : samples) {
+      tokens += s.targetLength();
+      weight += s.weight() * s.targetLength();
+    }
+    if (weight == 0) {
+      return new UpdateStats(Double.NaN, 0, 0, 0, 0, 0, samples.size(), tokens, true,
+          "the target tokens' total weight is 0; weights and optimizer state unchanged");
+    }
+    supervisedUpdates.add(List.copyOf(samples));
+    version++;
+    return new UpdateStats(Math.log(2), 0, 0, 0, Math.log(2), 0, samples.size(), tokens, false, "");
   }
 
   @Override
