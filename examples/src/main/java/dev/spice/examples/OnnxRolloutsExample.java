@@ -8,12 +8,11 @@ import dev.spice.core.SamplingParams;
 import dev.spice.core.TrainingSample;
 import dev.spice.core.UpdateStats;
 import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.text.WordTokenizer;
 import dev.spice.djl.DjlPolicy;
 import dev.spice.djl.OptimizerSettings;
-import dev.spice.djl.WordTokenizer;
 import dev.spice.onnx.OnnxExporter;
 import dev.spice.onnx.OnnxPolicy;
-import dev.spice.onnx.TokenCodec;
 import dev.spice.rewards.LossAggregations;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,7 +94,7 @@ public final class OnnxRolloutsExample {
 
       // 4. Rollouts on ONNX Runtime, then the same tokens scored by the DJL policy.
       try (OnnxPolicy onnx = OnnxPolicy.builder().model(export.model())
-          .tokenizer(TokenCodec.wordLevel(tokenizer.vocabulary())).threads(1).build()) {
+          .tokenizer(tokenizer).threads(1).build()) {
         List<Prompt> prompts = java.util.Collections.nCopies(group, prompt);
         List<Completion> rollouts = onnx.generate(prompts, new SamplingParams(1.0, 1.0, 0, 2, List.of(), 99));
         int yes = 0;

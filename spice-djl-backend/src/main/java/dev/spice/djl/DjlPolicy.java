@@ -3,6 +3,9 @@ package dev.spice.djl;
 import dev.spice.core.SpiceException;
 import dev.spice.core.TrainablePolicy;
 import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.text.PromptTemplate;
+import dev.spice.core.text.Tokenizer;
+import dev.spice.core.text.WordTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -10,12 +13,14 @@ import java.util.Objects;
 
 /**
  * A trainable Llama / Qwen-family causal language model on DJL's PyTorch engine: batched sampling
- * with a KV cache, teacher-forced scoring, and clipped policy-gradient updates with AdamW.
+ * with a KV cache, teacher-forced scoring, and clipped policy-gradient updates and supervised
+ * next-token updates ({@link #supervisedUpdate}, for warm starts) sharing one AdamW state.
  *
  * <p>Create one with {@link #builder()}: either {@link Builder#pretrained(Path)} (a Hugging Face
  * checkpoint directory: {@code config.json}, {@code model.safetensors} or a sharded index, and
  * {@code tokenizer.json}) or {@link Builder#randomInit(TransformerConfig, long)} with a
- * {@link Tokenizer} such as {@link WordTokenizer}.
+ * {@link Tokenizer} such as {@link WordTokenizer} (both in {@code dev.spice.core.text}, shared
+ * with the ONNX backend).
  *
  * <p>Threading: one thread at a time per policy; updates of all policies in the process are
  * serialised (PyTorch allows one gradient collector at a time). PyTorch's intra-op thread count is
@@ -87,13 +92,22 @@ public interface DjlPolicy extends TrainablePolicy {
       return this;
     }
 
-    /** The tokenizer; required with {@link #randomInit}, optional with {@link #pretrained}. */
+    /**
+     * The tokenizer ({@link WordTokenizer}, {@link HfTokenizer} or any other {@link Tokenizer});
+     * required with {@link #randomInit}, optional with {@link #pretrained}. The policy does not
+     * close a tokenizer supplied here.
+     */
     public Builder tokenizer(Tokenizer tokenizer) {
       this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
       return this;
     }
 
-    /** How prompts are rendered; default {@link PromptTemplate#RAW} for random init, {@link PromptTemplate#PLAIN} for checkpoints. */
+    /**
+     * How prompts are rendered ({@link PromptTemplate#RAW}, {@link PromptTemplate#PLAIN},
+     * {@link PromptTemplate#CHATML} or any lambda {@code prompt -> text}); default {@code RAW} for
+     * random init, {@code PLAIN} for checkpoints. Any template other than {@code RAW} and
+     * {@code PLAIN} adds the tokenizer's {@code <|im_end|>} (if it has one) to the stop ids.
+     */
     public Builder template(PromptTemplate template) {
       this.template = Objects.requireNonNull(template, "template");
       return this;

@@ -11,10 +11,13 @@ import dev.spice.core.LossSettings;
 import dev.spice.core.Prompt;
 import dev.spice.core.SamplingParams;
 import dev.spice.core.SpiceException;
+import dev.spice.core.SupervisedSample;
 import dev.spice.core.TrainingSample;
 import dev.spice.core.UpdateStats;
 import dev.spice.core.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.text.PromptTemplate;
+import dev.spice.core.text.Tokenizer;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -29,7 +32,9 @@ import java.util.List;
  *       the loss's forward pass), micro-batching;
  *   <li>{@link LossStep}: batch validation and the loss's forward + backward ({@link #update}'s
  *       first half, {@link #lossGradient});
- *   <li>{@link AdamW}: clipping, AdamW and the atomic commit ({@link #update}'s second half);
+ *   <li>{@link SupervisedStep}: the same for the next-token loss of {@link #supervisedUpdate};
+ *   <li>{@link AdamW}: clipping, AdamW and the atomic commit (the second half of both updates,
+ *       one optimizer state);
  *   <li>{@link PolicyCheckpoints}: {@link #savePretrained}, {@link #saveCheckpoint},
  *       {@link #loadCheckpoint}.
  * </ul>
@@ -56,6 +61,7 @@ final class DjlPolicyImpl implements DjlPolicy {
   private final Generator generator;
   private final TeacherForcing forcing;
   private final LossStep lossStep;
+  private final SupervisedStep supervisedStep;
   private final AdamW optimizer;
   private final PolicyCheckpoints checkpoints;
   private final int genBatch;
@@ -76,6 +82,7 @@ final class DjlPolicyImpl implements DjlPolicy {
     this.generator = new Generator(model, tokenizer, prompts, genBatch);
     this.forcing = new TeacherForcing(model, prompts);
     this.lossStep = new LossStep(model, prompts, forcing, reference, b.microBatchSize);
+    this.supervisedStep = new SupervisedStep(model, prompts, forcing, b.microBatchSize);
     this.checkpoints = new PolicyCheckpoints(model, tokenizer, optimizer, reference);
   }
 
@@ -105,7 +112,7 @@ final class DjlPolicyImpl implements DjlPolicy {
       try (SafeTensors.Reader r = SafeTensors.openDirectory(b.pretrained)) {
         cfg.checkTensors(r, configJson);
         if (tok == null) {
-          tok = Tokenizer.huggingFace(b.pretrained);
+          tok = HfTokenizer.load(b.pretrained);
           owns = true;
         }
         try {
@@ -241,14 +248,7 @@ final class DjlPolicyImpl implements DjlPolicy {
         if (lg.skipReason != null) {
           return skipped(lg.lossSum, Double.NaN, samples.size(), batch.totalTokens(), lg.skipReason);
         }
-        boolean prev = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        AdamW.Result r;
-        try {
-          r = optimizer.step(lg.flat);
-        } finally {
-          JniUtils.setGradMode(prev);
-        }
+        AdamW.Result r = optimizerStep(lg.flat);
         if (r.skipReason() != null) {
           return skipped(lg.lossSum, r.gradNorm(), samples.size(), batch.totalTokens(), r.skipReason());
         }
@@ -261,6 +261,51 @@ final class DjlPolicyImpl implements DjlPolicy {
         throw new SpiceException.BackendException("update failed (weights and optimizer state unchanged): "
             + e.getMessage(), e);
       }
+    }
+  }
+
+  /**
+   * The next-token loss on the target tokens ({@link SupervisedStep}), then the same
+   * {@link AdamW} step as {@link #update} (one optimizer state and step count for both), under
+   * the same lock and atomicity rules.
+   */
+  @Override
+  public UpdateStats supervisedUpdate(List<SupervisedSample> samples) {
+    open();
+    if (samples.isEmpty()) {
+      return UpdateStats.empty();
+    }
+    SupervisedStep.Batch batch = supervisedStep.prepare(samples);
+    int ns = samples.size();
+    int nt = batch.totalTokens();
+    synchronized (GRAD_LOCK) {
+      try (NDManager m = model.manager.newSubManager()) {
+        SupervisedStep.Gradient g = supervisedStep.lossGradient(m, batch);
+        if (g.skipReason != null) {
+          return skipped(g.loss, Double.NaN, ns, nt, g.skipReason);
+        }
+        AdamW.Result r = optimizerStep(g.flat);
+        if (r.skipReason() != null) {
+          return skipped(g.loss, r.gradNorm(), ns, nt, r.skipReason());
+        }
+        return new UpdateStats(g.loss, r.gradNorm(), 0, 0, g.entropySum / Math.max(1, nt), 0, ns, nt, false, "");
+      } catch (SpiceException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new SpiceException.BackendException("supervised update failed (weights and optimizer state "
+            + "unchanged): " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** One AdamW step on {@code flatGradient} with grad mode off; the caller holds {@link #GRAD_LOCK}. */
+  private AdamW.Result optimizerStep(NDArray flatGradient) {
+    boolean prev = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      return optimizer.step(flatGradient);
+    } finally {
+      JniUtils.setGradMode(prev);
     }
   }
 
@@ -322,6 +367,24 @@ final class DjlPolicyImpl implements DjlPolicy {
           throw new SpiceException.BackendException(lg.skipReason);
         }
         return lg.flat.toFloatArray();
+      }
+    }
+  }
+
+  /**
+   * The gradient of {@link #supervisedUpdate}'s loss, flat layout, without changing weights or
+   * optimizer state; the same code path as a real supervised update up to the optimizer.
+   */
+  float[] supervisedGradient(List<SupervisedSample> samples) {
+    open();
+    SupervisedStep.Batch batch = supervisedStep.prepare(samples);
+    synchronized (GRAD_LOCK) {
+      try (NDManager m = model.manager.newSubManager()) {
+        SupervisedStep.Gradient g = supervisedStep.lossGradient(m, batch);
+        if (g.skipReason != null) {
+          throw new SpiceException.BackendException(g.skipReason);
+        }
+        return g.flat.toFloatArray();
       }
     }
   }

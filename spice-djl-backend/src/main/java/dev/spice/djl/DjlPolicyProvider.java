@@ -4,6 +4,8 @@ import dev.spice.core.PolicyBackend;
 import dev.spice.core.PolicyProvider;
 import dev.spice.core.SpiceException;
 import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.text.PromptTemplate;
+import dev.spice.core.text.WordTokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,7 +105,7 @@ public final class DjlPolicyProvider implements PolicyProvider {
           "backend " + NAME + " needs option 'model' (checkpoint directory) or 'config' and 'vocab' (random init)");
     }
     if (options.containsKey("tokenizer")) {
-      b.tokenizer(Tokenizer.huggingFace(Path.of(options.get("tokenizer"))));
+      b.tokenizer(HfTokenizer.load(Path.of(options.get("tokenizer"))));
     }
     if (options.containsKey("template")) {
       b.template(PromptTemplate.named(options.get("template")));

@@ -3,6 +3,7 @@ package dev.spice.djl;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.spice.core.SpiceException;
 import dev.spice.core.model.TokenizerJson;
+import dev.spice.core.text.SpecialTokens;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +13,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A Hugging Face {@code tokenizer.json} through DJL's tokenizers (Rust) library; local files only. */
-final class HfTokenizer implements Tokenizer {
+/**
+ * A Hugging Face {@code tokenizer.json} through DJL's tokenizers (Rust) library, for the DJL
+ * backend; local files only (never the hub). A {@link dev.spice.core.text.Tokenizer}: encoding adds
+ * no special tokens; end-of-sequence and padding tokens are the special (added) tokens with the
+ * names in {@link SpecialTokens}, and decoding drops them (other special tokens are kept);
+ * {@link #vocabSize()} covers the model's vocabulary and the added tokens.
+ *
+ * <p>{@link DjlPolicy#savePretrained} copies this tokenizer's file into the checkpoint. Thread-safe;
+ * close it to release the native tokenizer (a policy closes only a tokenizer it loaded itself).
+ *
+ * <p>It also implements the deprecated {@link Tokenizer} only so that {@link Tokenizer#huggingFace}
+ * keeps returning it for one release; use it as a {@link dev.spice.core.text.Tokenizer}.
+ */
+@SuppressWarnings("deprecation")
+public final class HfTokenizer implements Tokenizer {
   private final HuggingFaceTokenizer tok;
   private final Path file;
   private final int vocabSize;
@@ -35,7 +49,13 @@ final class HfTokenizer implements Tokenizer {
     }
   }
 
-  static HfTokenizer load(Path path) {
+  /**
+   * Loads a Hugging Face {@code tokenizer.json}.
+   *
+   * @param path the {@code tokenizer.json} file, or a directory containing it
+   * @throws SpiceException.BackendException naming the file if it is missing or invalid
+   */
+  public static HfTokenizer load(Path path) {
     Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
     // Checked here first: DJL's tokenizers binding reports a non-UTF-8 file as "Input length = 1"
     // and a JSON without model.vocab with a terse serde message.
@@ -56,11 +76,10 @@ final class HfTokenizer implements Tokenizer {
       if (id < 0) {
         continue;
       }
-      if (s.equals("<eos>") || s.equals("</s>") || s.equals("<|endoftext|>") || s.equals("<|im_end|>")
-          || s.equals("<|eot_id|>") || s.equals("<|end_of_text|>")) {
+      if (SpecialTokens.isEndOfSequence(s)) {
         eos.add(id);
       }
-      if (s.equals("<pad>") || s.equals("<|pad|>") || s.equals("[PAD]")) {
+      if (SpecialTokens.isPadding(s)) {
         pad = id;
       }
     }
@@ -118,7 +137,8 @@ final class HfTokenizer implements Tokenizer {
     return pad;
   }
 
-  Path file() {
+  /** The {@code tokenizer.json} file read. */
+  public Path file() {
     return file;
   }
 

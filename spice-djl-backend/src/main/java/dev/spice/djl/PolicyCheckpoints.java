@@ -5,6 +5,8 @@ import dev.spice.core.SpiceException;
 import dev.spice.core.json.Json;
 import dev.spice.core.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.text.Tokenizer;
+import dev.spice.core.text.WordTokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +56,10 @@ final class PolicyCheckpoints {
     writeTokenizer(dir.resolve("tokenizer.json"));
   }
 
-  /** A {@link WordTokenizer} writes its WordLevel JSON; a Hugging Face tokenizer's file is copied. */
+  /**
+   * A {@link WordTokenizer} (the deprecated alias included) writes its WordLevel JSON; an
+   * {@link HfTokenizer}'s file is copied; any other tokenizer writes nothing.
+   */
   private void writeTokenizer(Path file) {
     try {
       if (tokenizer instanceof WordTokenizer wt) {

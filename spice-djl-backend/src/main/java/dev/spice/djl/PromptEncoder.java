@@ -3,6 +3,9 @@ package dev.spice.djl;
 import dev.spice.core.Prompt;
 import dev.spice.core.SpiceException;
 import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.text.PromptTemplate;
+import dev.spice.core.text.Tokenizer;
+import dev.spice.core.text.WordTokenizer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +40,7 @@ final class PromptEncoder {
     for (int e : tokenizer.eosIds()) {
       stops.add(e);
     }
-    if (template == PromptTemplate.CHATML || b.template != null && b.template != PromptTemplate.RAW
-        && b.template != PromptTemplate.PLAIN) {
+    if (template == PromptTemplate.CHATML || b.template != null && !isPlainText(b.template)) {
       int imEnd = tokenizer.tokenId("<|im_end|>");
       if (imEnd >= 0) {
         stops.add(imEnd);
@@ -53,6 +55,16 @@ final class PromptEncoder {
           "addBos(true) but neither config.json bos_token_id nor the tokenizer defines a beginning-of-sequence token");
     }
     this.bosId = b.addBos ? bos : -1;
+  }
+
+  /**
+   * Whether {@code t} is {@code RAW} or {@code PLAIN}, of the core type or of the deprecated
+   * {@code dev.spice.djl.PromptTemplate} (whose constants are other objects that render the same).
+   */
+  @SuppressWarnings("deprecation")
+  private static boolean isPlainText(PromptTemplate t) {
+    return t == PromptTemplate.RAW || t == PromptTemplate.PLAIN || t == dev.spice.djl.PromptTemplate.RAW
+        || t == dev.spice.djl.PromptTemplate.PLAIN;
   }
 
   /** The id fed at padded positions (masked out everywhere). */

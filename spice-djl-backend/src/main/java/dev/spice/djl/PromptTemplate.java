@@ -1,57 +1,47 @@
 package dev.spice.djl;
 
-import dev.spice.core.Prompt;
-import java.util.Objects;
-
 /**
- * Renders a {@link Prompt} into the text the model reads. Stateless and thread-safe.
+ * The DJL backend's former prompt-template type, now an alias of the core one: the constants
+ * render exactly what the core constants render, and the policy treats {@link #RAW} and
+ * {@link #PLAIN} as it treats the core ones.
  *
- * <p>Three templates ship: {@link #RAW} (the prompt text exactly), {@link #PLAIN} (text and a
- * newline, for base models) and {@link #CHATML} (the chat format of Qwen models). Any lambda
- * {@code prompt -> text} is a template too.
+ * @deprecated use {@link dev.spice.core.text.PromptTemplate}, which both backends take. This alias
+ *     will be removed in the next release.
  */
+@Deprecated
 @FunctionalInterface
-public interface PromptTemplate {
+public interface PromptTemplate extends dev.spice.core.text.PromptTemplate {
 
-  /** The text the model reads for {@code prompt}, special tokens written as their strings. */
-  String render(Prompt prompt);
+  /** As {@link dev.spice.core.text.PromptTemplate#RAW}. */
+  PromptTemplate RAW = dev.spice.core.text.PromptTemplate.RAW::render;
 
-  /** {@code Prompt.text()} as-is: for word-level models trained from scratch. */
-  PromptTemplate RAW = Prompt::text;
+  /** As {@link dev.spice.core.text.PromptTemplate#PLAIN}. */
+  PromptTemplate PLAIN = dev.spice.core.text.PromptTemplate.PLAIN::render;
 
-  /** {@code Prompt.text()} followed by one newline: for base models continuing plain text. */
-  PromptTemplate PLAIN = p -> p.text() + "\n";
-
-  /**
-   * ChatML as Qwen uses it: the prompt is a user message and the reply starts an assistant turn,
-   * {@code <|im_start|>user\n{text}<|im_end|>\n<|im_start|>assistant\n}. Generation should stop at
-   * {@code <|im_end|>} (the policy adds that token to its stop ids when the tokenizer has it).
-   */
-  PromptTemplate CHATML =
-      p -> "<|im_start|>user\n" + p.text() + "<|im_end|>\n<|im_start|>assistant\n";
+  /** As {@link dev.spice.core.text.PromptTemplate#CHATML}. */
+  PromptTemplate CHATML = dev.spice.core.text.PromptTemplate.CHATML::render;
 
   /**
-   * ChatML with a system message before the user turn.
+   * As {@link dev.spice.core.text.PromptTemplate#chatMl(String)}.
    *
-   * @param system the system message, not null
+   * @deprecated use {@link dev.spice.core.text.PromptTemplate#chatMl(String)}
    */
+  @Deprecated
   static PromptTemplate chatMl(String system) {
-    Objects.requireNonNull(system, "system");
-    return p -> "<|im_start|>system\n" + system + "<|im_end|>\n" + CHATML.render(p);
+    dev.spice.core.text.PromptTemplate t = dev.spice.core.text.PromptTemplate.chatMl(system);
+    return t::render;
   }
 
   /**
-   * A template by name, case-insensitive: {@code raw}, {@code plain} or {@code chatml}.
+   * As {@link dev.spice.core.text.PromptTemplate#named(String)}, returning this type's constants.
    *
    * @throws dev.spice.core.SpiceException.ConfigurationException naming the valid values
+   * @deprecated use {@link dev.spice.core.text.PromptTemplate#named(String)}
    */
+  @Deprecated
   static PromptTemplate named(String name) {
-    return switch (name.toLowerCase(java.util.Locale.ROOT)) {
-      case "raw" -> RAW;
-      case "plain" -> PLAIN;
-      case "chatml" -> CHATML;
-      default -> throw new dev.spice.core.SpiceException.ConfigurationException(
-          "unknown prompt template '" + name + "'; valid: raw, plain, chatml");
-    };
+    dev.spice.core.text.PromptTemplate t = dev.spice.core.text.PromptTemplate.named(name);
+    return t == dev.spice.core.text.PromptTemplate.RAW ? RAW : t == dev.spice.core.text.PromptTemplate.PLAIN ? PLAIN
+        : CHATML;
   }
 }

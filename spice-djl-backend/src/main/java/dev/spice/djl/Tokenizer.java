@@ -3,43 +3,15 @@ package dev.spice.djl;
 import java.nio.file.Path;
 
 /**
- * Maps text to token ids and back for a {@link DjlPolicy}. Two implementations ship: {@link
- * WordTokenizer} (whitespace-separated words from a fixed list, for models trained from scratch)
- * and a Hugging Face {@code tokenizer.json} reader ({@link #huggingFace(Path)}).
+ * The DJL backend's former tokenizer type, now an alias of the core one.
  *
- * <p>Implementations are immutable after construction and safe for use from several threads.
+ * @deprecated use {@link dev.spice.core.text.Tokenizer} (the one tokenizer type of every backend);
+ *     load a Hugging Face {@code tokenizer.json} with {@link HfTokenizer#load(Path)} and use
+ *     {@link dev.spice.core.text.WordTokenizer} for word vocabularies. This alias will be removed
+ *     in the next release.
  */
-public interface Tokenizer extends AutoCloseable {
-
-  /**
-   * Token ids of a text, without any special token added.
-   *
-   * @throws dev.spice.core.SpiceException.BackendException if the text cannot be encoded (for
-   *     example an unknown word and no {@code <unk>} token)
-   */
-  int[] encode(String text);
-
-  /** The text of token ids; end-of-sequence and padding tokens are dropped. */
-  String decode(int[] ids);
-
-  /**
-   * The id of a string that is exactly one token of the vocabulary, or {@code -1} if it encodes
-   * to zero or several tokens.
-   */
-  int tokenId(String token);
-
-  /** Number of ids this tokenizer can produce (ids are in {@code [0, vocabSize)}). */
-  int vocabSize();
-
-  /** End-of-sequence ids known to the tokenizer; may be empty. */
-  int[] eosIds();
-
-  /** The id used to pad batches, or {@code -1} if the tokenizer has none (0 is used then). */
-  int padId();
-
-  /** Releases native resources, if any. Idempotent. */
-  @Override
-  default void close() {}
+@Deprecated
+public interface Tokenizer extends dev.spice.core.text.Tokenizer {
 
   /**
    * Loads a Hugging Face {@code tokenizer.json} through DJL's tokenizers library, from a local path
@@ -47,7 +19,9 @@ public interface Tokenizer extends AutoCloseable {
    *
    * @param tokenizerJson the {@code tokenizer.json} file, or a directory containing it
    * @throws dev.spice.core.SpiceException.BackendException if the file is missing or invalid
+   * @deprecated use {@link HfTokenizer#load(Path)}
    */
+  @Deprecated
   static Tokenizer huggingFace(Path tokenizerJson) {
     return HfTokenizer.load(tokenizerJson);
   }

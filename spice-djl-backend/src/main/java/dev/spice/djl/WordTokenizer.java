@@ -1,204 +1,41 @@
 package dev.spice.djl;
 
-import dev.spice.core.SpiceException;
-import dev.spice.core.json.Json;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A word-level tokenizer: text is split on whitespace and each word must be an entry of a fixed
- * vocabulary; the id of a word is its index in the list. Meant for small models trained from
- * scratch (the quickstart), where every answer value is one word.
+ * The DJL backend's former word-level tokenizer, now a thin subtype of the core one: same ids,
+ * text, special tokens and {@code tokenizer.json} output.
  *
- * <p>Special tokens are recognised by name when present in the list: {@value #PAD}, {@value #UNK},
- * {@value #BOS}, {@value #EOS}. A word missing from the vocabulary encodes as {@value #UNK} when the
- * list has it, otherwise encoding fails naming the word. Decoding joins words with single spaces
- * and drops {@value #PAD} and {@value #EOS}.
- *
- * <p>Immutable and thread-safe.
+ * @deprecated use {@link dev.spice.core.text.WordTokenizer}, which both backends take. This alias
+ *     will be removed in the next release.
  */
-public final class WordTokenizer implements Tokenizer {
-  /** Padding token. */
-  public static final String PAD = "<pad>";
-  /** Unknown-word token. */
-  public static final String UNK = "<unk>";
-  /** Beginning-of-sequence token. */
-  public static final String BOS = "<bos>";
-  /** End-of-sequence token. */
-  public static final String EOS = "<eos>";
-
-  private final List<String> words;
-  private final Map<String, Integer> ids;
-  private final int pad;
-  private final int unk;
-  private final int eos;
+@Deprecated
+public final class WordTokenizer extends dev.spice.core.text.WordTokenizer implements Tokenizer {
 
   private WordTokenizer(List<String> words) {
-    this.words = List.copyOf(words);
-    Map<String, Integer> m = new HashMap<>();
-    for (int i = 0; i < this.words.size(); i++) {
-      String w = this.words.get(i);
-      if (w.isEmpty() || w.chars().anyMatch(Character::isWhitespace)) {
-        throw new SpiceException.ConfigurationException(
-            "vocabulary entry " + i + " ('" + w + "') is empty or contains whitespace");
-      }
-      Integer first = m.putIfAbsent(w, i);
-      if (first != null) {
-        throw new SpiceException.ConfigurationException(
-            "vocabulary entry " + i + " ('" + w + "') is a duplicate of entry " + first);
-      }
-    }
-    if (m.isEmpty()) {
-      throw new SpiceException.ConfigurationException("vocabulary is empty");
-    }
-    this.ids = m;
-    this.pad = m.getOrDefault(PAD, -1);
-    this.unk = m.getOrDefault(UNK, -1);
-    this.eos = m.getOrDefault(EOS, -1);
+    super(words);
   }
 
   /**
    * A tokenizer whose vocabulary is exactly {@code vocabulary} (id = index).
    *
-   * @throws SpiceException.ConfigurationException on an empty list, a duplicate or a word with
-   *     whitespace
+   * @throws dev.spice.core.SpiceException.ConfigurationException on an empty list, a duplicate or
+   *     a word with whitespace
+   * @deprecated use {@link dev.spice.core.text.WordTokenizer#of(List)}
    */
+  @Deprecated
   public static WordTokenizer of(List<String> vocabulary) {
     return new WordTokenizer(vocabulary);
   }
 
   /**
    * A tokenizer with ids 0-3 = {@value #PAD}, {@value #UNK}, {@value #BOS}, {@value #EOS},
-   * followed by {@code words} in order (duplicates of the special tokens are not allowed).
+   * followed by {@code words} in order.
+   *
+   * @deprecated use {@link dev.spice.core.text.WordTokenizer#withSpecialTokens(List)}
    */
+  @Deprecated
   public static WordTokenizer withSpecialTokens(List<String> words) {
-    List<String> all = new ArrayList<>(List.of(PAD, UNK, BOS, EOS));
-    all.addAll(words);
-    return new WordTokenizer(all);
-  }
-
-  /** The vocabulary, id = index; unmodifiable. */
-  public List<String> vocabulary() {
-    return words;
-  }
-
-  @Override
-  public int[] encode(String text) {
-    String t = text.strip();
-    if (t.isEmpty()) {
-      return new int[0];
-    }
-    String[] parts = t.split("\\s+");
-    int[] out = new int[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      Integer id = ids.get(parts[i]);
-      if (id == null) {
-        if (unk < 0) {
-          throw new SpiceException.BackendException("word '" + parts[i] + "' (word " + i
-              + " of the text) is not in the vocabulary of " + words.size()
-              + " words, and the vocabulary has no " + UNK + " token");
-        }
-        id = unk;
-      }
-      out[i] = id;
-    }
-    return out;
-  }
-
-  @Override
-  public String decode(int[] tokenIds) {
-    StringBuilder sb = new StringBuilder();
-    for (int id : tokenIds) {
-      // range first: without <pad> or <eos> their ids are -1, which must not make -1 "droppable"
-      if (id < 0 || id >= words.size()) {
-        throw new SpiceException.BackendException(
-            "token id " + id + " is outside the vocabulary [0, " + words.size() + ")");
-      }
-      if (id == pad || id == eos) {
-        continue;
-      }
-      if (sb.length() > 0) {
-        sb.append(' ');
-      }
-      sb.append(words.get(id));
-    }
-    return sb.toString();
-  }
-
-  @Override
-  public int tokenId(String token) {
-    return ids.getOrDefault(token.strip(), -1);
-  }
-
-  @Override
-  public int vocabSize() {
-    return words.size();
-  }
-
-  @Override
-  public int[] eosIds() {
-    return eos < 0 ? new int[0] : new int[] {eos};
-  }
-
-  @Override
-  public int padId() {
-    return pad;
-  }
-
-  /**
-   * Writes the vocabulary as a Hugging Face {@code tokenizer.json} (a WordLevel model with
-   * whitespace pre-tokenisation), so that Hugging Face tools and {@link Tokenizer#huggingFace}
-   * load the same ids.
-   */
-  public void writeHuggingFaceJson(Path file) {
-    Map<String, Object> vocab = new LinkedHashMap<>();
-    for (int i = 0; i < words.size(); i++) {
-      vocab.put(words.get(i), (long) i);
-    }
-    List<Object> added = new ArrayList<>();
-    for (String s : List.of(PAD, UNK, BOS, EOS)) {
-      if (ids.containsKey(s)) {
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("id", (long) ids.get(s));
-        a.put("content", s);
-        a.put("single_word", false);
-        a.put("lstrip", false);
-        a.put("rstrip", false);
-        a.put("normalized", false);
-        a.put("special", true);
-        added.add(a);
-      }
-    }
-    Map<String, Object> model = new LinkedHashMap<>();
-    model.put("type", "WordLevel");
-    model.put("vocab", vocab);
-    model.put("unk_token", unk >= 0 ? UNK : words.get(0));
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("version", "1.0");
-    root.put("truncation", null);
-    root.put("padding", null);
-    root.put("added_tokens", added);
-    root.put("normalizer", null);
-    root.put("pre_tokenizer", Map.of("type", "WhitespaceSplit"));
-    root.put("post_processor", null);
-    root.put("decoder", null);
-    root.put("model", model);
-    try {
-      Files.writeString(file, Json.write(root), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SpiceException.CheckpointException("cannot write " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "WordTokenizer[" + words.size() + " words]";
+    return new WordTokenizer(dev.spice.core.text.WordTokenizer.withSpecialTokens(words).vocabulary());
   }
 }

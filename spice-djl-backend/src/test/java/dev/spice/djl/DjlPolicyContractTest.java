@@ -3,6 +3,7 @@ package dev.spice.djl;
 import dev.spice.core.TrainablePolicy;
 import dev.spice.core.model.TransformerConfig;
 import dev.spice.core.testing.TrainablePolicyContract;
+import dev.spice.core.text.WordTokenizer;
 import java.util.List;
 
 /** The core contract for the DJL policy (a tiny random Qwen3-style model and a word vocabulary). */

@@ -3,6 +3,7 @@ package dev.spice.djl;
 import dev.spice.core.LossAggregation;
 import dev.spice.core.LossSettings;
 import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.text.WordTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 

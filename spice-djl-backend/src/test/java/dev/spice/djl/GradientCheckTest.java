@@ -13,6 +13,7 @@ import dev.spice.core.TrainingSample;
 import dev.spice.core.UpdateStats;
 import dev.spice.core.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.text.WordTokenizer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -123,7 +124,7 @@ class GradientCheckTest {
     return total;
   }
 
-  private static Map<String, float[]> byName(TransformerConfig cfg, float[] flat) {
+  static Map<String, float[]> byName(TransformerConfig cfg, float[] flat) {
     Map<String, float[]> m = new LinkedHashMap<>();
     for (SafeTensors.Tensor t : Model.toHuggingFace(cfg, flat)) {
       m.put(t.name(), t.data());
@@ -190,7 +191,7 @@ class GradientCheckTest {
   }
 
   /** The flat layout of Hugging Face tensors (the inverse of {@link Model#toHuggingFace}). */
-  private static float[] flat(TransformerConfig cfg, Map<String, float[]> tensors) {
+  static float[] flat(TransformerConfig cfg, Map<String, float[]> tensors) {
     SafeTensors.Reader r = new MapReader(cfg, tensors);
     return Model.fromHuggingFace(cfg, r, "test");
   }

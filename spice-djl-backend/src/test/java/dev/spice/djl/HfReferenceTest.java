@@ -14,6 +14,7 @@ import dev.spice.core.json.Json;
 import dev.spice.core.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
 import dev.spice.core.testing.HfReference;
+import dev.spice.core.text.PromptTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

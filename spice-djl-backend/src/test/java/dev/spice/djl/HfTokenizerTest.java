@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.SpiceException;
 import dev.spice.core.json.Json;
+import dev.spice.core.text.Tokenizer;
+import dev.spice.core.text.WordTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,7 +71,7 @@ class HfTokenizerTest {
     // Llama 3 <|eot_id|> and <|end_of_text|>; <|im_start|> is special but not an end
     List<String> vocab = List.of("<unk>", "a", "b", "<eos>", "</s>", "<|endoftext|>", "<|im_end|>", "<|eot_id|>",
         "<|end_of_text|>", "<|im_start|>");
-    try (Tokenizer t = Tokenizer.huggingFace(write(dir.resolve("tokenizer.json"), vocab, vocab.subList(3, 10)))) {
+    try (Tokenizer t = HfTokenizer.load(write(dir.resolve("tokenizer.json"), vocab, vocab.subList(3, 10)))) {
       assertArrayEquals(new int[] {3, 4, 5, 6, 7, 8}, t.eosIds());
       assertEquals(-1, t.padId());
       assertEquals(10, t.vocabSize());
@@ -89,7 +91,7 @@ class HfTokenizerTest {
     int i = 0;
     for (String pad : List.of("<pad>", "<|pad|>", "[PAD]")) {
       List<String> vocab = List.of(pad, "<unk>", "a", "</s>");
-      try (Tokenizer t = Tokenizer.huggingFace(write(dir.resolve("p" + i++).resolve("tokenizer.json"), vocab,
+      try (Tokenizer t = HfTokenizer.load(write(dir.resolve("p" + i++).resolve("tokenizer.json"), vocab,
           List.of(pad, "</s>")))) {
         assertEquals(0, t.padId(), pad);
         assertArrayEquals(new int[] {3}, t.eosIds());
@@ -98,7 +100,7 @@ class HfTokenizerTest {
     }
     // the name alone is not enough: it must be a special (added) token
     List<String> vocab = List.of("<pad>", "a");
-    try (Tokenizer t = Tokenizer.huggingFace(write(dir.resolve("q/tokenizer.json"), vocab, List.of()))) {
+    try (Tokenizer t = HfTokenizer.load(write(dir.resolve("q/tokenizer.json"), vocab, List.of()))) {
       assertEquals(-1, t.padId());
       assertEquals("<pad> a", t.decode(new int[] {0, 1}));
     }
@@ -113,7 +115,7 @@ class HfTokenizerTest {
     root.put("added_tokens", List.of(Map.of("id", 3L, "content", "<|im_end|>", "single_word", false, "lstrip", false,
         "rstrip", false, "normalized", false, "special", true)));
     Files.writeString(f, Json.write(root));
-    try (Tokenizer t = Tokenizer.huggingFace(dir)) {
+    try (Tokenizer t = HfTokenizer.load(dir)) {
       assertEquals(4, t.vocabSize());
       assertArrayEquals(new int[] {3}, t.eosIds());
       assertArrayEquals(new int[] {1, 3, 2}, t.encode("a <|im_end|> b"));
@@ -126,7 +128,7 @@ class HfTokenizerTest {
     WordTokenizer w = WordTokenizer.withSpecialTokens(Fixtures.words(12));
     Path f = dir.resolve("tokenizer.json");
     w.writeHuggingFaceJson(f);
-    try (Tokenizer h = Tokenizer.huggingFace(f)) {
+    try (Tokenizer h = HfTokenizer.load(f)) {
       assertEquals(w.vocabSize(), h.vocabSize());
       assertArrayEquals(w.eosIds(), h.eosIds());
       assertEquals(w.padId(), h.padId());
@@ -142,7 +144,7 @@ class HfTokenizerTest {
 
   @Test
   void closingIsIdempotentAndReleasesTheTokenizer() throws Exception {
-    Tokenizer t = Tokenizer.huggingFace(write(dir.resolve("tokenizer.json"), List.of("<unk>", "a"), List.of()));
+    Tokenizer t = HfTokenizer.load(write(dir.resolve("tokenizer.json"), List.of("<unk>", "a"), List.of()));
     assertArrayEquals(new int[] {1}, t.encode("a"));
     t.close();
     t.close();
@@ -154,7 +156,7 @@ class HfTokenizerTest {
   @Test
   void aBadFileIsNamed() throws Exception {
     Path f = Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"BPE\"}}");
-    var e = assertThrows(SpiceException.BackendException.class, () -> Tokenizer.huggingFace(f));
+    var e = assertThrows(SpiceException.BackendException.class, () -> HfTokenizer.load(f));
     assertTrue(e.getMessage().startsWith("tokenizer file " + f + " has no 'model.vocab'"), e.getMessage());
   }
 }

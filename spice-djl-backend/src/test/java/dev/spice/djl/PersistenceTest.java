@@ -14,6 +14,7 @@ import dev.spice.core.SpiceException;
 import dev.spice.core.TrainingSample;
 import dev.spice.core.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.text.PromptTemplate;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -12,6 +12,8 @@ import dev.spice.core.Prompt;
 import dev.spice.core.Role;
 import dev.spice.core.SamplingParams;
 import dev.spice.core.SpiceException;
+import dev.spice.core.text.PromptTemplate;
+import dev.spice.core.text.WordTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

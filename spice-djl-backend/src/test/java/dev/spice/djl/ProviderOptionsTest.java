@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.SpiceException;
 import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.text.PromptTemplate;
+import dev.spice.core.text.Tokenizer;
+import dev.spice.core.text.WordTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

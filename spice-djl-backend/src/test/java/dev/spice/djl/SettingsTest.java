@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.spice.core.Prompt;
 import dev.spice.core.Role;
 import dev.spice.core.SpiceException;
+import dev.spice.core.text.PromptTemplate;
 import org.junit.jupiter.api.Test;
 
 /** OptimizerSettings' documented ranges and warm-up, and the prompt templates by name. */

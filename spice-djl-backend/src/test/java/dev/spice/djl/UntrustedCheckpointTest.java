@@ -10,6 +10,7 @@ import dev.spice.core.Role;
 import dev.spice.core.SpiceException;
 import dev.spice.core.json.Json;
 import dev.spice.core.model.SafeTensors;
+import dev.spice.core.text.PromptTemplate;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -180,7 +181,7 @@ class UntrustedCheckpointTest {
     Files.writeString(badId.resolve("tokenizer.json"), "{\"model\": {\"type\": \"WordLevel\", \"vocab\": {\"a\": \"0\"}}}");
     refused(SpiceException.BackendException.class, badId, "'model.vocab' entry \"a\" must be a token id");
     var e = assertThrows(SpiceException.BackendException.class,
-        () -> Tokenizer.huggingFace(bin.resolve("tokenizer.json")));
+        () -> HfTokenizer.load(bin.resolve("tokenizer.json")));
     assertTrue(e.getMessage().contains("is not UTF-8 text"), e.getMessage());
   }
 

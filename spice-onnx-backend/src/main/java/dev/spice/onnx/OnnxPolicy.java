@@ -5,6 +5,8 @@ import dev.spice.core.PolicyBackend;
 import dev.spice.core.Prompt;
 import dev.spice.core.SamplingParams;
 import dev.spice.core.SpiceException;
+import dev.spice.core.text.PromptTemplate;
+import dev.spice.core.text.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,7 +125,7 @@ public interface OnnxPolicy extends PolicyBackend {
    */
   final class Builder {
     Path model;
-    TokenCodec tokenizer;
+    Tokenizer tokenizer;
     int threads;
     int interOpThreads;
     Optimization optimization = Optimization.ALL;
@@ -131,7 +133,7 @@ public interface OnnxPolicy extends PolicyBackend {
     /** The ordinal of the deprecated {@link #cudaDevice(int)}; validated even when unused. */
     int cudaDevice;
     List<Integer> eosTokenIds;
-    Function<Prompt, String> template = Prompt::text;
+    PromptTemplate template = PromptTemplate.RAW;
 
     Builder() {}
 
@@ -141,14 +143,23 @@ public interface OnnxPolicy extends PolicyBackend {
       return this;
     }
 
-    /** The tokenizer; the policy does not close a tokenizer supplied here. */
-    public Builder tokenizer(TokenCodec codec) {
-      this.tokenizer = Objects.requireNonNull(codec, "tokenizer");
+    /**
+     * The tokenizer: {@link HfTokenizer#load(Path)}, a {@link dev.spice.core.text.WordTokenizer}
+     * (the same object the DJL backend takes) or any other {@link Tokenizer}; only
+     * {@link Tokenizer#encode} and {@link Tokenizer#decode} are used. The policy does not close a
+     * tokenizer supplied here.
+     */
+    public Builder tokenizer(Tokenizer tokenizer) {
+      this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
       return this;
     }
 
-    /** Renders a prompt to the text that is tokenized; default: the prompt's text unchanged. */
-    public Builder template(Function<Prompt, String> template) {
+    /**
+     * Renders a prompt to the text that is tokenized: {@link PromptTemplate#RAW} (the default: the
+     * prompt's text unchanged), {@link PromptTemplate#PLAIN}, {@link PromptTemplate#CHATML} or any
+     * lambda {@code prompt -> text}.
+     */
+    public Builder template(PromptTemplate template) {
       this.template = Objects.requireNonNull(template, "template");
       return this;
     }
@@ -199,13 +210,15 @@ public interface OnnxPolicy extends PolicyBackend {
     }
 
     /**
-     * Old name of {@link #template(Function)}.
+     * Old name of {@link #template(PromptTemplate)}, taking a {@code Function}.
      *
-     * @deprecated use {@link #template(Function)}
+     * @deprecated use {@link #template(PromptTemplate)} (a lambda, or {@code f::apply} for a
+     *     {@code Function f})
      */
     @Deprecated
     public Builder promptTemplate(Function<Prompt, String> renderer) {
-      return template(Objects.requireNonNull(renderer, "promptTemplate"));
+      Objects.requireNonNull(renderer, "promptTemplate");
+      return template(renderer::apply);
     }
 
     /**

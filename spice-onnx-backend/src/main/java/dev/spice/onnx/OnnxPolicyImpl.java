@@ -6,6 +6,8 @@ import dev.spice.core.SamplingParams;
 import dev.spice.core.SpiceException;
 import dev.spice.core.json.Json;
 import dev.spice.core.sampling.TokenSampler;
+import dev.spice.core.text.PromptTemplate;
+import dev.spice.core.text.Tokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +18,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * The {@link OnnxPolicy} implementation: prompt encoding, the sampling loop of {@link #generate},
@@ -34,14 +35,14 @@ import java.util.function.Function;
 final class OnnxPolicyImpl implements OnnxPolicy {
   private final RuntimeSession rt;
   private final GraphSignature sig;
-  private final TokenCodec tokenizer;
+  private final Tokenizer tokenizer;
   private final boolean ownTokenizer;
   private final int[] eos;
-  private final Function<Prompt, String> template;
+  private final PromptTemplate template;
   private boolean closed;
 
-  private OnnxPolicyImpl(RuntimeSession rt, TokenCodec codec, boolean ownTokenizer, List<Integer> eosIds,
-      Function<Prompt, String> template) {
+  private OnnxPolicyImpl(RuntimeSession rt, Tokenizer codec, boolean ownTokenizer, List<Integer> eosIds,
+      PromptTemplate template) {
     this.rt = rt;
     this.sig = rt.sig();
     this.tokenizer = codec;
@@ -61,14 +62,14 @@ final class OnnxPolicyImpl implements OnnxPolicy {
     int cudaDevice = RuntimeSession.cudaDevice(b.device);
     List<Integer> eos = b.eosTokenIds != null ? b.eosTokenIds : readEos(dir.resolve("config.json"));
     boolean ownTokenizer = b.tokenizer == null;
-    TokenCodec codec = b.tokenizer;
+    Tokenizer codec = b.tokenizer;
     if (codec == null) {
       Path tj = dir.resolve("tokenizer.json");
       if (!Files.isRegularFile(tj)) {
         throw new SpiceException.ConfigurationException("no tokenizer given and no tokenizer.json next to " + file
-            + "; call tokenizer(TokenCodec.huggingFace(path)) or tokenizer(TokenCodec.wordLevel(words))");
+            + "; call tokenizer(HfTokenizer.load(path)) or tokenizer(WordTokenizer.of(words))");
       }
-      codec = TokenCodec.huggingFace(tj);
+      codec = HfTokenizer.load(tj);
     }
     try {
       RuntimeSession rt = new RuntimeSession(file, b.threads, b.interOpThreads, b.optimization, cudaDevice);
@@ -251,7 +252,7 @@ final class OnnxPolicyImpl implements OnnxPolicy {
 
   private int[] encodePrompt(Prompt p, int row) {
     Objects.requireNonNull(p, "prompt " + row);
-    int[] ids = tokenizer.encode(template.apply(p));
+    int[] ids = tokenizer.encode(template.render(p));
     if (ids.length == 0) {
       throw new SpiceException.BackendException("prompt " + row + " tokenizes to no tokens; a decoder needs at least one");
     }

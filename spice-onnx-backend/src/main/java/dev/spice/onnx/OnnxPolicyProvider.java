@@ -67,7 +67,7 @@ public final class OnnxPolicyProvider implements PolicyProvider {
     }
     OnnxPolicy.Builder b = OnnxPolicy.builder().model(Path.of(model));
     if (options.containsKey("tokenizer")) {
-      b.tokenizer(TokenCodec.huggingFace(Path.of(options.get("tokenizer"))));
+      b.tokenizer(HfTokenizer.load(Path.of(options.get("tokenizer"))));
     }
     b.intraOpThreads(integer(options, "intraOpThreads"));
     b.interOpThreads(integer(options, "interOpThreads"));

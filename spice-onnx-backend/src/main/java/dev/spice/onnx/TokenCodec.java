@@ -1,33 +1,22 @@
 package dev.spice.onnx;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.spice.core.SpiceException;
-import dev.spice.core.model.TokenizerJson;
-import java.io.IOException;
+import dev.spice.core.text.Tokenizer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Text to token ids and back, as {@link OnnxPolicy} needs it. Two ready implementations: a
- * Hugging Face {@code tokenizer.json} through DJL's tokenizers binding, and a word-level
- * vocabulary (handy for tests and toy models); callers may supply their own.
+ * The ONNX backend's former tokenizer type, now an alias of the core one.
  *
- * <p>Implementations need not be thread-safe; {@link OnnxPolicy} calls them from one thread.
+ * @deprecated use {@link dev.spice.core.text.Tokenizer} (the one tokenizer type of every backend):
+ *     {@link HfTokenizer#load(Path)} for a Hugging Face {@code tokenizer.json} (what
+ *     {@link #huggingFace} returns) and {@link dev.spice.core.text.WordTokenizer} for a word
+ *     vocabulary. This alias will be removed in the next release.
  */
-public interface TokenCodec extends AutoCloseable {
-
-  /** Token ids of a text, without special tokens added. Never null; may be empty. */
-  int[] encode(String text);
-
-  /** Text of token ids; ids the codec does not know raise an exception. */
-  String decode(int[] tokens);
-
-  /** Releases native resources, if any. Idempotent. */
-  @Override
-  default void close() {}
+@Deprecated
+public interface TokenCodec extends Tokenizer {
 
   /**
    * Loads a Hugging Face {@code tokenizer.json} from a local file (never downloads). Encoding adds
@@ -35,57 +24,26 @@ public interface TokenCodec extends AutoCloseable {
    *
    * @throws SpiceException.ConfigurationException naming the file if it is missing, unreadable, not
    *     UTF-8, not JSON, or lacks {@code model.vocab}
+   * @deprecated use {@link HfTokenizer#load(Path)}
    */
+  @Deprecated
   static TokenCodec huggingFace(Path tokenizerJson) {
-    // Checked here first: the tokenizers binding reports a non-UTF-8 file as "Input length = 1"
-    // and a JSON without model.vocab with a terse serde message.
-    TokenizerJson.read(tokenizerJson, SpiceException.ConfigurationException::new);
-    HuggingFaceTokenizer tok;
-    try {
-      tok = HuggingFaceTokenizer.builder()
-          .optTokenizerPath(tokenizerJson)
-          .optAddSpecialTokens(false)
-          .optTruncation(false)
-          .optPadding(false)
-          .build();
-    } catch (IOException | RuntimeException e) {
-      throw new SpiceException.ConfigurationException("cannot load tokenizer " + tokenizerJson + ": " + e.getMessage());
-    }
-    return new TokenCodec() {
-      @Override
-      public int[] encode(String text) {
-        Encoding enc = tok.encode(text);
-        long[] ids = enc.getIds();
-        int[] out = new int[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-          out[i] = Math.toIntExact(ids[i]);
-        }
-        return out;
-      }
-
-      @Override
-      public String decode(int[] tokens) {
-        long[] ids = new long[tokens.length];
-        for (int i = 0; i < ids.length; i++) {
-          ids[i] = tokens[i];
-        }
-        return tok.decode(ids, false);
-      }
-
-      @Override
-      public void close() {
-        tok.close();
-      }
-    };
+    return HfTokenizer.load(tokenizerJson);
   }
 
   /**
    * A word-level codec: text is split on runs of whitespace, each word must be in the vocabulary
    * (its id is its index); decoding joins words with single spaces.
    *
+   * <p>Unlike {@link dev.spice.core.text.WordTokenizer}, an unknown word always fails (no
+   * {@code <unk>} fallback), decoding keeps {@code <pad>} and {@code <eos>}, and bad vocabularies
+   * raise {@link IllegalArgumentException}; kept so for one release.
+   *
    * @param vocabulary distinct, non-empty words without whitespace
    * @throws IllegalArgumentException on a duplicate, empty or whitespace-containing word
+   * @deprecated use {@link dev.spice.core.text.WordTokenizer#of(List)}
    */
+  @Deprecated
   static TokenCodec wordLevel(List<String> vocabulary) {
     List<String> vocab = List.copyOf(vocabulary);
     Map<String, Integer> ids = new HashMap<>();
@@ -133,6 +91,11 @@ public interface TokenCodec extends AutoCloseable {
           sb.append(vocab.get(t));
         }
         return sb.toString();
+      }
+
+      @Override
+      public int vocabSize() {
+        return vocab.size();
       }
     };
   }

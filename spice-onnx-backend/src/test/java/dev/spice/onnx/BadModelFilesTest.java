@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl;
 import dev.spice.core.SpiceException;
 import dev.spice.core.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.text.WordTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ class BadModelFilesTest {
 
   static SpiceException load(Path model) {
     return assertThrows(SpiceException.class, () -> OnnxPolicy.builder().model(model)
-        .tokenizer(TokenCodec.wordLevel(Fixtures.vocabulary())).build().close());
+        .tokenizer(WordTokenizer.of(Fixtures.vocabulary())).build().close());
   }
 
   /** Writes an edited copy of the exported graph next to its weights. */
@@ -151,7 +152,7 @@ class BadModelFilesTest {
     assertMessage(e, "no tokenizer given");
     if (!ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
       e = assertThrows(SpiceException.ConfigurationException.class, () -> OnnxPolicy.builder().model(exported)
-          .tokenizer(TokenCodec.wordLevel(Fixtures.vocabulary())).cuda(true).build());
+          .tokenizer(WordTokenizer.of(Fixtures.vocabulary())).cuda(true).build());
       assertMessage(e, "CUDA", "available");
     }
   }

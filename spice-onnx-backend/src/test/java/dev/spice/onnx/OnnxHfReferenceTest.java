@@ -8,6 +8,7 @@ import dev.spice.core.Prompt;
 import dev.spice.core.Role;
 import dev.spice.core.SamplingParams;
 import dev.spice.core.testing.HfReference;
+import dev.spice.core.text.WordTokenizer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ class OnnxHfReferenceTest {
     Map<String, Object> ref = HfReference.reference(ckpt);
     for (boolean cache : new boolean[] {true, false}) {
       Path model = OnnxExporter.export(ckpt, tmp.resolve("onnx-" + name + "-" + cache), cache).model();
-      try (OnnxPolicy p = OnnxPolicy.builder().model(model).tokenizer(TokenCodec.wordLevel(HfReference.VOCABULARY))
+      try (OnnxPolicy p = OnnxPolicy.builder().model(model).tokenizer(WordTokenizer.of(HfReference.VOCABULARY))
           .eosTokenIds(List.of()).build()) {
         String where = name + (cache ? " with cache" : " without cache");
         for (Map<String, Object> s : HfReference.samples(ref)) {

@@ -2,6 +2,7 @@ package dev.spice.onnx;
 
 import dev.spice.core.PolicyBackend;
 import dev.spice.core.testing.PolicyBackendContract;
+import dev.spice.core.text.WordTokenizer;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +35,7 @@ class OnnxPolicyContractTest {
   class WithoutCacheAndWordLevelTokenizer extends PolicyBackendContract {
     @Override
     protected PolicyBackend createBackend() {
-      return OnnxPolicy.builder().model(plain).tokenizer(TokenCodec.wordLevel(Fixtures.vocabulary()))
+      return OnnxPolicy.builder().model(plain).tokenizer(WordTokenizer.of(Fixtures.vocabulary()))
           .eosTokenIds(List.of()).intraOpThreads(1).build();
     }
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.SpiceException;
+import dev.spice.core.text.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every option of {@link OnnxPolicyProvider} reaches the builder as documented (no graph is
- * loaded), and both {@link TokenCodec}s keep their documented ids and text.
+ * loaded), and the Hugging Face tokenizer keeps its documented ids and text.
  */
 class ProviderOptionsAndCodecTest {
   @TempDir Path dir;
@@ -73,8 +74,9 @@ class ProviderOptionsAndCodecTest {
     Fixtures.tokenizerJson(dir);
     OnnxPolicy.Builder b = OnnxPolicyProvider.configure(options("tokenizer", dir.resolve("tokenizer.json").toString()));
     assertNotNull(b.tokenizer);
-    try (TokenCodec t = b.tokenizer) {
+    try (Tokenizer t = b.tokenizer) {
       assertArrayEquals(new int[] {2, 3}, t.encode("hello world"));
+      assertEquals(dir.resolve("tokenizer.json"), ((HfTokenizer) t).file());
     }
   }
 
@@ -95,36 +97,38 @@ class ProviderOptionsAndCodecTest {
   }
 
   @Test
-  void wordLevelCodec() {
-    TokenCodec c = TokenCodec.wordLevel(List.of("a", "b", "c"));
-    assertArrayEquals(new int[] {0, 2, 1}, c.encode(" a  c\tb "));
-    assertArrayEquals(new int[0], c.encode(" \n "));
-    assertEquals("c a b", c.decode(new int[] {2, 0, 1}));
-    assertEquals("", c.decode(new int[0]));
-    for (int bad : new int[] {-1, 3}) {
-      assertEquals("token id " + bad + " is outside the vocabulary [0, 3)",
-          assertThrows(SpiceException.BackendException.class, () -> c.decode(new int[] {0, bad})).getMessage());
-    }
-    assertEquals("word 'd' is not in the 3-word vocabulary",
-        assertThrows(SpiceException.BackendException.class, () -> c.encode("a d")).getMessage());
-    assertEquals("vocabulary word 'a' appears twice (ids 0, 2)", assertThrows(IllegalArgumentException.class,
-        () -> TokenCodec.wordLevel(List.of("a", "b", "a"))).getMessage());
-    assertEquals("vocabulary word 1 ' b' is empty or contains whitespace", assertThrows(IllegalArgumentException.class,
-        () -> TokenCodec.wordLevel(List.of("a", " b"))).getMessage());
-    c.close(); // nothing to release
-  }
-
-  @Test
   void huggingFaceCodecKeepsSpecialTokensAndReleasesOnClose() throws Exception {
     Path tj = Fixtures.tokenizerJson(dir);
-    TokenCodec c = TokenCodec.huggingFace(tj);
+    HfTokenizer c = HfTokenizer.load(tj);
     assertArrayEquals(new int[] {4, 5, 6, 7, 8}, c.encode("what is two plus four"));
     assertEquals("<pad> hello <eos>", c.decode(new int[] {0, 2, 1}), "special tokens are kept");
+    assertEquals(50, c.vocabSize());
+    assertEquals(6, c.tokenId("two"));
+    assertEquals(-1, c.tokenId("two plus"));
+    assertArrayEquals(new int[0], c.eosIds(), "the fixture lists no added (special) tokens");
+    assertEquals(-1, c.padId());
+    assertEquals(tj, c.file());
     c.close();
     c.close();
     assertThrows(RuntimeException.class, () -> c.encode("hello"), "a closed tokenizer is released");
     Path bad = Files.writeString(dir.resolve("bad.json"), "[]");
-    var e = assertThrows(SpiceException.ConfigurationException.class, () -> TokenCodec.huggingFace(bad));
+    var e = assertThrows(SpiceException.ConfigurationException.class, () -> HfTokenizer.load(bad));
     assertTrue(e.getMessage().startsWith("tokenizer file " + bad), e.getMessage());
+  }
+
+  @Test
+  void specialAddedTokensAreTheEndAndPaddingIds() throws Exception {
+    Path tj = Fixtures.tokenizerJson(dir);
+    String json = Files.readString(tj).replace("\"added_tokens\":[]", "\"added_tokens\":["
+        + "{\"id\":0,\"content\":\"<pad>\",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,"
+        + "\"normalized\":false,\"special\":true},"
+        + "{\"id\":1,\"content\":\"<eos>\",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,"
+        + "\"normalized\":false,\"special\":true}]");
+    Files.writeString(tj, json);
+    try (HfTokenizer c = HfTokenizer.load(tj)) {
+      assertArrayEquals(new int[] {1}, c.eosIds());
+      assertEquals(0, c.padId());
+      assertEquals("<pad> hello <eos>", c.decode(new int[] {0, 2, 1}), "still kept when decoding");
+    }
   }
 }

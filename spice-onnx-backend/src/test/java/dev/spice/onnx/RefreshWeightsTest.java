@@ -11,6 +11,7 @@ import dev.spice.core.Role;
 import dev.spice.core.SamplingParams;
 import dev.spice.core.SpiceException;
 import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.text.WordTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +33,7 @@ class RefreshWeightsTest {
     Prompt p = Prompt.of(Role.REASONER, "what is two plus two");
     SamplingParams params = new SamplingParams(1.0, 1.0, 0, 6, List.of(), 4);
     try (OnnxPolicy policy = OnnxPolicy.builder().model(r.model())
-        .tokenizer(TokenCodec.wordLevel(Fixtures.vocabulary())).eosTokenIds(List.of()).build()) {
+        .tokenizer(WordTokenizer.of(Fixtures.vocabulary())).eosTokenIds(List.of()).build()) {
       Completion before = policy.generate(List.of(p), params).get(0);
       checkAgainst(new ReferenceDecoder(a), before);
       OnnxPolicy.RefreshStats stats = policy.refreshWeights(b);
@@ -56,7 +57,7 @@ class RefreshWeightsTest {
     Prompt p = Prompt.of(Role.REASONER, "hello world");
     SamplingParams params = new SamplingParams(1.0, 1.0, 0, 5, List.of(), 8);
     try (OnnxPolicy policy = OnnxPolicy.builder().model(r.model())
-        .tokenizer(TokenCodec.wordLevel(Fixtures.vocabulary())).build()) {
+        .tokenizer(WordTokenizer.of(Fixtures.vocabulary())).build()) {
       Completion before = policy.generate(List.of(p), params).get(0);
       var e = assertThrows(SpiceException.BackendException.class, () -> policy.refreshWeights(other));
       assertTrue(e.getMessage().contains("model.embed_tokens.weight") && e.getMessage().contains("[60, 32]"),

@@ -10,6 +10,7 @@ import dev.spice.core.SpiceException;
 import dev.spice.core.json.Json;
 import dev.spice.core.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.text.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The exporter trusts neither config.json nor the weights: a config the safetensors header
  * contradicts fails before anything is allocated or written, non-finite weights are refused unless
- * allowed, and a damaged tokenizer.json is named by {@link TokenCodec#huggingFace}.
+ * allowed, and a damaged tokenizer.json is named by {@link HfTokenizer#load}.
  */
 class UntrustedCheckpointExportTest {
   @TempDir Path tmp;
@@ -108,20 +109,20 @@ class UntrustedCheckpointExportTest {
     Path f = tmp.resolve("tokenizer.json");
     Files.write(f, new byte[] {'{', (byte) 0xc0, '}'});
     // Before: "cannot load tokenizer ...: Input length = 1"
-    var e = assertThrows(SpiceException.ConfigurationException.class, () -> TokenCodec.huggingFace(f));
+    var e = assertThrows(SpiceException.ConfigurationException.class, () -> HfTokenizer.load(f));
     assertEquals("tokenizer file " + f + " is not UTF-8 text (invalid byte at offset 1); a Hugging Face "
         + "tokenizer.json is a UTF-8 JSON file", e.getMessage());
     Files.writeString(f, "<html>not found</html>");
-    e = assertThrows(SpiceException.ConfigurationException.class, () -> TokenCodec.huggingFace(f));
+    e = assertThrows(SpiceException.ConfigurationException.class, () -> HfTokenizer.load(f));
     assertTrue(e.getMessage().startsWith("tokenizer file " + f + " is not a JSON object"), e.getMessage());
     Files.writeString(f, "{\"model\": {\"type\": \"WordLevel\"}}");
-    e = assertThrows(SpiceException.ConfigurationException.class, () -> TokenCodec.huggingFace(f));
+    e = assertThrows(SpiceException.ConfigurationException.class, () -> HfTokenizer.load(f));
     assertTrue(e.getMessage().contains("has no 'model.vocab'"), e.getMessage());
     Files.writeString(f, "{\"added_tokens\": []}");
-    e = assertThrows(SpiceException.ConfigurationException.class, () -> TokenCodec.huggingFace(f));
+    e = assertThrows(SpiceException.ConfigurationException.class, () -> HfTokenizer.load(f));
     assertTrue(e.getMessage().contains("has no 'model' object"), e.getMessage());
     Path good = Fixtures.tokenizerJson(tmp.resolve("tok"));
-    try (TokenCodec t = TokenCodec.huggingFace(good)) {
+    try (Tokenizer t = HfTokenizer.load(good)) {
       assertEquals("hello world", t.decode(t.encode("hello world")));
     }
   }

@@ -8,9 +8,9 @@ import dev.spice.core.Role;
 import dev.spice.core.SamplingParams;
 import dev.spice.core.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.text.WordTokenizer;
 import dev.spice.onnx.OnnxExporter;
 import dev.spice.onnx.OnnxPolicy;
-import dev.spice.onnx.TokenCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,9 +75,9 @@ public final class OnnxRolloutBenchmark {
         cache.weightBytes() / 1e6);
 
     Supplier<PolicyBackend> onnxCache = () -> OnnxPolicy.builder().model(cache.model())
-        .tokenizer(TokenCodec.wordLevel(words)).eosTokenIds(List.of()).threads(threads).build();
+        .tokenizer(WordTokenizer.of(words)).eosTokenIds(List.of()).threads(threads).build();
     Supplier<PolicyBackend> onnxPlain = () -> OnnxPolicy.builder().model(plain.model())
-        .tokenizer(TokenCodec.wordLevel(words)).eosTokenIds(List.of()).threads(threads).build();
+        .tokenizer(WordTokenizer.of(words)).eosTokenIds(List.of()).threads(threads).build();
 
     System.out.println("| backend | batch | tokens/s | ms per rollout batch |");
     System.out.println("|---|---|---|---|");

@@ -7,6 +7,7 @@ import dev.spice.core.engine.SelfPlay;
 import dev.spice.core.engine.SelfPlayListeners;
 import dev.spice.core.engine.ZeroVariancePolicy;
 import dev.spice.core.roles.Roles;
+import dev.spice.core.text.PromptTemplate;
 import dev.spice.corpus.BadRecordPolicy;
 import dev.spice.corpus.Corpora;
 import dev.spice.corpus.Corpus;
@@ -17,9 +18,8 @@ import dev.spice.corpus.JsonlCorpusBuilder;
 import dev.spice.corpus.Segmenter;
 import dev.spice.corpus.TableCorpusBuilder;
 import dev.spice.djl.DjlPolicy;
+import dev.spice.djl.HfTokenizer;
 import dev.spice.djl.OptimizerSettings;
-import dev.spice.djl.PromptTemplate;
-import dev.spice.djl.Tokenizer;
 import dev.spice.examples.progress.ProgressBar;
 import dev.spice.examples.report.ReportRenderer;
 import dev.spice.rewards.Presets;
@@ -310,7 +310,7 @@ final class GeneralRun {
     int segTokens = c.get("segment_tokens", 5992);
     log.println("reading corpus " + spec.spec() + " ...");
     log.flush();
-    try (Tokenizer tok = segTokens == 0 ? null : Tokenizer.huggingFace(modelDir);
+    try (HfTokenizer tok = segTokens == 0 ? null : HfTokenizer.load(modelDir);
         Corpus corpus = openCorpus(spec, tok == null ? null
             : Segmenter.builder().maxTokens(segTokens, t -> tok.encode(t).length).build())) {
       log.println(describe(corpus));

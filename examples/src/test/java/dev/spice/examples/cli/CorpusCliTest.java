@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.SpiceException;
 import dev.spice.core.json.Json;
+import dev.spice.core.text.WordTokenizer;
 import dev.spice.corpus.BadRecordPolicy;
 import dev.spice.corpus.Corpus;
-import dev.spice.djl.WordTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,4 +1,4 @@
-package dev.spice.djl;
+package dev.spice.core.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
