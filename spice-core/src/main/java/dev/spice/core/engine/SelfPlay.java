@@ -42,7 +42,8 @@ import java.util.Objects;
 public final class SelfPlay implements AutoCloseable {
   private final Engine engine;
 
-  private final RunLock lock;
+  /** The run folder's lock, or null; set once by the builder. */
+  private RunLock lock;
 
   private SelfPlay(EngineConfig config, RunLock lock) {
     this.engine = new Engine(config);
@@ -382,27 +383,10 @@ public final class SelfPlay implements AutoCloseable {
       if (runFolder == null) {
         return new SelfPlay(config, null);
       }
-      RunLock lock = RunLock.acquire(runFolder);
-      try {
-        boolean holds = Checkpoints.holdsRun(runFolder);
-        if (runMode == RunMode.NEW && holds) {
-          throw new SpiceException.CheckpointException("run folder " + runFolder + " already holds a run; "
-              + "resume it (RunMode.RESUME), overwrite it (RunMode.OVERWRITE) or choose another folder");
-        }
-        Checkpoints.clean(runFolder, runMode == RunMode.OVERWRITE);
-        SelfPlay spice = new SelfPlay(config, lock);
-        java.util.Optional<Path> latest = runMode == RunMode.RESUME ? Checkpoints.latest(runFolder)
-            : java.util.Optional.empty();
-        if (latest.isPresent()) {
-          spice.restore(latest.get());
-        } else if (holds) {
-          spice.engine.restart(runFolder);
-        }
-        return spice;
-      } catch (RuntimeException e) {
-        lock.close();
-        throw e;
-      }
+      SelfPlay spice = new SelfPlay(config, null);
+      Path folder = runFolder;
+      spice.lock = RunFolders.open(folder, runMode, spice::restore, () -> spice.engine.restart(folder));
+      return spice;
     }
   }
 }

@@ -1,0 +1,445 @@
+package dev.spice.core.engine;
+
+import dev.spice.core.CorpusCursor;
+import dev.spice.core.CorpusSource;
+import dev.spice.core.Document;
+import dev.spice.core.SpiceException;
+import dev.spice.core.SupervisedSample;
+import dev.spice.core.TrainablePolicy;
+import dev.spice.core.UpdateStats;
+import dev.spice.core.sampling.Seeds;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Warm-starts a {@link TrainablePolicy} on a corpus with supervised next-token steps
+ * ({@link TrainablePolicy#supervisedUpdate}) before self-play, so that a small or freshly
+ * initialised model can read and write the corpus's text. Each {@link #step()}:
+ *
+ * <ol>
+ *   <li>reads {@code documentsPerStep} documents from the corpus and tokenizes each with
+ *       {@code policy.tokenize(text)};
+ *   <li>skips documents with fewer than 2 tokens (counted in
+ *       {@link WarmStartMetricNames#SKIPPED_DOCUMENTS} and logged as a warning);
+ *   <li>takes one window of each remaining document: a chunk of at most {@code maxTokens} tokens
+ *       including the start token; with a {@linkplain Builder#startToken start token} the window has
+ *       at most {@code maxTokens - 1} document tokens, all of them targets after the start token
+ *       ({@link SupervisedSample#document(int, int[])}); without one it has at most
+ *       {@code maxTokens} document tokens and its first token is the prompt
+ *       ({@link SupervisedSample#document(int[])}). A document that fits is taken whole; a longer
+ *       one at offset {@code floorMod(Seeds.mix(Seeds.mix(seed, step), i), n - w + 1)} for the
+ *       {@code i}-th document of the step ({@code n} its tokens, {@code w} the window length);
+ *   <li>takes one {@link TrainablePolicy#supervisedUpdate} on those samples (none when every
+ *       document was skipped: the update is then {@link UpdateStats#empty()}).
+ * </ol>
+ *
+ * <p>The window positions depend only on the seed, the step and the document's place in the batch,
+ * so the runner's whole state is the step count and the corpus cursor: a run resumed from a
+ * checkpoint ({@link #saveCheckpoint}, {@link #restore}, or {@link Builder#runFolder} with
+ * {@link RunMode#RESUME}) trains on exactly the samples of the uninterrupted run. Checkpoints use the
+ * engine's layout ({@code checkpoint-NNNNNNNN/} with {@code engine.json}, the policy's files under
+ * {@code policy/}, and a manifest written last), so {@link SelfPlay#restorePolicy} can start
+ * self-play from a warm-start checkpoint.
+ *
+ * <p>Not thread-safe: drive it from one thread. A failed step (tokenizer, corpus or backend error)
+ * restores the corpus position, leaves the step count as it was, fires
+ * {@link WarmStartListener#onStepFailed} and throws; the policy's own contract (see
+ * {@link TrainablePolicy}) says its weights are unchanged. The caller may retry.
+ */
+public final class WarmStart implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WarmStart.class);
+  /** Ids of skipped documents named in one warning line, at most. */
+  private static final int LOGGED_IDS = 5;
+
+  private final TrainablePolicy policy;
+  private final CorpusSource corpus;
+  private final int maxTokens;
+  private final Integer startToken;
+  private final int documentsPerStep;
+  private final long seed;
+  private final int checkpointEvery;
+  private final Path runFolder;
+  private final List<WarmStartListener> listeners;
+  private final Map<String, Object> settings;
+  private final Checkpoints checkpoints;
+  private RunLock lock;
+  private long step;
+
+  private WarmStart(Builder b) {
+    this.policy = b.policy;
+    this.corpus = b.corpus;
+    this.maxTokens = b.maxTokens;
+    this.startToken = b.startToken;
+    this.documentsPerStep = b.documentsPerStep;
+    this.seed = b.seed;
+    this.checkpointEvery = b.checkpointEvery;
+    this.runFolder = b.runFolder;
+    this.listeners = List.copyOf(b.listeners);
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("trainer", "warm_start");
+    s.put("corpus", corpus.name());
+    s.put("policy", policy.name());
+    s.put("max_tokens", maxTokens);
+    s.put("start_token", startToken == null ? "none" : startToken);
+    s.put("documents_per_step", documentsPerStep);
+    s.put("seed", seed);
+    this.settings = Collections.unmodifiableMap(s);
+    // The engine's checkpoint code reads the policy, the corpus, the seed and the extra state of an
+    // EngineConfig; the self-play settings are not used by it and stay unset.
+    EngineConfig cfg = new EngineConfig(policy, null, corpus, true, null, null, null, documentsPerStep, 0, seed,
+        null, null, null, null, checkpointEvery, runFolder, List.of(), Map.of());
+    SelfPlayListener bridge = new SelfPlayListener() {
+      @Override
+      public void onCheckpoint(long iteration, Path directory) {
+        fire(l -> l.onCheckpoint(iteration, directory));
+      }
+
+      @Override
+      public void onRestore(long iteration, Path checkpoint) {
+        fire(l -> l.onRestore(iteration, checkpoint));
+      }
+    };
+    this.checkpoints = new Checkpoints(cfg, settings, new Events(List.of(bridge)));
+  }
+
+  /** A new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Runs one step.
+   *
+   * @return what it did
+   * @throws SpiceException if it fails (step count and corpus position unchanged), or
+   *     {@link SpiceException.CheckpointException} if a periodic checkpoint after it cannot be
+   *     written (the step itself has completed)
+   */
+  public WarmStartResult step() {
+    long s = step;
+    CorpusCursor before = corpus.cursor();
+    fire(l -> l.onStepStart(s));
+    WarmStartResult result;
+    try {
+      result = runStep(s);
+    } catch (RuntimeException | Error e) {
+      try {
+        corpus.restore(before);
+      } catch (RuntimeException r) {
+        e.addSuppressed(r);
+      }
+      fire(l -> l.onStepFailed(s, e));
+      if (e instanceof SpiceException se) {
+        throw se;
+      }
+      throw new SpiceException("warm-start step " + s + " failed: " + e, e);
+    }
+    step = s + 1;
+    fire(l -> l.onStepEnd(result));
+    if (checkpointEvery > 0 && step % checkpointEvery == 0) {
+      saveCheckpoint(runFolder);
+    }
+    return result;
+  }
+
+  /**
+   * Runs {@code steps} steps and returns their results.
+   *
+   * @throws IllegalArgumentException if {@code steps < 0}
+   */
+  public List<WarmStartResult> run(int steps) {
+    if (steps < 0) {
+      throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+    }
+    List<WarmStartResult> out = new ArrayList<>(steps);
+    for (int i = 0; i < steps; i++) {
+      out.add(step());
+    }
+    return out;
+  }
+
+  /** Number of completed steps (the index of the next one). */
+  public long completedSteps() {
+    return step;
+  }
+
+  /** The settings this runner was built with, as stable key/value pairs (stored in checkpoints). */
+  public Map<String, Object> settings() {
+    return settings;
+  }
+
+  /**
+   * Writes a checkpoint (step, seed, corpus cursor, settings, provenance, and the policy under
+   * {@code policy/}) into {@code runDirectory/checkpoint-NNNNNNNN}, NNNNNNNN the completed steps,
+   * atomically, as {@link SelfPlay#saveCheckpoint} does.
+   *
+   * @return the checkpoint directory
+   * @throws SpiceException.CheckpointException if it cannot be written (nothing is left under the
+   *     final name)
+   */
+  public Path saveCheckpoint(Path runDirectory) {
+    return checkpoints.save(Objects.requireNonNull(runDirectory, "runDirectory"), step);
+  }
+
+  /**
+   * Restores a checkpoint written by a runner built with the same settings (compared; every
+   * difference is reported by name): the policy, the corpus position and the step count. On failure
+   * nothing is changed except, possibly, the policy, whose own contract says it is unchanged on a
+   * failed load.
+   *
+   * @throws SpiceException.CheckpointException if the checkpoint is incomplete, corrupt or was
+   *     written with other settings (a self-play checkpoint included)
+   */
+  public void restore(Path checkpointDirectory) {
+    step = checkpoints.restore(Objects.requireNonNull(checkpointDirectory, "checkpointDirectory"));
+  }
+
+  /** The newest complete checkpoint under a run directory, if any (the engine's rule, {@link SelfPlay#latestCheckpoint}). */
+  public static Optional<Path> latestCheckpoint(Path runDirectory) {
+    return Checkpoints.latest(runDirectory);
+  }
+
+  /** Releases the run folder's lock (see {@link Builder#runFolder}); closes nothing the caller passed in. */
+  @Override
+  public void close() {
+    if (lock != null) {
+      lock.close();
+      lock = null;
+    }
+  }
+
+  private WarmStartResult runStep(long s) {
+    long start = System.nanoTime();
+    List<Document> docs = corpus.next(documentsPerStep);
+    if (docs == null || docs.size() != documentsPerStep) {
+      throw new SpiceException.CorpusException("corpus " + corpus.name() + " returned "
+          + (docs == null ? "null" : docs.size() + " documents") + " for next(" + documentsPerStep + ")");
+    }
+    int windowTokens = startToken == null ? maxTokens : maxTokens - 1;
+    List<SupervisedSample> samples = new ArrayList<>(docs.size());
+    List<WarmStartResult.DocumentWindow> windows = new ArrayList<>(docs.size());
+    List<String> skipped = new ArrayList<>();
+    int targetTokens = 0;
+    int cut = 0;
+    for (int i = 0; i < docs.size(); i++) {
+      Document d = docs.get(i);
+      int[] tokens = policy.tokenize(d.text());
+      if (tokens == null) {
+        throw new SpiceException.BackendException("policy " + policy.name() + " returned null tokens for document " + d.id());
+      }
+      if (tokens.length < 2) {
+        skipped.add(d.id());
+        windows.add(new WarmStartResult.DocumentWindow(d.id(), tokens.length, 0, 0));
+        continue;
+      }
+      int w = Math.min(tokens.length, windowTokens);
+      int offset = windowOffset(seed, s, i, tokens.length, w);
+      int[] window = Arrays.copyOfRange(tokens, offset, offset + w);
+      SupervisedSample sample = startToken == null
+          ? SupervisedSample.document(window)
+          : SupervisedSample.document(startToken, window);
+      samples.add(sample);
+      targetTokens += sample.targetLength();
+      if (w < tokens.length) {
+        cut++;
+      }
+      windows.add(new WarmStartResult.DocumentWindow(d.id(), tokens.length, offset, w));
+    }
+    if (!skipped.isEmpty()) {
+      LOG.warn("warm-start step {}: skipped {} of {} documents with fewer than 2 tokens: {}{}", s, skipped.size(),
+          docs.size(), String.join(", ", skipped.subList(0, Math.min(LOGGED_IDS, skipped.size()))),
+          skipped.size() > LOGGED_IDS ? ", ..." : "");
+    }
+    UpdateStats stats;
+    if (samples.isEmpty()) {
+      stats = UpdateStats.empty();
+    } else {
+      int n = samples.size();
+      fire(l -> l.onUpdateStart(s, n));
+      stats = policy.supervisedUpdate(samples);
+      if (stats == null) {
+        throw new SpiceException.BackendException("policy " + policy.name() + " returned null UpdateStats");
+      }
+      fire(l -> l.onUpdateEnd(s, stats));
+    }
+    // nothing below may fail: the update has been applied
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Double> m = new LinkedHashMap<>();
+    boolean trained = !samples.isEmpty();
+    m.put(WarmStartMetricNames.LOSS, trained ? stats.loss() : Double.NaN);
+    m.put(WarmStartMetricNames.GRAD_NORM, trained ? stats.gradNorm() : Double.NaN);
+    m.put(WarmStartMetricNames.ENTROPY, trained ? stats.entropy() : Double.NaN);
+    m.put(WarmStartMetricNames.SAMPLES, (double) samples.size());
+    m.put(WarmStartMetricNames.TOKENS, (double) targetTokens);
+    m.put(WarmStartMetricNames.SKIPPED_DOCUMENTS, (double) skipped.size());
+    m.put(WarmStartMetricNames.CUT_DOCUMENTS, (double) cut);
+    m.put(WarmStartMetricNames.UPDATE_SKIPPED, stats.skipped() ? 1.0 : 0.0);
+    m.put(WarmStartMetricNames.STEP_TIME, seconds);
+    m.put(WarmStartMetricNames.TOKENS_PER_SECOND, seconds > 0 ? targetTokens / seconds : 0.0);
+    return new WarmStartResult(s, new Metrics(s, m), windows, stats);
+  }
+
+  /** Offset of the window of {@code w} tokens in the {@code index}-th document ({@code n} tokens) of step {@code s}. */
+  static int windowOffset(long seed, long s, int index, int n, int w) {
+    return (int) Math.floorMod(Seeds.mix(Seeds.mix(seed, s), index), (long) (n - w + 1));
+  }
+
+  private void fire(Consumer<WarmStartListener> event) {
+    for (WarmStartListener l : listeners) {
+      try {
+        event.accept(l);
+      } catch (RuntimeException e) {
+        LOG.warn("listener {} threw; ignored", l.getClass().getName(), e);
+      }
+    }
+  }
+
+  /**
+   * Fail-fast builder. Required: {@link #policy}, {@link #corpus}, {@link #maxTokens}; every other
+   * setting has a default.
+   */
+  public static final class Builder {
+    private TrainablePolicy policy;
+    private CorpusSource corpus;
+    private int maxTokens = -1;
+    private Integer startToken;
+    private int documentsPerStep = 8;
+    private long seed = 0;
+    private int checkpointEvery = 0;
+    private Path runFolder;
+    private RunMode runMode;
+    private final List<WarmStartListener> listeners = new ArrayList<>();
+
+    private Builder() {}
+
+    /** The policy to train (required); it must implement {@link TrainablePolicy#supervisedUpdate}. */
+    public Builder policy(TrainablePolicy policy) {
+      this.policy = policy;
+      return this;
+    }
+
+    /** The corpus to read (required); its cursor is saved in checkpoints. */
+    public Builder corpus(CorpusSource corpus) {
+      this.corpus = corpus;
+      return this;
+    }
+
+    /**
+     * Chunk length: most tokens of one sample, prompt included (the start token, or the window's
+     * first token), {@code >= 2} and at most the model's context length (required).
+     */
+    public Builder maxTokens(int tokens) {
+      this.maxTokens = tokens;
+      return this;
+    }
+
+    /**
+     * The prompt token prepended to every chunk, typically the tokenizer's beginning-of-sequence id
+     * ({@code >= 0}); then every window token is a target. Default: none, each window's first token
+     * is its prompt.
+     */
+    public Builder startToken(int tokenId) {
+      this.startToken = tokenId;
+      return this;
+    }
+
+    /** Documents per step (the batch of one supervised update), {@code >= 1}. Default 8 (ours). */
+    public Builder documentsPerStep(int documents) {
+      this.documentsPerStep = documents;
+      return this;
+    }
+
+    /** Seed of the window positions. Default 0. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /**
+     * Writes a checkpoint into the {@linkplain #runFolder run folder} after every {@code steps}-th
+     * completed step, {@code >= 1}. A failed write throws a {@link SpiceException.CheckpointException}
+     * from {@link WarmStart#step()} after the step itself has completed. Default: off.
+     */
+    public Builder checkpointEvery(int steps) {
+      this.checkpointEvery = steps;
+      return this;
+    }
+
+    /**
+     * Runs in {@code folder} with the engine's run-folder semantics (see
+     * {@link SelfPlay.Builder#runFolder}): an exclusive lock held until {@link WarmStart#close()},
+     * leftovers of killed checkpoint writes removed, periodic checkpoints written there;
+     * {@link RunMode#NEW} refuses a folder that holds a run (checkpoints or a non-empty
+     * {@code metrics.jsonl}), {@link RunMode#RESUME} restores its newest complete checkpoint in
+     * {@link #build()}, {@link RunMode#OVERWRITE} removes its checkpoints and empties its metrics
+     * file first. Use a folder of its own: a self-play run's checkpoints have other settings.
+     */
+    public Builder runFolder(Path folder, RunMode mode) {
+      this.runFolder = Objects.requireNonNull(folder, "folder");
+      this.runMode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** Adds a listener (called in the order added). */
+    public Builder listener(WarmStartListener listener) {
+      this.listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Validates every setting and builds the runner (in a run folder: takes its lock, and in
+     * {@link RunMode#RESUME} restores its newest complete checkpoint).
+     *
+     * @throws SpiceException.ConfigurationException naming each invalid setting and its valid values
+     * @throws SpiceException.CheckpointException if the run folder is locked, holds a run in
+     *     {@link RunMode#NEW}, or its checkpoint cannot be restored
+     */
+    public WarmStart build() {
+      List<String> errors = new ArrayList<>();
+      if (policy == null) {
+        errors.add("policy is missing: set a TrainablePolicy with policy(...) that implements supervisedUpdate, e.g. a DjlPolicy");
+      }
+      if (corpus == null) {
+        errors.add("corpus is missing: set a CorpusSource with corpus(...)");
+      }
+      if (maxTokens == -1) {
+        errors.add("maxTokens is missing: set the chunk length with maxTokens(n), n >= 2 and at most the model's context length");
+      } else if (maxTokens < 2) {
+        errors.add("maxTokens must be >= 2 (a prompt token and a target token), got " + maxTokens);
+      }
+      if (startToken != null && startToken < 0) {
+        errors.add("startToken must be a token id >= 0 (e.g. the tokenizer's beginning-of-sequence id), got " + startToken
+            + "; leave it unset to use each chunk's first token as its prompt");
+      }
+      if (documentsPerStep < 1) {
+        errors.add("documentsPerStep must be >= 1, got " + documentsPerStep);
+      }
+      if (checkpointEvery < 0) {
+        errors.add("checkpointEvery must be >= 1 (or 0: off), got " + checkpointEvery);
+      } else if (checkpointEvery > 0 && runFolder == null) {
+        errors.add("checkpointEvery(" + checkpointEvery + ") needs a folder: set runFolder(dir, RunMode)");
+      }
+      if (!errors.isEmpty()) {
+        throw new SpiceException.ConfigurationException("Invalid WarmStart configuration: " + String.join("; ", errors));
+      }
+      WarmStart warm = new WarmStart(this);
+      if (runFolder == null) {
+        return warm;
+      }
+      Path folder = runFolder;
+      // the folder's results start over at step 0 when nothing is restored (listeners drop what they wrote)
+      warm.lock = RunFolders.open(folder, runMode, warm::restore, () -> warm.fire(x -> x.onRestore(0, folder)));
+      return warm;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.spice.core.engine;
+
+import dev.spice.core.SpiceException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Ready-made {@link WarmStartListener}s: SLF4J logging and a JSONL metrics file. */
+public final class WarmStartListeners {
+  private WarmStartListeners() {}
+
+  /**
+   * Logs one INFO line per step (loss, tokens, skipped documents, tokens per second), a WARN line
+   * per failed step and an INFO line per checkpoint, to the logger
+   * {@code dev.spice.core.engine.WarmStart}.
+   */
+  public static WarmStartListener logging() {
+    return new LoggingListener();
+  }
+
+  /**
+   * Appends one JSON object per completed step to {@code file}, in the format of the self-play
+   * metrics file ({@link SelfPlayListeners#jsonl}) so the same tools read both:
+   * {@code {"iteration": step, "metrics": {"warmstart/loss": ..., ...}}}, NaN written as null,
+   * flushed after each line. Appends to an existing file; when the runner is restored to step k,
+   * the lines of steps k and later are dropped, so a resumed run's file has each step once. Close it
+   * at the end of the run.
+   *
+   * @throws SpiceException.CheckpointException if the file cannot be opened
+   */
+  public static JsonlMetrics jsonl(Path file) {
+    return new JsonlMetrics(SelfPlayListeners.jsonl(file));
+  }
+
+  /** The JSONL metrics listener of {@link #jsonl}; close it when the run ends. */
+  public static final class JsonlMetrics implements WarmStartListener, AutoCloseable {
+    private final SelfPlayListeners.JsonlMetricsListener lines;
+
+    private JsonlMetrics(SelfPlayListeners.JsonlMetricsListener lines) {
+      this.lines = lines;
+    }
+
+    @Override
+    public void onStepEnd(WarmStartResult result) {
+      lines.onIterationEnd(new IterationResult(result.step(), result.metrics(), List.of(), result.update()));
+    }
+
+    @Override
+    public void onRestore(long step, Path checkpoint) {
+      lines.onRestore(step, checkpoint);
+    }
+
+    /**
+     * Closes the file.
+     *
+     * @throws SpiceException.CheckpointException if it cannot be closed
+     */
+    @Override
+    public void close() {
+      lines.close();
+    }
+  }
+
+  private static final class LoggingListener implements WarmStartListener {
+    private static final Logger LOG = LoggerFactory.getLogger(WarmStart.class);
+
+    @Override
+    public void onStepEnd(WarmStartResult r) {
+      Metrics m = r.metrics();
+      LOG.info(String.format(Locale.ROOT,
+          "warm-start step %d: loss=%.4g tokens=%d skipped_documents=%d update_skipped=%s tokens_per_second=%.1f step_time=%.2fs",
+          r.step(), m.get(WarmStartMetricNames.LOSS), (long) m.get(WarmStartMetricNames.TOKENS),
+          (long) m.get(WarmStartMetricNames.SKIPPED_DOCUMENTS), r.update().skipped(),
+          m.get(WarmStartMetricNames.TOKENS_PER_SECOND), m.get(WarmStartMetricNames.STEP_TIME)));
+    }
+
+    @Override
+    public void onStepFailed(long step, Throwable error) {
+      LOG.warn("warm-start step {} failed; state left as before it: {}", step, error.toString());
+    }
+
+    @Override
+    public void onCheckpoint(long step, Path directory) {
+      LOG.info("warm-start checkpoint after {} steps written to {}", step, directory);
+    }
+  }
+}
