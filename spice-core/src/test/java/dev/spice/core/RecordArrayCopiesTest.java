@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.engine.DocumentRollout;
-import dev.spice.core.model.SafeTensors;
+import dev.spice.core.internal.model.SafeTensors;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

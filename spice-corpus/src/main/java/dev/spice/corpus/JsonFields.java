@@ -1,6 +1,6 @@
 package dev.spice.corpus;
 
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import java.util.Map;
 
 /** Dotted-path access into parsed JSON objects. */

@@ -2,7 +2,7 @@ package dev.spice.corpus;
 
 import dev.spice.core.Document;
 import dev.spice.core.SpiceException.CorpusException;
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

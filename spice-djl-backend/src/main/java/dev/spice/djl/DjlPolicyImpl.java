@@ -14,7 +14,7 @@ import dev.spice.core.SpiceException;
 import dev.spice.core.SupervisedSample;
 import dev.spice.core.TrainingSample;
 import dev.spice.core.UpdateStats;
-import dev.spice.core.model.SafeTensors;
+import dev.spice.core.internal.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
 import dev.spice.core.text.PromptTemplate;
 import dev.spice.core.text.Tokenizer;

@@ -9,7 +9,7 @@ import dev.spice.core.Prompt;
 import dev.spice.core.SamplingParams;
 import dev.spice.core.SpiceException;
 import dev.spice.core.model.TransformerConfig;
-import dev.spice.core.sampling.TokenSampler;
+import dev.spice.core.internal.sampling.TokenSampler;
 import dev.spice.core.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,7 +2,7 @@ package dev.spice.djl;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.spice.core.SpiceException;
-import dev.spice.core.model.TokenizerJson;
+import dev.spice.core.internal.model.TokenizerJson;
 import dev.spice.core.text.SpecialTokens;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -11,7 +11,7 @@ import ai.djl.nn.Activation;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.spice.core.SpiceException;
-import dev.spice.core.model.SafeTensors;
+import dev.spice.core.internal.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
 import java.util.ArrayList;
 import java.util.Arrays;

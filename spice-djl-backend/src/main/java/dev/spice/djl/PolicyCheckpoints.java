@@ -2,8 +2,8 @@ package dev.spice.djl;
 
 import ai.djl.ndarray.NDArray;
 import dev.spice.core.SpiceException;
-import dev.spice.core.json.Json;
-import dev.spice.core.model.SafeTensors;
+import dev.spice.core.internal.json.Json;
+import dev.spice.core.internal.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
 import dev.spice.core.text.Tokenizer;
 import dev.spice.core.text.WordTokenizer;

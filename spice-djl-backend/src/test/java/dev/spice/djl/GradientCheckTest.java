@@ -11,7 +11,7 @@ import dev.spice.core.Role;
 import dev.spice.core.SamplingParams;
 import dev.spice.core.TrainingSample;
 import dev.spice.core.UpdateStats;
-import dev.spice.core.model.SafeTensors;
+import dev.spice.core.internal.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
 import dev.spice.core.text.WordTokenizer;
 import java.util.ArrayList;

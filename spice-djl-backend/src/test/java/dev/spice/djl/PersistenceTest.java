@@ -12,7 +12,7 @@ import dev.spice.core.Role;
 import dev.spice.core.SamplingParams;
 import dev.spice.core.SpiceException;
 import dev.spice.core.TrainingSample;
-import dev.spice.core.model.SafeTensors;
+import dev.spice.core.internal.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
 import dev.spice.core.text.PromptTemplate;
 import java.nio.ByteBuffer;

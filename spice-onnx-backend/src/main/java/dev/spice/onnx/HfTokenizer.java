@@ -3,7 +3,7 @@ package dev.spice.onnx;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.spice.core.SpiceException;
-import dev.spice.core.model.TokenizerJson;
+import dev.spice.core.internal.model.TokenizerJson;
 import dev.spice.core.text.SpecialTokens;
 import java.io.IOException;
 import java.nio.file.Path;

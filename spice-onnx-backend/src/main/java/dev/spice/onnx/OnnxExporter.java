@@ -3,7 +3,7 @@ package dev.spice.onnx;
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.spice.core.SpiceException;
-import dev.spice.core.model.SafeTensors;
+import dev.spice.core.internal.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
 import java.io.IOException;
 import java.io.OutputStream;

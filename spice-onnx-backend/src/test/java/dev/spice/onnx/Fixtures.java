@@ -1,6 +1,6 @@
 package dev.spice.onnx;
 
-import dev.spice.core.model.SafeTensors;
+import dev.spice.core.internal.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.SpiceException;
-import dev.spice.core.json.Json;
-import dev.spice.core.model.SafeTensors;
+import dev.spice.core.internal.json.Json;
+import dev.spice.core.internal.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
 import dev.spice.core.text.Tokenizer;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import dev.spice.core.PolicyBackend;
 import dev.spice.core.Prompt;
 import dev.spice.core.Role;
 import dev.spice.core.SamplingParams;
-import dev.spice.core.model.SafeTensors;
+import dev.spice.core.internal.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
 import dev.spice.core.text.WordTokenizer;
 import dev.spice.onnx.OnnxExporter;

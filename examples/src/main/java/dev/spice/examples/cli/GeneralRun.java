@@ -274,7 +274,7 @@ final class GeneralRun {
         }
         Object it;
         try {
-          it = dev.spice.core.json.Json.parseObject(line).get("iteration");
+          it = dev.spice.core.internal.json.Json.parseObject(line).get("iteration");
         } catch (RuntimeException e) {
           throw new SpiceException.CheckpointException(metrics + " line " + lineNo + " is malformed: " + e.getMessage());
         }

@@ -1,7 +1,7 @@
 package dev.spice.examples.quickstart;
 
 import dev.spice.core.SpiceException;
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import dev.spice.examples.cli.SpiceCli;
 import dev.spice.examples.report.QuickstartReport;
 import java.io.PrintStream;

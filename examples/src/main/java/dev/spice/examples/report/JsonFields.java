@@ -1,12 +1,12 @@
 package dev.spice.examples.report;
 
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Typed access to parsed JSON (as {@code dev.spice.core.json.Json} returns it), with errors naming
+ * Typed access to parsed JSON (as {@code dev.spice.core.internal.json.Json} returns it), with errors naming
  * the file and the field. An absent or {@code null} value is {@code null} (objects, arrays, boxed
  * values) or {@code NaN} (numbers); a present value of the wrong type is a {@link ReportException}.
  */

@@ -1,6 +1,6 @@
 package dev.spice.examples.report;
 
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

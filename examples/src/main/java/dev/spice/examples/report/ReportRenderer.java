@@ -1,6 +1,6 @@
 package dev.spice.examples.report;
 
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import dev.spice.examples.report.QuickstartReport.Checks;
 import dev.spice.examples.report.QuickstartReport.Coevolution;
 import dev.spice.examples.report.QuickstartReport.Difficulty;

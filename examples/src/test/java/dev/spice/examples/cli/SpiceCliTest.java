@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import dev.spice.examples.quickstart.QuickstartSettings;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -17,7 +17,7 @@ import dev.spice.core.UpdateStats;
 import dev.spice.core.engine.DocumentRollout;
 import dev.spice.core.engine.IterationResult;
 import dev.spice.core.engine.Metrics;
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import dev.spice.examples.report.QuickstartReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

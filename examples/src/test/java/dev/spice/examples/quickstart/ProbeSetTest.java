@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import dev.spice.examples.report.QuickstartReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.engine.SelfPlay;
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import dev.spice.examples.report.QuickstartReport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

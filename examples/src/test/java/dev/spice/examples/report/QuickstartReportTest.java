@@ -75,7 +75,7 @@ class QuickstartReportTest {
     assertNull(r.difficulty());
     assertNull(r.checks().probeGainGe20Points());
     assertEquals(true, r.checks().lateReasonerBeatsEarly());
-    assertEquals("{\"late_reasoner_beats_early\":true}", dev.spice.core.json.Json.write(r.checks().toMap()),
+    assertEquals("{\"late_reasoner_beats_early\":true}", dev.spice.core.internal.json.Json.write(r.checks().toMap()),
         "absent checks are left out, unknown ones ignored");
     assertEquals(QuickstartReport.EMPTY.toJson(), "{\"settings\":{},\"wall_seconds\":null}");
   }

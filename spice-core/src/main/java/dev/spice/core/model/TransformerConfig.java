@@ -1,7 +1,8 @@
 package dev.spice.core.model;
 
 import dev.spice.core.SpiceException;
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.model.SafeTensors;
+import dev.spice.core.internal.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

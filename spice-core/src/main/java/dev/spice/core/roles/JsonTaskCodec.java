@@ -4,7 +4,7 @@ import dev.spice.core.AnswerType;
 import dev.spice.core.Document;
 import dev.spice.core.Task;
 import dev.spice.core.TaskCodec;
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

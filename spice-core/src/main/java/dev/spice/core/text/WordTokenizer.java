@@ -1,7 +1,7 @@
 package dev.spice.core.text;
 
 import dev.spice.core.SpiceException;
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

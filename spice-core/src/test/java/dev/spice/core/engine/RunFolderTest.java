@@ -9,7 +9,7 @@ import dev.spice.core.Checkpointable;
 import dev.spice.core.Document;
 import dev.spice.core.Role;
 import dev.spice.core.SpiceException;
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import dev.spice.core.testing.ListCorpus;
 import dev.spice.core.testing.ScriptedPolicy;
 import java.io.BufferedReader;

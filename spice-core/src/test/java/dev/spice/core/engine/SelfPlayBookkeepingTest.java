@@ -22,7 +22,7 @@ import dev.spice.core.Role;
 import dev.spice.core.SamplingParams;
 import dev.spice.core.SpiceException;
 import dev.spice.core.TrainingSample;
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import dev.spice.core.roles.Roles;
 import dev.spice.core.testing.ListCorpus;
 import dev.spice.core.testing.ScriptedPolicy;

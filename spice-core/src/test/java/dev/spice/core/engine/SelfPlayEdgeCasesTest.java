@@ -653,7 +653,7 @@ class SelfPlayEdgeCasesTest {
       engine.step();
       List<String> lines = Files.readAllLines(file);
       assertEquals(1, lines.size(), "visible on disk while the listener is open");
-      Map<String, Object> line = dev.spice.core.json.Json.parseObject(lines.get(0));
+      Map<String, Object> line = dev.spice.core.internal.json.Json.parseObject(lines.get(0));
       assertEquals(0L, line.get("iteration"));
       @SuppressWarnings("unchecked")
       Map<String, Object> metrics = (Map<String, Object>) line.get("metrics");

@@ -361,7 +361,7 @@ class SelfPlayTest {
     }
     List<String> lines = java.nio.file.Files.readAllLines(file);
     assertEquals(2, lines.size());
-    Map<String, Object> first = dev.spice.core.json.Json.parseObject(lines.get(0));
+    Map<String, Object> first = dev.spice.core.internal.json.Json.parseObject(lines.get(0));
     assertEquals(0L, first.get("iteration"));
     assertTrue(((Map<?, ?>) first.get("metrics")).containsKey("reasoner/pass_rate"));
   }

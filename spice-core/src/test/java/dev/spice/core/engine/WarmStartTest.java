@@ -12,7 +12,7 @@ import dev.spice.core.Document;
 import dev.spice.core.SpiceException;
 import dev.spice.core.SupervisedSample;
 import dev.spice.core.UpdateStats;
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import dev.spice.core.sampling.Seeds;
 import dev.spice.core.testing.ListCorpus;
 import dev.spice.core.testing.ScriptedPolicy;

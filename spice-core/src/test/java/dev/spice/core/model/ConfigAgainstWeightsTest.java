@@ -1,12 +1,13 @@
 package dev.spice.core.model;
 
+import dev.spice.core.internal.model.SafeTensors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.SpiceException;
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.spice.core.testing;
 
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

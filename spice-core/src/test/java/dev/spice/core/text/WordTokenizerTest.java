@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.SpiceException;
-import dev.spice.core.json.Json;
-import dev.spice.core.model.TokenizerJson;
+import dev.spice.core.internal.json.Json;
+import dev.spice.core.internal.model.TokenizerJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.spice.corpus.tokenizer;
 
 import dev.spice.core.SpiceException;
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

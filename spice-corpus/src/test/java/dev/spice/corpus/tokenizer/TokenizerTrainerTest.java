@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.Document;
 import dev.spice.core.SpiceException;
-import dev.spice.core.json.Json;
-import dev.spice.core.model.TokenizerJson;
+import dev.spice.core.internal.json.Json;
+import dev.spice.core.internal.model.TokenizerJson;
 import dev.spice.corpus.Corpora;
 import dev.spice.corpus.Corpus;
 import dev.spice.corpus.Factbook;

@@ -1,4 +1,4 @@
-package dev.spice.core.sampling;
+package dev.spice.core.internal.sampling;
 
 import dev.spice.core.SamplingParams;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
-package dev.spice.core.model;
+package dev.spice.core.internal.model;
 
 import dev.spice.core.SpiceException;
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

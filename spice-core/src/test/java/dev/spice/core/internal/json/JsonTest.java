@@ -1,4 +1,4 @@
-package dev.spice.core.json;
+package dev.spice.core.internal.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.spice.core.json;
+package dev.spice.core.internal.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.spice.core.sampling;
+package dev.spice.core.internal.sampling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,7 +1,7 @@
-package dev.spice.core.model;
+package dev.spice.core.internal.model;
 
 import dev.spice.core.SpiceException;
-import dev.spice.core.json.Json;
+import dev.spice.core.internal.json.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -352,7 +352,7 @@ public final class SafeTensors {
   }
 
   /** Why an I/O operation failed, in words (no Java class names). */
-  static String reason(IOException e) {
+  public static String reason(IOException e) {
     if (e instanceof java.nio.file.NoSuchFileException) {
       return "no such file";
     }
@@ -366,7 +366,7 @@ public final class SafeTensors {
   }
 
   /** Decodes UTF-8 strictly; returns null when the bytes are not valid UTF-8 (the offset goes to {@code badAt[0]}). */
-  static String strictUtf8(byte[] bytes, long[] badAt) {
+  public static String strictUtf8(byte[] bytes, long[] badAt) {
     java.nio.charset.CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
         .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
@@ -390,7 +390,7 @@ public final class SafeTensors {
    * Top-level keys of a JSON object text (one that {@link Json#parse} accepted), in order and
    * with repeats, which the parsed map would hide.
    */
-  static List<String> topLevelKeys(String json) {
+  public static List<String> topLevelKeys(String json) {
     List<String> keys = new ArrayList<>();
     int depth = 0;
     boolean expectKey = false;

@@ -1,5 +1,6 @@
-package dev.spice.core.model;
+package dev.spice.core.internal.model;
 
+import dev.spice.core.model.TransformerConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

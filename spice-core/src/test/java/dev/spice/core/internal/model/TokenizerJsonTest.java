@@ -1,4 +1,4 @@
-package dev.spice.core.model;
+package dev.spice.core.internal.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
