@@ -2,13 +2,13 @@ package dev.spice.djl;
 
 import dev.spice.core.SpiceException;
 import dev.spice.core.TrainablePolicy;
+import dev.spice.core.internal.DeviceSpec;
 import dev.spice.core.model.TransformerConfig;
 import dev.spice.core.text.PromptTemplate;
 import dev.spice.core.text.Tokenizer;
 import dev.spice.core.text.WordTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -208,10 +208,7 @@ public interface DjlPolicy extends TrainablePolicy {
       if (threads < 0) {
         throw new SpiceException.ConfigurationException("threads must be >= 0 (0 = automatic), got " + threads);
       }
-      String dev = device.toLowerCase(Locale.ROOT);
-      if (!(dev.equals("cpu") || dev.equals("gpu") || dev.equals("auto") || dev.matches("gpu:\\d+"))) {
-        throw new SpiceException.ConfigurationException("device '" + device + "' is not valid; valid: cpu, gpu, gpu:N, auto");
-      }
+      DeviceSpec.check(device);
       return DjlPolicyImpl.create(this);
     }
   }

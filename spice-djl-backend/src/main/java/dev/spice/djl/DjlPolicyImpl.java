@@ -116,7 +116,7 @@ final class DjlPolicyImpl implements DjlPolicy {
           owns = true;
         }
         try {
-          init = Model.fromHuggingFace(cfg, r, b.pretrained.toString(), b.allowNonFiniteWeights);
+          init = HfWeights.fromHuggingFace(cfg, r, b.pretrained.toString(), b.allowNonFiniteWeights);
         } catch (RuntimeException e) {
           if (owns) {
             tok.close();
@@ -354,7 +354,7 @@ final class DjlPolicyImpl implements DjlPolicy {
 
   /**
    * The gradient of {@link #update}'s loss with respect to every weight, in the flat layout
-   * ({@link Model#toHuggingFace} names it), without changing weights or optimizer state. Used by
+   * ({@link HfWeights#toHuggingFace} names it), without changing weights or optimizer state. Used by
    * the gradient checks; the same code path as a real update up to the optimizer.
    */
   float[] lossGradient(List<TrainingSample> samples, LossSettings loss) {

@@ -7,9 +7,7 @@ import dev.spice.core.text.SpecialTokens;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -61,7 +59,6 @@ public final class HfTokenizer implements Tokenizer {
     // and a JSON without model.vocab with a terse serde message.
     TokenizerJson.Info info = TokenizerJson.read(file, SpiceException.BackendException::new);
     int maxId = info.vocabSize() - 1;
-    List<String> specials = info.addedTokens();
     HuggingFaceTokenizer t;
     try {
       t = HuggingFaceTokenizer.newInstance(file, Map.of(
@@ -69,21 +66,8 @@ public final class HfTokenizer implements Tokenizer {
     } catch (IOException | RuntimeException e) {
       throw new SpiceException.BackendException("cannot load tokenizer " + file + ": " + e.getMessage(), e);
     }
-    List<Integer> eos = new ArrayList<>();
-    int pad = -1;
-    for (String s : specials) {
-      int id = single(t, s);
-      if (id < 0) {
-        continue;
-      }
-      if (SpecialTokens.isEndOfSequence(s)) {
-        eos.add(id);
-      }
-      if (SpecialTokens.isPadding(s)) {
-        pad = id;
-      }
-    }
-    return new HfTokenizer(t, file, maxId + 1, eos.stream().mapToInt(Integer::intValue).toArray(), pad);
+    TokenizerJson.SpecialIds ids = info.specialIds(s -> single(t, s));
+    return new HfTokenizer(t, file, maxId + 1, ids.eosIds(), ids.padId());
   }
 
   private static int single(HuggingFaceTokenizer t, String s) {

@@ -1,11 +1,9 @@
 package dev.spice.djl;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import dev.spice.core.LossSettings;
 import dev.spice.core.SpiceException;
 import dev.spice.core.TrainingSample;
@@ -17,8 +15,9 @@ import java.util.List;
 /**
  * The loss half of an update: validates a training batch ({@link #prepare}), then runs the forward
  * and backward passes of the clipped policy-gradient loss (plus the optional k3 KL term against the
- * frozen reference weights) over all micro-batches ({@link #lossGradient}). Touches neither the
- * weights nor the optimizer state; the caller holds the policy's gradient lock.
+ * frozen reference weights) over all micro-batches ({@link #lossGradient}, in {@link Backprop}'s
+ * micro-batch loop). Touches neither the weights nor the optimizer state; the caller holds the
+ * policy's gradient lock.
  *
  * <p>No DJL scalar ops on the autograd path (see the module README): constants are PyTorch-owned
  * tensors made with {@link NDManager#full}.
@@ -122,98 +121,72 @@ final class LossStep {
     List<TeacherForcing.Row> rows = batch.rows();
     double[] w = batch.weights();
     Gradient out = new Gradient();
-    Engine engine = model.manager.getEngine();
-    List<List<Integer>> batches = TeacherForcing.microBatches(rows, microBatchSize);
-    // Without a micro-batch limit all micro-batches (split only to save padding) share one
-    // backward; with a limit each runs its own, so only one micro-batch's graph is alive at a time.
-    boolean oneBackward = microBatchSize <= 0;
     Model.Params leaves = model.params(m, model.flat, true);
     Model.Params ref = ls.klBeta() > 0 ? model.params(m, reference, false) : null;
     NDArray constOne = m.full(new Shape(), 1f);
     NDArray beta = m.full(new Shape(), (float) ls.klBeta());
-    try (GradientCollector gc = engine.newGradientCollector()) {
-      NDArray total = null;
-      for (List<Integer> mb : batches) {
-        NDManager sm = oneBackward ? m : m.newSubManager();
-        try {
-          List<TeacherForcing.Row> sub = new ArrayList<>(mb.size());
-          int n = 0;
-          for (int i : mb) {
-            sub.add(rows.get(i));
-            n += rows.get(i).completion().length;
-          }
-          float[] old = new float[n];
-          float[] adv = new float[n];
-          float[] wt = new float[n];
-          int k = 0;
-          for (int i : mb) {
-            TrainingSample s = samples.get(i);
-            float[] o = s.oldLogProbs();
-            for (int j = 0; j < o.length; j++) {
-              old[k] = o[j];
-              adv[k] = (float) s.advantage();
-              wt[k] = (float) w[i];
-              k++;
-            }
-          }
-          float[] refLp = null;
-          if (ref != null) {
-            boolean prev = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
-            try {
-              refLp = forcing.teacherForce(sm, ref, sub).tokenLogProbs.toFloatArray();
-            } finally {
-              JniUtils.setGradMode(prev);
-            }
-          }
-          TeacherForcing.Forward f = forcing.teacherForce(sm, leaves, sub);
-          NDArray lp = f.tokenLogProbs;
-          NDArray advA = sm.create(adv);
-          NDArray wA = sm.create(wt);
-          NDArray ratio = lp.sub(sm.create(old)).exp();
-          NDArray term = ratio.mul(advA).minimum(ratio.clip(lo(ls), hi(ls)).mul(advA));
-          NDArray lossA = term.mul(wA).sum().neg();
-          if (refLp != null) {
-            NDArray dlt = sm.create(refLp).sub(lp);
-            NDArray kl = dlt.exp().sub(dlt).sub(constOne);
-            lossA = lossA.add(kl.mul(wA).sum().mul(beta));
-            for (float x : kl.toFloatArray()) {
-              out.klSum += x;
-            }
-          }
-          float lv = lossA.getFloat();
-          if (!Float.isFinite(lv)) {
-            out.lossSum = Float.NaN;
-            out.skipReason = "loss is " + lv;
-            return out;
-          }
-          out.lossSum += lv;
-          NDArray lpd = f.logProbs.stopGradient();
-          out.entropySum -= lpd.exp().mul(lpd).sum().getFloat();
-          float[] r = ratio.toFloatArray();
-          for (int j = 0; j < n; j++) {
-            if (r[j] < lo(ls) && adv[j] < 0) {
-              out.clipLow++;
-            } else if (r[j] > hi(ls) && adv[j] > 0) {
-              out.clipHigh++;
-            }
-          }
-          if (oneBackward) {
-            total = total == null ? lossA : total.add(lossA);
-          } else {
-            backward(gc, lossA);
-          }
-        } finally {
-          if (!oneBackward) {
-            sm.close();
-          }
+    boolean complete = Backprop.run(model.manager.getEngine(), m, rows, microBatchSize, (sm, mb, sub, n) -> {
+      float[] old = new float[n];
+      float[] adv = new float[n];
+      float[] wt = new float[n];
+      int k = 0;
+      for (int i : mb) {
+        TrainingSample s = samples.get(i);
+        float[] o = s.oldLogProbs();
+        for (int j = 0; j < o.length; j++) {
+          old[k] = o[j];
+          adv[k] = (float) s.advantage();
+          wt[k] = (float) w[i];
+          k++;
         }
       }
-      if (oneBackward) {
-        backward(gc, total);
+      float[] refLp = null;
+      if (ref != null) {
+        boolean prev = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+          refLp = forcing.teacherForce(sm, ref, sub).tokenLogProbs.toFloatArray();
+        } finally {
+          JniUtils.setGradMode(prev);
+        }
       }
+      TeacherForcing.Forward f = forcing.teacherForce(sm, leaves, sub);
+      NDArray lp = f.tokenLogProbs;
+      NDArray advA = sm.create(adv);
+      NDArray wA = sm.create(wt);
+      NDArray ratio = lp.sub(sm.create(old)).exp();
+      NDArray term = ratio.mul(advA).minimum(ratio.clip(lo(ls), hi(ls)).mul(advA));
+      NDArray lossA = term.mul(wA).sum().neg();
+      if (refLp != null) {
+        NDArray dlt = sm.create(refLp).sub(lp);
+        NDArray kl = dlt.exp().sub(dlt).sub(constOne);
+        lossA = lossA.add(kl.mul(wA).sum().mul(beta));
+        for (float x : kl.toFloatArray()) {
+          out.klSum += x;
+        }
+      }
+      float lv = lossA.getFloat();
+      if (!Float.isFinite(lv)) {
+        out.lossSum = Float.NaN;
+        out.skipReason = "loss is " + lv;
+        return null;
+      }
+      out.lossSum += lv;
+      NDArray lpd = f.logProbs.stopGradient();
+      out.entropySum -= lpd.exp().mul(lpd).sum().getFloat();
+      float[] r = ratio.toFloatArray();
+      for (int j = 0; j < n; j++) {
+        if (r[j] < lo(ls) && adv[j] < 0) {
+          out.clipLow++;
+        } else if (r[j] > hi(ls) && adv[j] > 0) {
+          out.clipHigh++;
+        }
+      }
+      return lossA;
+    });
+    if (complete) {
+      out.flat = leaves.flatGradient();
     }
-    out.flat = leaves.flatGradient();
     return out;
   }
 
@@ -223,17 +196,5 @@ final class LossStep {
 
   private static float hi(LossSettings ls) {
     return (float) (1 + ls.clipHigh());
-  }
-
-  /**
-   * Runs the {@link DjlPolicyImpl#beforeBackward} test hook, then the backward pass (also used by
-   * {@link SupervisedStep}).
-   */
-  static void backward(GradientCollector gc, NDArray loss) {
-    Runnable hook = DjlPolicyImpl.beforeBackward;
-    if (hook != null) {
-      hook.run();
-    }
-    gc.backward(loss);
   }
 }

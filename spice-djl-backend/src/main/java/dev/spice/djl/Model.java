@@ -11,7 +11,6 @@ import ai.djl.nn.Activation;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.spice.core.SpiceException;
-import dev.spice.core.internal.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +27,7 @@ import java.util.Random;
  * <p>Internal layout (per layer, {@code C = (nq + 2 nkv) * D}): fused {@code qkv [H, C]}, optional
  * {@code qkv_b [C]}, {@code q_norm [D]}, {@code k_norm [D]}, {@code o [nq D, H]}, fused
  * {@code gate_up [H, 2I]}, {@code down [I, H]}; linear weights are stored {@code [in, out]}. The
- * Hugging Face names and {@code [out, in]} layout are produced by {@link #toHuggingFace}.
+ * Hugging Face names and {@code [out, in]} layout are produced by {@link HfWeights}.
  *
  * <p>NDArray ownership: DJL attaches an operation's result to the manager of its first operand, so
  * every forward starts from arrays attached to the caller's per-call manager.
@@ -68,9 +67,7 @@ final class Model implements AutoCloseable {
   final NDArray epsT;
   final NDArray negHalfT;
   final NDArray scaleT;
-  private final float[] invFreq;
-  private float[] cosTab = new float[0];
-  private float[] sinTab = new float[0];
+  private final RopeTables ropeTables;
 
   /** One tensor in the flat buffer. */
   record Slot(String name, long offset, long[] shape, boolean decay) {
@@ -161,11 +158,7 @@ final class Model implements AutoCloseable {
     this.epsT = manager.full(new Shape(), (float) cfg.rmsNormEps());
     this.negHalfT = manager.full(new Shape(), -0.5f);
     this.scaleT = manager.full(new Shape(), (float) (1.0 / Math.sqrt(d)));
-    this.invFreq = new float[half];
-    double[] inv = cfg.ropeInverseFrequencies(); // rope_theta with rope_scaling applied
-    for (int j = 0; j < half; j++) {
-      invFreq[j] = (float) inv[j];
-    }
+    this.ropeTables = new RopeTables(cfg);
   }
 
   /** Initial weights: N(0, 0.02) matrices, unit norms, zero biases; deterministic in {@code seed}. */
@@ -439,206 +432,14 @@ final class Model implements AutoCloseable {
     return rms(rows, p.finalNorm).matMul(p.lmHeadT);
   }
 
-  private void ensureRope(int maxPos) {
-    int have = cosTab.length / d;
-    if (maxPos < have) {
-      return;
-    }
-    int n = Math.max(maxPos + 1, Math.max(64, have * 2));
-    float[] c = new float[n * d];
-    float[] s = new float[n * d];
-    int half = d / 2;
-    for (int pos = 0; pos < n; pos++) {
-      for (int j = 0; j < d; j++) {
-        float arg = pos * invFreq[j % half];
-        c[pos * d + j] = (float) Math.cos(arg);
-        s[pos * d + j] = (float) Math.sin(arg);
-      }
-    }
-    cosTab = c;
-    sinTab = s;
-  }
-
   /** Rotary tables {@code [B, 1, T, D]} for per-row positions {@code positions[b][t]}. */
   NDArray[] rope(NDManager m, int[][] positions) {
-    int b = positions.length;
-    int t = positions[0].length;
-    int max = 0;
-    for (int[] row : positions) {
-      for (int x : row) {
-        max = Math.max(max, x);
-      }
-    }
-    ensureRope(max);
-    float[] c = new float[b * t * d];
-    float[] s = new float[b * t * d];
-    for (int i = 0; i < b; i++) {
-      for (int j = 0; j < t; j++) {
-        int dst = (i * t + j) * d;
-        int src = positions[i][j] * d;
-        System.arraycopy(cosTab, src, c, dst, d);
-        System.arraycopy(sinTab, src, s, dst, d);
-      }
-    }
-    Shape shape = new Shape(b, 1, t, d);
-    return new NDArray[] {m.create(c, shape), m.create(s, shape)};
+    return ropeTables.rope(m, positions);
   }
 
   /** Rotary tables {@code [1, 1, T, D]} for positions {@code 0..T-1}. */
   NDArray[] rope(NDManager m, int t) {
-    int[][] pos = new int[1][t];
-    for (int j = 0; j < t; j++) {
-      pos[0][j] = j;
-    }
-    return rope(m, pos);
-  }
-
-
-  // ---- Hugging Face conversion (host arrays) ----
-
-  /** {@link #fromHuggingFace(TransformerConfig, SafeTensors.Reader, String, boolean)} refusing non-finite weights. */
-  static float[] fromHuggingFace(TransformerConfig cfg, SafeTensors.Reader reader, String source) {
-    return fromHuggingFace(cfg, reader, source, false);
-  }
-
-  /**
-   * Converts Hugging Face tensors (names of {@link TransformerConfig#tensorShapes()}) to the flat
-   * layout. The config is first checked against the safetensors header
-   * ({@link TransformerConfig#checkTensors}), so nothing model-sized is allocated for a config that
-   * the weights contradict.
-   *
-   * @param source the checkpoint directory (its {@code config.json} is named in messages)
-   * @param allowNonFinite load NaN / infinite weights instead of refusing them
-   */
-  static float[] fromHuggingFace(TransformerConfig cfg, SafeTensors.Reader reader, String source,
-      boolean allowNonFinite) {
-    cfg.checkTensors(reader, java.nio.file.Path.of(source).resolve("config.json"));
-    Layout lay = layoutOf(cfg);
-    float[] w = new float[(int) lay.size];
-    java.util.function.Function<String, float[]> floats = name -> {
-      float[] v = reader.floats(name);
-      if (!allowNonFinite) {
-        SafeTensors.requireFinite(v, reader.info(name), reader.file(name),
-            "DjlPolicy.builder().allowNonFiniteWeights(true)");
-      }
-      return v;
-    };
-    Map<String, Slot> by = new LinkedHashMap<>();
-    lay.slots.forEach(s -> by.put(s.name(), s));
-    int h = cfg.hiddenSize();
-    int d = cfg.headDim();
-    int qd = cfg.numHeads() * d;
-    int kvd = cfg.numKvHeads() * d;
-    int c = qd + 2 * kvd;
-    int inter = cfg.intermediateSize();
-    copy(w, by.get("embed"), floats.apply("model.embed_tokens.weight"));
-    for (int l = 0; l < cfg.numLayers(); l++) {
-      String hf = "model.layers." + l + ".";
-      String p = "L" + l + ".";
-      copy(w, by.get(p + "in_norm"), floats.apply(hf + "input_layernorm.weight"));
-      int qkvOff = (int) by.get(p + "qkv").offset();
-      putT(w, qkvOff, c, 0, floats.apply(hf + "self_attn.q_proj.weight"), qd, h);
-      putT(w, qkvOff, c, qd, floats.apply(hf + "self_attn.k_proj.weight"), kvd, h);
-      putT(w, qkvOff, c, qd + kvd, floats.apply(hf + "self_attn.v_proj.weight"), kvd, h);
-      if (cfg.attentionBias()) {
-        int bo = (int) by.get(p + "qkv_b").offset();
-        System.arraycopy(floats.apply(hf + "self_attn.q_proj.bias"), 0, w, bo, qd);
-        System.arraycopy(floats.apply(hf + "self_attn.k_proj.bias"), 0, w, bo + qd, kvd);
-        System.arraycopy(floats.apply(hf + "self_attn.v_proj.bias"), 0, w, bo + qd + kvd, kvd);
-      }
-      if (cfg.qkNorm()) {
-        copy(w, by.get(p + "q_norm"), floats.apply(hf + "self_attn.q_norm.weight"));
-        copy(w, by.get(p + "k_norm"), floats.apply(hf + "self_attn.k_norm.weight"));
-      }
-      putT(w, (int) by.get(p + "o").offset(), h, 0, floats.apply(hf + "self_attn.o_proj.weight"), h, qd);
-      copy(w, by.get(p + "post_norm"), floats.apply(hf + "post_attention_layernorm.weight"));
-      int gu = (int) by.get(p + "gate_up").offset();
-      putT(w, gu, 2 * inter, 0, floats.apply(hf + "mlp.gate_proj.weight"), inter, h);
-      putT(w, gu, 2 * inter, inter, floats.apply(hf + "mlp.up_proj.weight"), inter, h);
-      putT(w, (int) by.get(p + "down").offset(), h, 0, floats.apply(hf + "mlp.down_proj.weight"), h, inter);
-    }
-    copy(w, by.get("norm"), floats.apply("model.norm.weight"));
-    if (!cfg.tieWordEmbeddings()) {
-      copy(w, by.get("lm_head"), floats.apply("lm_head.weight"));
-    }
-    return w;
-  }
-
-  /** The flat weights as Hugging Face tensors, in {@link TransformerConfig#tensorShapes()} order. */
-  static List<SafeTensors.Tensor> toHuggingFace(TransformerConfig cfg, float[] w) {
-    Layout lay = layoutOf(cfg);
-    Map<String, Slot> by = new LinkedHashMap<>();
-    lay.slots.forEach(s -> by.put(s.name(), s));
-    int h = cfg.hiddenSize();
-    int d = cfg.headDim();
-    int qd = cfg.numHeads() * d;
-    int kvd = cfg.numKvHeads() * d;
-    int c = qd + 2 * kvd;
-    int inter = cfg.intermediateSize();
-    Map<String, float[]> out = new LinkedHashMap<>();
-    out.put("model.embed_tokens.weight", slice(w, by.get("embed")));
-    for (int l = 0; l < cfg.numLayers(); l++) {
-      String hf = "model.layers." + l + ".";
-      String p = "L" + l + ".";
-      out.put(hf + "input_layernorm.weight", slice(w, by.get(p + "in_norm")));
-      int qkvOff = (int) by.get(p + "qkv").offset();
-      out.put(hf + "self_attn.q_proj.weight", getT(w, qkvOff, c, 0, qd, h));
-      out.put(hf + "self_attn.k_proj.weight", getT(w, qkvOff, c, qd, kvd, h));
-      out.put(hf + "self_attn.v_proj.weight", getT(w, qkvOff, c, qd + kvd, kvd, h));
-      if (cfg.attentionBias()) {
-        int bo = (int) by.get(p + "qkv_b").offset();
-        out.put(hf + "self_attn.q_proj.bias", Arrays.copyOfRange(w, bo, bo + qd));
-        out.put(hf + "self_attn.k_proj.bias", Arrays.copyOfRange(w, bo + qd, bo + qd + kvd));
-        out.put(hf + "self_attn.v_proj.bias", Arrays.copyOfRange(w, bo + qd + kvd, bo + c));
-      }
-      out.put(hf + "self_attn.o_proj.weight", getT(w, (int) by.get(p + "o").offset(), h, 0, h, qd));
-      if (cfg.qkNorm()) {
-        out.put(hf + "self_attn.q_norm.weight", slice(w, by.get(p + "q_norm")));
-        out.put(hf + "self_attn.k_norm.weight", slice(w, by.get(p + "k_norm")));
-      }
-      out.put(hf + "post_attention_layernorm.weight", slice(w, by.get(p + "post_norm")));
-      int gu = (int) by.get(p + "gate_up").offset();
-      out.put(hf + "mlp.gate_proj.weight", getT(w, gu, 2 * inter, 0, inter, h));
-      out.put(hf + "mlp.up_proj.weight", getT(w, gu, 2 * inter, inter, inter, h));
-      out.put(hf + "mlp.down_proj.weight", getT(w, (int) by.get(p + "down").offset(), h, 0, h, inter));
-    }
-    out.put("model.norm.weight", slice(w, by.get("norm")));
-    if (!cfg.tieWordEmbeddings()) {
-      out.put("lm_head.weight", slice(w, by.get("lm_head")));
-    }
-    List<SafeTensors.Tensor> list = new ArrayList<>();
-    for (Map.Entry<String, long[]> e : cfg.tensorShapes().entrySet()) {
-      list.add(new SafeTensors.Tensor(e.getKey(), e.getValue(), out.get(e.getKey())));
-    }
-    return list;
-  }
-
-  private static void copy(float[] w, Slot s, float[] src) {
-    System.arraycopy(src, 0, w, (int) s.offset(), (int) s.count());
-  }
-
-  private static float[] slice(float[] w, Slot s) {
-    return Arrays.copyOfRange(w, (int) s.offset(), (int) (s.offset() + s.count()));
-  }
-
-  /** dst[off + in * cols + colOff + out] = src[out * inDim + in]: a PyTorch [out, in] weight into [in, out] storage. */
-  private static void putT(float[] dst, int off, int cols, int colOff, float[] src, int outDim, int inDim) {
-    for (int o = 0; o < outDim; o++) {
-      int row = o * inDim;
-      for (int i = 0; i < inDim; i++) {
-        dst[off + i * cols + colOff + o] = src[row + i];
-      }
-    }
-  }
-
-  private static float[] getT(float[] src, int off, int cols, int colOff, int outDim, int inDim) {
-    float[] r = new float[outDim * inDim];
-    for (int o = 0; o < outDim; o++) {
-      for (int i = 0; i < inDim; i++) {
-        r[o * inDim + i] = src[off + i * cols + colOff + o];
-      }
-    }
-    return r;
+    return ropeTables.rope(m, t);
   }
 
   static long[] toLong(int[] a) {

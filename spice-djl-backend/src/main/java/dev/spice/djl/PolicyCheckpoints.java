@@ -50,7 +50,7 @@ final class PolicyCheckpoints {
     } catch (IOException e) {
       throw new SpiceException.CheckpointException("cannot create " + dir + ": " + e.getMessage(), e);
     }
-    SafeTensors.write(dir.resolve("model.safetensors"), Model.toHuggingFace(cfg, model.flat.toFloatArray()),
+    SafeTensors.write(dir.resolve("model.safetensors"), HfWeights.toHuggingFace(cfg, model.flat.toFloatArray()),
         Map.of("format", "pt", "producer", "spice-djl-backend"));
     cfg.write(dir.resolve("config.json"));
     writeTokenizer(dir.resolve("tokenizer.json"));
@@ -137,7 +137,7 @@ final class PolicyCheckpoints {
     float[] ref = null;
     try (SafeTensors.Reader r = SafeTensors.openDirectory(dir);
         SafeTensors.Reader o = SafeTensors.open(dir.resolve("optimizer.safetensors"))) {
-      w = Model.fromHuggingFace(cfg, r, dir.toString());
+      w = HfWeights.fromHuggingFace(cfg, r, dir.toString());
       m = flatTensor(o, "adam.m", dir);
       v = flatTensor(o, "adam.v", dir);
       if (reference != null) {

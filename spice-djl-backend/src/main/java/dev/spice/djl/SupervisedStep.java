@@ -1,9 +1,7 @@
 package dev.spice.djl;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import dev.spice.core.SpiceException;
 import dev.spice.core.SupervisedSample;
 import dev.spice.core.model.TransformerConfig;
@@ -13,8 +11,9 @@ import java.util.List;
 /**
  * The loss half of a supervised update ({@link DjlPolicy#supervisedUpdate}): validates a batch of
  * {@link SupervisedSample}s ({@link #prepare}), then runs the forward and backward passes of the
- * weighted next-token cross-entropy over all micro-batches ({@link #lossGradient}), reusing
- * {@link TeacherForcing} (unconstrained rows) for the target tokens' log-probs. Like
+ * weighted next-token cross-entropy over all micro-batches ({@link #lossGradient}, in the same
+ * {@link Backprop} micro-batch loop as {@link LossStep}), reusing {@link TeacherForcing}
+ * (unconstrained rows) for the target tokens' log-probs. Like
  * {@link LossStep}, it touches neither the weights nor the optimizer state; the caller holds the
  * policy's gradient lock and hands the gradient to the same {@link AdamW}.
  *
@@ -105,57 +104,32 @@ final class SupervisedStep {
     }
     List<TeacherForcing.Row> rows = batch.rows();
     double[] tw = batch.tokenWeights();
-    Engine engine = model.manager.getEngine();
-    List<List<Integer>> batches = TeacherForcing.microBatches(rows, microBatchSize);
-    // As in LossStep: one backward without a micro-batch limit, else one per micro-batch.
-    boolean oneBackward = microBatchSize <= 0;
     Model.Params leaves = model.params(m, model.flat, true);
-    try (GradientCollector gc = engine.newGradientCollector()) {
-      NDArray total = null;
-      for (List<Integer> mb : batches) {
-        NDManager sm = oneBackward ? m : m.newSubManager();
-        try {
-          List<TeacherForcing.Row> sub = new ArrayList<>(mb.size());
-          int n = 0;
-          for (int i : mb) {
-            sub.add(rows.get(i));
-            n += rows.get(i).completion().length;
-          }
-          float[] wt = new float[n];
-          int k = 0;
-          for (int i : mb) {
-            int len = rows.get(i).completion().length;
-            for (int j = 0; j < len; j++) {
-              wt[k++] = (float) tw[i];
-            }
-          }
-          TeacherForcing.Forward f = forcing.teacherForce(sm, leaves, sub);
-          NDArray lossA = f.tokenLogProbs.mul(sm.create(wt)).sum().neg();
-          float lv = lossA.getFloat();
-          if (!Float.isFinite(lv)) {
-            out.loss = Float.NaN;
-            out.skipReason = "loss is " + lv;
-            return out;
-          }
-          out.loss += lv;
-          NDArray lpd = f.logProbs.stopGradient();
-          out.entropySum -= lpd.exp().mul(lpd).sum().getFloat();
-          if (oneBackward) {
-            total = total == null ? lossA : total.add(lossA);
-          } else {
-            LossStep.backward(gc, lossA);
-          }
-        } finally {
-          if (!oneBackward) {
-            sm.close();
-          }
+    boolean complete = Backprop.run(model.manager.getEngine(), m, rows, microBatchSize, (sm, mb, sub, n) -> {
+      float[] wt = new float[n];
+      int k = 0;
+      for (int i : mb) {
+        int len = rows.get(i).completion().length;
+        for (int j = 0; j < len; j++) {
+          wt[k++] = (float) tw[i];
         }
       }
-      if (oneBackward) {
-        LossStep.backward(gc, total);
+      TeacherForcing.Forward f = forcing.teacherForce(sm, leaves, sub);
+      NDArray lossA = f.tokenLogProbs.mul(sm.create(wt)).sum().neg();
+      float lv = lossA.getFloat();
+      if (!Float.isFinite(lv)) {
+        out.loss = Float.NaN;
+        out.skipReason = "loss is " + lv;
+        return null;
       }
+      out.loss += lv;
+      NDArray lpd = f.logProbs.stopGradient();
+      out.entropySum -= lpd.exp().mul(lpd).sum().getFloat();
+      return lossA;
+    });
+    if (complete) {
+      out.flat = leaves.flatGradient();
     }
-    out.flat = leaves.flatGradient();
     return out;
   }
 }

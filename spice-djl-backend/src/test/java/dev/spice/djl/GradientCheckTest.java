@@ -126,7 +126,7 @@ class GradientCheckTest {
 
   static Map<String, float[]> byName(TransformerConfig cfg, float[] flat) {
     Map<String, float[]> m = new LinkedHashMap<>();
-    for (SafeTensors.Tensor t : Model.toHuggingFace(cfg, flat)) {
+    for (SafeTensors.Tensor t : HfWeights.toHuggingFace(cfg, flat)) {
       m.put(t.name(), t.data());
     }
     return m;
@@ -190,10 +190,10 @@ class GradientCheckTest {
     }
   }
 
-  /** The flat layout of Hugging Face tensors (the inverse of {@link Model#toHuggingFace}). */
+  /** The flat layout of Hugging Face tensors (the inverse of {@link HfWeights#toHuggingFace}). */
   static float[] flat(TransformerConfig cfg, Map<String, float[]> tensors) {
     SafeTensors.Reader r = new MapReader(cfg, tensors);
-    return Model.fromHuggingFace(cfg, r, "test");
+    return HfWeights.fromHuggingFace(cfg, r, "test");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -270,7 +270,7 @@ class GradientCheckTest {
     }
   }
 
-  /** Hugging Face tensors held in memory, as a reader for {@link Model#fromHuggingFace}. */
+  /** Hugging Face tensors held in memory, as a reader for {@link HfWeights#fromHuggingFace}. */
   private record MapReader(TransformerConfig cfg, Map<String, float[]> tensors) implements SafeTensors.Reader {
     @Override
     public List<String> names() {

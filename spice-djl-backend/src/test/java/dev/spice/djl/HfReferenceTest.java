@@ -149,7 +149,7 @@ class HfReferenceTest {
           String prefix = clipped ? "clip." : "noclip.";
           String where = name + (clipped ? " clipped" : " unclipped") + ", micro-batch " + microBatch;
           int checked = 0;
-          for (SafeTensors.Tensor t : Model.toHuggingFace(p.config(), flat)) {
+          for (SafeTensors.Tensor t : HfWeights.toHuggingFace(p.config(), flat)) {
             float[] want = grads.floats(prefix + t.name());
             float[] got = t.data();
             assertEquals(want.length, got.length, t.name());

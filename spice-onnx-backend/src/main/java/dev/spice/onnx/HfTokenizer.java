@@ -7,8 +7,6 @@ import dev.spice.core.internal.model.TokenizerJson;
 import dev.spice.core.text.SpecialTokens;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A Hugging Face {@code tokenizer.json} through DJL's tokenizers binding, for the ONNX backend;
@@ -36,22 +34,9 @@ public final class HfTokenizer implements TokenCodec {
     this.tok = tok;
     this.file = file;
     this.vocabSize = info.vocabSize();
-    List<Integer> eosIds = new ArrayList<>();
-    int padId = -1;
-    for (String s : info.addedTokens()) {
-      int id = tokenId(s);
-      if (id < 0) {
-        continue;
-      }
-      if (SpecialTokens.isEndOfSequence(s)) {
-        eosIds.add(id);
-      }
-      if (SpecialTokens.isPadding(s)) {
-        padId = id;
-      }
-    }
-    this.eos = eosIds.stream().mapToInt(Integer::intValue).toArray();
-    this.pad = padId;
+    TokenizerJson.SpecialIds specials = info.specialIds(this::tokenId);
+    this.eos = specials.eosIds();
+    this.pad = specials.padId();
   }
 
   /**

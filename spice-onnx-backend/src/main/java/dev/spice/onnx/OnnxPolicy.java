@@ -5,6 +5,7 @@ import dev.spice.core.PolicyBackend;
 import dev.spice.core.Prompt;
 import dev.spice.core.SamplingParams;
 import dev.spice.core.SpiceException;
+import dev.spice.core.internal.DeviceSpec;
 import dev.spice.core.text.PromptTemplate;
 import dev.spice.core.text.Tokenizer;
 import java.nio.file.Files;
@@ -269,10 +270,7 @@ public interface OnnxPolicy extends PolicyBackend {
       if (cudaDevice < 0) {
         throw new SpiceException.ConfigurationException("cudaDevice must be >= 0, got " + cudaDevice);
       }
-      String dev = device.toLowerCase(Locale.ROOT);
-      if (!(dev.equals("cpu") || dev.equals("gpu") || dev.equals("auto") || dev.matches("gpu:\\d{1,9}"))) {
-        throw new SpiceException.ConfigurationException("device '" + device + "' is not valid; valid: cpu, gpu, gpu:N, auto");
-      }
+      DeviceSpec.check(device);
       Path file = Files.isDirectory(model) ? model.resolve(OnnxExporter.MODEL_FILE) : model;
       if (!Files.isRegularFile(file)) {
         throw new SpiceException.BackendException("ONNX model file " + file + " does not exist");

@@ -2,6 +2,7 @@ package dev.spice.core.internal.model;
 
 import dev.spice.core.SpiceException;
 import dev.spice.core.internal.json.Json;
+import dev.spice.core.text.SpecialTokens;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,12 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * Checks a Hugging Face {@code tokenizer.json} before a tokenizer library parses it, so a wrong or
  * damaged file gets an error that names the file and what is wrong (not UTF-8, not JSON, no
  * {@code model.vocab}, a token id that is not an integer) instead of the library's terse one.
- * Both backends call it before handing the file to the tokenizers binding.
+ * Both backends call it before handing the file to the tokenizers binding, and take the
+ * end-of-sequence and padding ids from {@link Info#specialIds}.
  */
 public final class TokenizerJson {
   /** Largest tokenizer file accepted (bytes). */
@@ -34,7 +37,42 @@ public final class TokenizerJson {
     public Info {
       addedTokens = List.copyOf(addedTokens);
     }
+
+    /**
+     * The ids of the added tokens named in {@link SpecialTokens}: each added token whose
+     * {@code tokenId} is {@code >= 0} (one id; -1 when the tokenizer does not encode it as one
+     * token) counts as end-of-sequence if {@link SpecialTokens#isEndOfSequence} and as padding if
+     * {@link SpecialTokens#isPadding}.
+     *
+     * @param tokenId the tokenizer's id of a token text, or -1
+     * @return the end-of-sequence ids in file order, and the last padding id (-1 if none)
+     */
+    public SpecialIds specialIds(ToIntFunction<String> tokenId) {
+      List<Integer> eos = new ArrayList<>();
+      int pad = -1;
+      for (String s : addedTokens) {
+        int id = tokenId.applyAsInt(s);
+        if (id < 0) {
+          continue;
+        }
+        if (SpecialTokens.isEndOfSequence(s)) {
+          eos.add(id);
+        }
+        if (SpecialTokens.isPadding(s)) {
+          pad = id;
+        }
+      }
+      return new SpecialIds(eos.stream().mapToInt(Integer::intValue).toArray(), pad);
+    }
   }
+
+  /**
+   * The special ids {@link Info#specialIds} found.
+   *
+   * @param eosIds the end-of-sequence ids, in file order (the array is not copied)
+   * @param padId the padding id, or -1
+   */
+  public record SpecialIds(int[] eosIds, int padId) {}
 
   /**
    * Reads and checks a {@code tokenizer.json}.

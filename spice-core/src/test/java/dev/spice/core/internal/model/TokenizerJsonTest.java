@@ -1,5 +1,6 @@
 package dev.spice.core.internal.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -62,5 +63,21 @@ class TokenizerJsonTest {
     assertEquals(List.of("</s>"), i.addedTokens());
     Files.writeString(f, "{\"model\": {\"type\": \"Unigram\", \"vocab\": [[\"a\", -1.0], [\"b\", -2]]}}");
     assertEquals(2, TokenizerJson.read(f, SpiceException.BackendException::new).vocabSize());
+  }
+
+  @Test
+  void specialIdsAreTheNamedAddedTokensTheTokenizerEncodesAsOneToken() {
+    TokenizerJson.Info i = new TokenizerJson.Info(Path.of("tokenizer.json"), 10,
+        List.of("<pad>", "</s>", "<unk>", "<|im_end|>", "[PAD]", "<eos>"));
+    // "<eos>" is not one token for this tokenizer; "[PAD]" is the last padding name
+    java.util.Map<String, Integer> ids = java.util.Map.of("<pad>", 0, "</s>", 1, "<unk>", 2, "<|im_end|>", 3,
+        "[PAD]", 4);
+    TokenizerJson.SpecialIds s = i.specialIds(t -> ids.getOrDefault(t, -1));
+    assertArrayEquals(new int[] {1, 3}, s.eosIds());
+    assertEquals(4, s.padId());
+    TokenizerJson.SpecialIds none = new TokenizerJson.Info(Path.of("t.json"), 3, List.of("<unk>"))
+        .specialIds(t -> 0);
+    assertArrayEquals(new int[0], none.eosIds());
+    assertEquals(-1, none.padId());
   }
 }
