@@ -1,60 +1,70 @@
 package dev.spice.benchmarks.quickstart;
 
+import dev.spice.core.internal.json.Json;
+import dev.spice.examples.cli.SpiceCli;
 import dev.spice.examples.quickstart.Quickstart;
-import dev.spice.examples.quickstart.QuickstartSettings;
 import dev.spice.examples.report.QuickstartReport;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * Runs the quickstart at its default settings (or with {@code --seed S}, {@code --out DIR}, and
- * overrides for experiments: {@code --iterations}, {@code --group-size}, {@code --batch-size},
- * {@code --hidden-size}, {@code --learning-rate}, {@code --probe-every}, {@code --countries},
- * {@code --fields}) and
- * prints the numbers that go into the README: wall time, probe start/end, the co-evolution
- * averages and the three checks. Exit status 0 if every check holds, 1 otherwise.
+ * Runs the quickstart through the {@code spice} command line ({@link SpiceCli}, which parses and
+ * checks the arguments exactly as for {@link Quickstart#main}: {@code --seed S}, {@code --out DIR},
+ * {@code --iterations N}, {@code --resume RUN_DIR}, {@code --config FILE}, {@code --set KEY=VALUE};
+ * the older options {@code --group-size}, {@code --batch-size}, {@code --hidden-size},
+ * {@code --learning-rate}, {@code --probe-every}, {@code --countries} and {@code --fields} are
+ * passed as {@code --set group_size=...} and so on) and prints the numbers that go into the
+ * README from the run's {@code report.json}: wall time, probe start/end, the co-evolution averages
+ * and the three checks. Exit status 0 if every check holds, 1 otherwise (the CLI's status, 2 or 1,
+ * if the command line is bad or the run fails).
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
- * dev.spice.benchmarks.quickstart.QuickstartLearningRun}.
+ * dev.spice.benchmarks.quickstart.QuickstartLearningRun --seed 2 --out /tmp/qs-seed2}.
  */
 public final class QuickstartLearningRun {
   private QuickstartLearningRun() {}
 
   /** Entry point. */
   public static void main(String[] args) {
-    QuickstartSettings.Builder b = QuickstartSettings.builder();
-    Path out = Path.of("runs", "quickstart-learning-" + System.currentTimeMillis());
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--seed" -> b.seed(Long.parseLong(args[i + 1]));
-        case "--out" -> out = Path.of(args[i + 1]);
-        case "--iterations" -> b.iterations(Integer.parseInt(args[i + 1]));
-        case "--group-size" -> b.groupSize(Integer.parseInt(args[i + 1]));
-        case "--batch-size" -> b.batchSize(Integer.parseInt(args[i + 1]));
-        case "--hidden-size" -> b.hiddenSize(Integer.parseInt(args[i + 1]));
-        case "--learning-rate" -> b.learningRate(Double.parseDouble(args[i + 1]));
-        case "--probe-every" -> b.probeEvery(Integer.parseInt(args[i + 1]));
-        case "--countries" -> b.countries(Integer.parseInt(args[i + 1]));
-        case "--fields" -> b.fields(java.util.List.of(args[i + 1].split(",")));
-        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --seed S, --out DIR, "
-            + "--iterations N, --group-size G, --batch-size B, --hidden-size H, --learning-rate LR, --probe-every K, "
-            + "--countries N, --fields a,b,c");
-      }
+    System.exit(run(args));
+  }
+
+  /** Runs the quickstart with these arguments, prints the {@code RESULT} lines, and returns the exit status. */
+  static int run(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    String[] cli = Quickstart.cliArguments(args);
+    // The CLI parses and checks everything; its effective configuration names the run folder.
+    StringWriter config = new StringWriter();
+    int code = SpiceCli.execute(Stream.concat(Arrays.stream(cli), Stream.of("--print-config")).toArray(String[]::new),
+        new PrintWriter(config), err);
+    String printed = config.toString().strip();
+    if (code != 0 || !printed.startsWith("{")) { // a bad command line, or --help / --version
+      out.println(printed);
+      return code;
     }
-    QuickstartSettings s = b.build();
-    QuickstartReport r = Quickstart.runReport(s, out, Optional.empty());
+    Path runDir = Path.of(String.valueOf(Json.parseObject(printed).get("out")));
+    code = SpiceCli.execute(Stream.concat(Arrays.stream(cli), Stream.of("--set", "out=" + runDir))
+        .toArray(String[]::new), out, err);
+    if (code != 0) {
+      return code;
+    }
+    QuickstartReport r = QuickstartReport.read(runDir.resolve(Quickstart.REPORT_FILE));
     QuickstartReport.Probe p = r.probe();
     QuickstartReport.Coevolution c = r.coevolution();
-    System.out.printf(Locale.ROOT, "RESULT seed=%d iterations=%d wall_seconds=%.0f cores=%d%n", s.seed(), s.iterations(),
-        r.wallSeconds(), Runtime.getRuntime().availableProcessors());
-    System.out.printf(Locale.ROOT, "RESULT probe start=%.3f end=%.3f gain_points=%.1f%n", p.start(), p.end(),
+    out.printf(Locale.ROOT, "RESULT seed=%d iterations=%d wall_seconds=%.0f cores=%d%n", r.seed(),
+        r.iterations(), r.wallSeconds(), Runtime.getRuntime().availableProcessors());
+    out.printf(Locale.ROOT, "RESULT probe start=%.3f end=%.3f gain_points=%.1f%n", p.start(), p.end(),
         p.gainPoints());
-    System.out.printf(Locale.ROOT, "RESULT coevolution early_on_early=%.3f early_on_late=%.3f late_on_early=%.3f "
+    out.printf(Locale.ROOT, "RESULT coevolution early_on_early=%.3f early_on_late=%.3f late_on_early=%.3f "
         + "drop_points=%.1f late_gain_points=%.1f%n", c.earlyOnEarly(), c.earlyOnLate(), c.lateOnEarly(),
         c.dropPoints(), c.lateGainPoints());
-    System.out.println("RESULT checks " + r.checks().toMap());
-    boolean all = r.checks().allHold();
-    System.exit(all ? 0 : 1);
+    out.println("RESULT checks " + r.checks().toMap());
+    return r.checks().allHold() ? 0 : 1;
   }
 }

@@ -43,7 +43,8 @@ public final class Quickstart {
   static final String STATE_FILE = "quickstart.json";
   /** Options of earlier versions of this main that the CLI sets with {@code --set KEY=VALUE}. */
   static final Set<String> SETTING_OPTIONS =
-      Set.of("--batch-size", "--group-size", "--hidden-size", "--learning-rate", "--countries", "--probe-every");
+      Set.of("--batch-size", "--group-size", "--hidden-size", "--learning-rate", "--countries", "--probe-every",
+          "--fields");
 
   private Quickstart() {}
 
@@ -52,8 +53,9 @@ public final class Quickstart {
    * {@code --model}), which parses and checks the arguments: {@code --out DIR}, {@code --iterations N},
    * {@code --seed S}, {@code --resume RUN_DIR}, {@code --config FILE}, {@code --set KEY=VALUE} (any
    * quickstart setting). The options {@code --batch-size B}, {@code --group-size G},
-   * {@code --hidden-size H}, {@code --learning-rate LR}, {@code --countries N} and
-   * {@code --probe-every K} are passed as {@code --set batch_size=B} and so on. Each argument may
+   * {@code --hidden-size H}, {@code --learning-rate LR}, {@code --countries N},
+   * {@code --probe-every K} and {@code --fields a,b,c} are passed as {@code --set batch_size=B} and
+   * so on. Each argument may
    * hold several words separated by spaces (Maven's {@code -Dquickstart.args}). Exits with the
    * command line's status when it is not 0.
    */
@@ -65,8 +67,11 @@ public final class Quickstart {
     }
   }
 
-  /** The arguments for {@link SpiceCli}: split at spaces, empty ones dropped, setting options as {@code --set}. */
-  static String[] cliArguments(String[] args) {
+  /**
+   * The arguments for {@link SpiceCli}: split at spaces, empty ones dropped, setting options as
+   * {@code --set}; for mains that delegate to the CLI (this one, the benchmarks' harness).
+   */
+  public static String[] cliArguments(String[] args) {
     String[] words = Arrays.stream(args).flatMap(a -> Arrays.stream(a.strip().split("\\s+")))
         .filter(a -> !a.isEmpty()).toArray(String[]::new);
     List<String> out = new ArrayList<>();
