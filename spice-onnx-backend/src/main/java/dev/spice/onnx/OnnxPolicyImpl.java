@@ -86,24 +86,32 @@ final class OnnxPolicyImpl implements OnnxPolicy {
     if (!Files.isRegularFile(configJson)) {
       return List.of();
     }
+    java.util.Map<String, Object> cfg;
     try {
-      Object e = Json.parseObject(Files.readString(configJson, StandardCharsets.UTF_8)).get("eos_token_id");
-      if (e instanceof Number n) {
-        return List.of(n.intValue());
-      }
-      List<Integer> out = new ArrayList<>();
-      if (e instanceof List<?> l) {
-        for (Object o : l) {
-          if (!(o instanceof Number n)) {
-            throw new SpiceException.ConfigurationException(configJson + ": field 'eos_token_id' must hold integers");
-          }
-          out.add(n.intValue());
-        }
-      }
-      return out;
+      cfg = Json.parseObject(Files.readString(configJson, StandardCharsets.UTF_8));
     } catch (IOException | Json.JsonException ex) {
       throw new SpiceException.ConfigurationException("cannot read " + configJson + ": " + ex.getMessage());
     }
+    Object e = cfg.get("eos_token_id");
+    long vocab = cfg.get("vocab_size") instanceof Long v ? v : Long.MAX_VALUE;
+    List<Integer> out = new ArrayList<>();
+    if (e == null) {
+      return out;
+    }
+    List<?> values = e instanceof List<?> l ? l : List.of(e);
+    for (Object o : values) {
+      // a float or a string would be truncated or ignored: refuse it, like the DJL loader does
+      if (!(o instanceof Long id)) {
+        throw new SpiceException.ConfigurationException(configJson + ": field 'eos_token_id' must be an integer or "
+            + "a list of integers, got " + (o instanceof String str ? "the string \"" + str + "\"" : String.valueOf(o)));
+      }
+      if (id < 0 || id >= vocab) {
+        throw new SpiceException.ConfigurationException(configJson + ": field 'eos_token_id' holds " + id
+            + ", outside the vocabulary [0, " + vocab + ") of vocab_size");
+      }
+      out.add((int) (long) id);
+    }
+    return out;
   }
 
   @Override
