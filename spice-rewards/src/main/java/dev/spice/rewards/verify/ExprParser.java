@@ -2,7 +2,7 @@ package dev.spice.rewards.verify;
 
 import dev.spice.rewards.verify.Node.Const;
 import dev.spice.rewards.verify.Node.Eq;
-import dev.spice.rewards.verify.Node.Fn;
+import dev.spice.rewards.verify.Fn;
 import dev.spice.rewards.verify.Node.Nary;
 import dev.spice.rewards.verify.Node.PlusMinus;
 import dev.spice.rewards.verify.Node.Pow;
