@@ -7,14 +7,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Architecture of a decoder-only transformer of the Llama / Qwen family, read from and written to
@@ -206,18 +202,21 @@ public record TransformerConfig(
     return m;
   }
 
-  /** One dimension of an expected tensor shape, and the config.json field(s) that set it. */
-  private record Dim(long value, String fields) {}
+  /**
+   * One dimension of an expected tensor shape, and the config.json field(s) that set it (named by
+   * {@code WeightsCheck} when the weights disagree).
+   */
+  record Dim(long value, String fields) {}
 
-  private Dim vocabDim() {
+  Dim vocabDim() {
     return new Dim(vocabSize, "field 'vocab_size' (" + vocabSize + ")");
   }
 
-  private Dim hiddenDim() {
+  Dim hiddenDim() {
     return new Dim(hiddenSize, "field 'hidden_size' (" + hiddenSize + ")");
   }
 
-  private static long[] values(Dim... dims) {
+  static long[] values(Dim... dims) {
     long[] r = new long[dims.length];
     for (int i = 0; i < dims.length; i++) {
       r[i] = dims[i].value();
@@ -226,7 +225,7 @@ public record TransformerConfig(
   }
 
   /** The tensors of layer {@code l} in {@link #tensorShapes()} order. */
-  private void layerSpecs(int l, java.util.function.BiConsumer<String, Dim[]> out) {
+  void layerSpecs(int l, java.util.function.BiConsumer<String, Dim[]> out) {
     Dim h = hiddenDim();
     Dim q = new Dim((long) numHeads * headDim,
         "fields 'num_attention_heads' * 'head_dim' (" + numHeads + " * " + headDim + ")");
@@ -277,147 +276,7 @@ public record TransformerConfig(
    *     the expected number of elements in another arrangement (transposed), or is unknown
    */
   public List<String> checkTensors(SafeTensors.Reader reader, Path configJson) {
-    List<String> names = reader.names();
-    String where = weightsLocation(reader, names, configJson);
-    Set<String> used = new HashSet<>();
-    expect(reader, configJson, where, used, "model.embed_tokens.weight", vocabDim(), hiddenDim());
-    long maxLayer = -1;
-    String beyond = null;
-    long beyondIndex = -1;
-    for (String n : names) {
-      long idx = layerIndex(n);
-      maxLayer = Math.max(maxLayer, idx);
-      if (idx >= numLayers && (beyond == null || idx < beyondIndex)) {
-        beyond = n;
-        beyondIndex = idx;
-      }
-    }
-    if (maxLayer >= 0 && numLayers > maxLayer + 1) {
-      throw new SpiceException.ConfigurationException(configJson + ": field 'num_hidden_layers' (" + numLayers
-          + ") disagrees with the weights: " + where + " holds layers 0 to " + maxLayer + " only (tensor 'model.layers."
-          + (maxLayer + 1) + ".input_layernorm.weight' is missing)");
-    }
-    if (beyond != null) {
-      throw new SpiceException.ConfigurationException(configJson + ": field 'num_hidden_layers' (" + numLayers
-          + ") disagrees with the weights: " + reader.file(beyond) + " holds tensor '" + beyond + "' of layer "
-          + beyondIndex + ", which would be ignored");
-    }
-    // numLayers <= maxLayer + 1 <= names.size() now, or layer 0 is missing and the loop stops there.
-    for (int l = 0; l < numLayers; l++) {
-      layerSpecs(l, (name, dims) -> expect(reader, configJson, where, used, name, dims));
-    }
-    expect(reader, configJson, where, used, "model.norm.weight", hiddenDim());
-    if (!tieWordEmbeddings) {
-      expect(reader, configJson, where, used, "lm_head.weight", vocabDim(), hiddenDim());
-    }
-    List<String> unused = new ArrayList<>();
-    for (String n : names) {
-      if (used.contains(n)) {
-        continue;
-      }
-      if (n.equals("lm_head.weight") || n.endsWith(".rotary_emb.inv_freq")) {
-        unused.add(n); // Hugging Face ignores these too: the head is tied, inv_freq is recomputed
-        continue;
-      }
-      if (n.matches("model\\.layers\\.\\d+\\.self_attn\\.[qkv]_proj\\.bias")) {
-        throw new SpiceException.ConfigurationException(configJson + ": field 'attention_bias' is false"
-            + " (the default for model_type '" + modelType + "' when absent) but " + reader.file(n)
-            + " holds tensor '" + n + "'; ignoring it would change the model's outputs");
-      }
-      if (n.matches("model\\.layers\\.\\d+\\.self_attn\\.[qk]_norm\\.weight")) {
-        throw new SpiceException.ConfigurationException(configJson + ": field 'model_type' is '" + modelType
-            + "', which has no q/k norms, but " + reader.file(n) + " holds tensor '" + n
-            + "'; ignoring it would change the model's outputs (qwen3 has q/k norms)");
-      }
-      throw new SpiceException.BackendException(reader.file(n) + " holds tensor '" + n + "', which a "
-          + modelType + " model of this config.json does not use; refusing to ignore it");
-    }
-    return unused;
-  }
-
-  private static String weightsLocation(SafeTensors.Reader reader, List<String> names, Path configJson) {
-    Path first = null;
-    for (String n : names) {
-      Path f = reader.file(n);
-      if (first == null) {
-        first = f;
-      } else if (!first.equals(f)) {
-        return "the weight shards in " + f.toAbsolutePath().getParent();
-      }
-    }
-    return first != null ? first.toString() : "the weights next to " + configJson;
-  }
-
-  /** The layer index of a {@code model.layers.N.} tensor name (canonical decimal), else -1. */
-  private static long layerIndex(String name) {
-    String prefix = "model.layers.";
-    if (!name.startsWith(prefix)) {
-      return -1;
-    }
-    int dot = name.indexOf('.', prefix.length());
-    if (dot < 0) {
-      return -1;
-    }
-    String digits = name.substring(prefix.length(), dot);
-    if (digits.isEmpty() || digits.length() > 18 || (digits.length() > 1 && digits.charAt(0) == '0')) {
-      return -1;
-    }
-    for (int i = 0; i < digits.length(); i++) {
-      if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
-        return -1;
-      }
-    }
-    return Long.parseLong(digits);
-  }
-
-  private void expect(SafeTensors.Reader reader, Path configJson, String where, Set<String> used, String name,
-      Dim... dims) {
-    long[] want = values(dims);
-    if (!reader.contains(name)) {
-      throw new SpiceException.BackendException("checkpoint " + where + " lacks tensor '" + name + "' that "
-          + configJson + " requires (shape " + Arrays.toString(want) + " for model_type " + modelType + ")");
-    }
-    SafeTensors.TensorInfo info = reader.info(name);
-    Path file = reader.file(name);
-    switch (info.dtype()) {
-      case F32, F16, BF16, F64 -> { }
-      default -> throw new SpiceException.BackendException("tensor '" + name + "' in " + file + " has dtype "
-          + info.dtype() + "; weights must be F32, F16, BF16 or F64");
-    }
-    long[] have = info.shape();
-    used.add(name);
-    if (Arrays.equals(have, want)) {
-      return;
-    }
-    String shapes = "tensor '" + name + "' in " + file + " has shape " + Arrays.toString(have) + " but "
-        + configJson.getFileName() + " implies " + Arrays.toString(want);
-    if (have.length != want.length || saturatedCount(have) == saturatedCount(want)) {
-      throw new SpiceException.BackendException(shapes
-          + (have.length == want.length ? " (the same elements in another arrangement: transposed?)" : ""));
-    }
-    List<String> fields = new ArrayList<>();
-    for (int i = 0; i < want.length; i++) {
-      if (have[i] != want[i] && !fields.contains(dims[i].fields())) {
-        fields.add(dims[i].fields());
-      }
-    }
-    throw new SpiceException.ConfigurationException(configJson + ": " + String.join(" and ", fields)
-        + " disagree" + (fields.size() == 1 && !fields.get(0).startsWith("fields") ? "s" : "")
-        + " with the weights: " + shapes);
-  }
-
-  private static long saturatedCount(long[] shape) {
-    long n = 1;
-    for (long d : shape) {
-      if (d == 0) {
-        return 0;
-      }
-    }
-    for (long d : shape) {
-      long hi = Math.multiplyHigh(n, d);
-      n = hi != 0 || n * d < 0 ? Long.MAX_VALUE : n * d;
-    }
-    return n;
+    return new WeightsCheck(this, reader, configJson).run();
   }
 
   /**
@@ -427,188 +286,12 @@ public record TransformerConfig(
    * @throws SpiceException.ConfigurationException naming the file and field on bad content
    */
   public static TransformerConfig read(Path configJson) {
-    String text;
-    try {
-      long size = Files.size(configJson);
-      if (size > MAX_CONFIG_BYTES) {
-        throw new SpiceException.ConfigurationException(configJson + " is " + size + " bytes; a config.json is at most "
-            + MAX_CONFIG_BYTES + " bytes");
-      }
-      long[] badAt = new long[1];
-      text = SafeTensors.strictUtf8(Files.readAllBytes(configJson), badAt);
-      if (text == null) {
-        throw new SpiceException.ConfigurationException(configJson + " is not UTF-8 text (invalid byte at offset "
-            + badAt[0] + ")");
-      }
-    } catch (IOException e) {
-      throw new SpiceException.ConfigurationException("cannot read " + configJson + ": " + SafeTensors.reason(e));
-    }
-    Map<String, Object> m;
-    try {
-      m = Json.parseObject(text);
-    } catch (Json.JsonException e) {
-      throw new SpiceException.ConfigurationException(configJson + " is not valid JSON: " + e.getMessage());
-    }
-    Set<String> seen = new HashSet<>();
-    for (String k : SafeTensors.topLevelKeys(text)) {
-      if (!seen.add(k)) {
-        throw new SpiceException.ConfigurationException(configJson + ": field '" + k
-            + "' appears twice (which value is meant is ambiguous)");
-      }
-    }
-    try {
-      return fromMap(m);
-    } catch (SpiceException.ConfigurationException e) {
-      throw new SpiceException.ConfigurationException(configJson + ": " + e.getMessage());
-    }
+    return ConfigJson.read(configJson);
   }
 
   /** Builds a config from parsed {@code config.json} content. */
   public static TransformerConfig fromMap(Map<String, Object> m) {
-    String type = str(m, "model_type", null);
-    int hidden = integer(m, "hidden_size", null);
-    int heads = integer(m, "num_attention_heads", null);
-    int kvHeads = integer(m, "num_key_value_heads", heads);
-    Object hd = m.get("head_dim");
-    int headDim;
-    if (hd == null) {
-      if (heads > 0 && hidden % heads != 0) {
-        throw new SpiceException.ConfigurationException("field 'hidden_size' (" + hidden
-            + ") is not a multiple of 'num_attention_heads' (" + heads + ") and there is no 'head_dim' field");
-      }
-      headDim = heads > 0 ? hidden / heads : 0;
-    } else {
-      headDim = integer(m, "head_dim", null);
-    }
-    boolean qwen2 = "qwen2".equals(type);
-    boolean qwen3 = "qwen3".equals(type);
-    List<Integer> eos = new ArrayList<>();
-    Object e = m.get("eos_token_id");
-    if (e instanceof List<?> l) {
-      for (Object o : l) {
-        eos.add(tokenId("eos_token_id", o, "an integer or a list of integers"));
-      }
-    } else if (e != null) {
-      eos.add(tokenId("eos_token_id", e, "an integer or a list of integers"));
-    }
-    Object bosValue = m.get("bos_token_id");
-    int bos = bosValue == null ? -1 : tokenId("bos_token_id", bosValue, "an integer (or null for none)");
-    String act = str(m, "hidden_act", "silu");
-    if (!act.equals("silu")) {
-      throw new SpiceException.ConfigurationException("field 'hidden_act' is '" + act + "'; only silu is supported");
-    }
-    if (bool(m, "mlp_bias", false)) {
-      throw new SpiceException.ConfigurationException("field 'mlp_bias' is true; MLP biases are not supported");
-    }
-    if (bool(m, "use_sliding_window", false)) {
-      throw new SpiceException.ConfigurationException(
-          "field 'use_sliding_window' is true; sliding-window attention is not supported");
-    }
-    double theta;
-    RopeScaling scaling;
-    Object rp = m.get("rope_parameters");
-    if (rp != null) {
-      // transformers 5: rope_theta and the scaling live in one object.
-      Map<String, Object> rpm = object(rp, "rope_parameters");
-      theta = nestedNumber(rpm, "rope_parameters", "rope_theta", number(m, "rope_theta", 10_000.0));
-      if (m.get("rope_theta") != null && number(m, "rope_theta", 0) != theta) {
-        throw new SpiceException.ConfigurationException("fields 'rope_theta' (" + m.get("rope_theta")
-            + ") and 'rope_parameters.rope_theta' (" + theta + ") disagree");
-      }
-      scaling = scaling(rpm, "rope_parameters");
-      if (m.get("rope_scaling") != null && !scaling.equals(scaling(object(m.get("rope_scaling"), "rope_scaling"),
-          "rope_scaling"))) {
-        throw new SpiceException.ConfigurationException("fields 'rope_scaling' and 'rope_parameters' disagree");
-      }
-    } else {
-      theta = number(m, "rope_theta", 10_000.0);
-      Object rs = m.get("rope_scaling");
-      scaling = rs == null ? RopeScaling.NONE : scaling(object(rs, "rope_scaling"), "rope_scaling");
-    }
-    return new TransformerConfig(
-        type,
-        integer(m, "vocab_size", null),
-        hidden,
-        integer(m, "intermediate_size", null),
-        integer(m, "num_hidden_layers", null),
-        heads,
-        kvHeads,
-        headDim,
-        number(m, "rms_norm_eps", 1e-6),
-        theta,
-        integer(m, "max_position_embeddings", 2048),
-        bool(m, "tie_word_embeddings", false),
-        bool(m, "attention_bias", qwen2),
-        qwen3,
-        bos,
-        eos,
-        scaling);
-  }
-
-  /** A token id of config.json: an integer in [0, 2^31). */
-  private static int tokenId(String field, Object v, String what) {
-    if (!(v instanceof Long l)) {
-      throw new SpiceException.ConfigurationException("field '" + field + "' must be " + what + ", got "
-          + (v instanceof String str ? "the string \"" + str + "\"" : String.valueOf(v)));
-    }
-    if (l < 0 || l > Integer.MAX_VALUE) {
-      throw new SpiceException.ConfigurationException("field '" + field + "' holds " + l
-          + ", which is not a token id (ids are >= 0 and < vocab_size)");
-    }
-    return l.intValue();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> object(Object v, String field) {
-    if (!(v instanceof Map<?, ?> map)) {
-      throw new SpiceException.ConfigurationException("field '" + field + "' must be an object, got " + v);
-    }
-    return (Map<String, Object>) map;
-  }
-
-  private static double nestedNumber(Map<String, Object> m, String where, String k, double dflt) {
-    Object v = m.get(k);
-    if (v == null) {
-      return dflt;
-    }
-    if (!(v instanceof Number n)) {
-      throw new SpiceException.ConfigurationException("field '" + where + "." + k + "' must be a number, got " + v);
-    }
-    return n.doubleValue();
-  }
-
-  /** Reads a rope_scaling / rope_parameters object (rope_type, or the older key type). */
-  private static RopeScaling scaling(Map<String, Object> m, String where) {
-    Object t = m.containsKey("rope_type") ? m.get("rope_type") : m.get("type");
-    String type = t == null ? "default" : t.toString();
-    try {
-      return switch (type) {
-        case "default" -> RopeScaling.NONE;
-        case "linear" -> RopeScaling.linear(required(m, where, "factor"));
-        case "llama3" -> RopeScaling.llama3(
-            required(m, where, "factor"), required(m, where, "low_freq_factor"),
-            required(m, where, "high_freq_factor"), positiveInt(m, where, "original_max_position_embeddings"));
-        default -> new RopeScaling(type, 1, 0, 0, 0);
-      };
-    } catch (SpiceException.ConfigurationException e) {
-      throw new SpiceException.ConfigurationException("field '" + where + "': " + e.getMessage());
-    }
-  }
-
-  private static int positiveInt(Map<String, Object> m, String where, String k) {
-    double v = required(m, where, k);
-    if (v != Math.rint(v) || v < 1 || v > Integer.MAX_VALUE) {
-      throw new SpiceException.ConfigurationException("field '" + where + "." + k + "' must be a positive integer, got "
-          + m.get(k));
-    }
-    return (int) v;
-  }
-
-  private static double required(Map<String, Object> m, String where, String k) {
-    if (m.get(k) == null) {
-      throw new SpiceException.ConfigurationException("missing field '" + where + "." + k + "'");
-    }
-    return nestedNumber(m, where, k, Double.NaN);
+    return ConfigJson.fromMap(m);
   }
 
   /** The config as Hugging Face {@code config.json} fields. */
@@ -655,55 +338,5 @@ public record TransformerConfig(
     } catch (IOException e) {
       throw new SpiceException.CheckpointException("cannot write " + configJson + ": " + SafeTensors.reason(e), e);
     }
-  }
-
-  private static String str(Map<String, Object> m, String k, String dflt) {
-    Object v = m.get(k);
-    if (v == null) {
-      if (dflt == null) {
-        throw new SpiceException.ConfigurationException("missing field '" + k + "'");
-      }
-      return dflt;
-    }
-    if (!(v instanceof String s)) {
-      throw new SpiceException.ConfigurationException("field '" + k + "' must be a string, got " + v);
-    }
-    return s;
-  }
-
-  private static int integer(Map<String, Object> m, String k, Integer dflt) {
-    Object v = m.get(k);
-    if (v == null) {
-      if (dflt == null) {
-        throw new SpiceException.ConfigurationException("missing field '" + k + "'");
-      }
-      return dflt;
-    }
-    if (!(v instanceof Long l) || l > Integer.MAX_VALUE || l < Integer.MIN_VALUE) {
-      throw new SpiceException.ConfigurationException("field '" + k + "' must be an integer, got " + v);
-    }
-    return l.intValue();
-  }
-
-  private static double number(Map<String, Object> m, String k, double dflt) {
-    Object v = m.get(k);
-    if (v == null) {
-      return dflt;
-    }
-    if (!(v instanceof Number n)) {
-      throw new SpiceException.ConfigurationException("field '" + k + "' must be a number, got " + v);
-    }
-    return n.doubleValue();
-  }
-
-  private static boolean bool(Map<String, Object> m, String k, boolean dflt) {
-    Object v = m.get(k);
-    if (v == null) {
-      return dflt;
-    }
-    if (!(v instanceof Boolean b)) {
-      throw new SpiceException.ConfigurationException("field '" + k + "' must be true or false, got " + v);
-    }
-    return b;
   }
 }
