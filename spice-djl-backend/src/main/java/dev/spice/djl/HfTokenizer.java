@@ -58,7 +58,6 @@ public final class HfTokenizer implements Tokenizer {
     // Checked here first: DJL's tokenizers binding reports a non-UTF-8 file as "Input length = 1"
     // and a JSON without model.vocab with a terse serde message.
     TokenizerJson.Info info = TokenizerJson.read(file, SpiceException.BackendException::new);
-    int maxId = info.vocabSize() - 1;
     HuggingFaceTokenizer t;
     try {
       t = HuggingFaceTokenizer.newInstance(file, Map.of(
@@ -66,8 +65,13 @@ public final class HfTokenizer implements Tokenizer {
     } catch (IOException | RuntimeException e) {
       throw new SpiceException.BackendException("cannot load tokenizer " + file + ": " + e.getMessage(), e);
     }
-    TokenizerJson.SpecialIds ids = info.specialIds(s -> single(t, s));
-    return new HfTokenizer(t, file, maxId + 1, ids.eosIds(), ids.padId());
+    try {
+      TokenizerJson.SpecialIds ids = info.specialIds(s -> single(t, s));
+      return new HfTokenizer(t, file, info.vocabSize(), ids.eosIds(), ids.padId());
+    } catch (RuntimeException e) {
+      t.close(); // the native tokenizer is ours until the constructor takes it
+      throw e;
+    }
   }
 
   private static int single(HuggingFaceTokenizer t, String s) {

@@ -1,6 +1,5 @@
 package dev.spice.djl;
 
-import dev.spice.core.SpiceException;
 import dev.spice.core.internal.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
 import java.util.ArrayList;

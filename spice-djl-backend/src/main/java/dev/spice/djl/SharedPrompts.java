@@ -58,10 +58,11 @@ final class SharedPrompts {
 
   /**
    * Whether row {@code i} is unique prompt {@code i} for every row, so per-row tensors of the
-   * prompt pass need no gather.
+   * prompt pass need no gather. (Unique prompts are numbered in order of first appearance, so
+   * as many unique prompts as rows means every row is its own, in order.)
    */
   boolean oneToOne() {
-    return unique.size() == rowToUnique.length && isIdentity(rowToUnique);
+    return unique.size() == rowToUnique.length;
   }
 
   /** Left-padded prompt batch: ids {@code [n, t]}, positions, pad counts, mask {@code [n, t, t]}. */
@@ -94,14 +95,5 @@ final class SharedPrompts {
       }
     }
     return new LeftPadded(ids, pos, pad, mask);
-  }
-
-  private static boolean isIdentity(int[] a) {
-    for (int i = 0; i < a.length; i++) {
-      if (a[i] != i) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -122,10 +122,7 @@ final class Checkpoints {
    * @return the checkpoint's iteration
    */
   long restore(Path dir) {
-    String incomplete = incompleteReason(dir);
-    if (incomplete != null) {
-      throw new SpiceException.CheckpointException("checkpoint " + dir + " is incomplete: " + incomplete);
-    }
+    requireComplete(dir);
     Path file = dir.resolve("engine.json");
     Map<String, Object> state;
     try {
@@ -201,11 +198,16 @@ final class Checkpoints {
 
   /** Loads only the policy's weights and optimizer state from a checkpoint (no settings check). */
   void restorePolicy(Path dir) {
+    requireComplete(dir);
+    cfg.policy().loadCheckpoint(dir.resolve("policy"));
+  }
+
+  /** @throws SpiceException.CheckpointException giving {@link #incompleteReason} if the checkpoint is incomplete */
+  private static void requireComplete(Path dir) {
     String incomplete = incompleteReason(dir);
     if (incomplete != null) {
       throw new SpiceException.CheckpointException("checkpoint " + dir + " is incomplete: " + incomplete);
     }
-    cfg.policy().loadCheckpoint(dir.resolve("policy"));
   }
 
   private static void writeManifest(Path tmp) throws IOException {

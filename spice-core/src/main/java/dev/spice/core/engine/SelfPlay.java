@@ -45,9 +45,8 @@ public final class SelfPlay implements AutoCloseable {
   /** The run folder's lock, or null; set once by the builder. */
   private RunLock lock;
 
-  private SelfPlay(EngineConfig config, RunLock lock) {
+  private SelfPlay(EngineConfig config) {
     this.engine = new Engine(config);
-    this.lock = lock;
   }
 
   /** A new builder. */
@@ -381,9 +380,9 @@ public final class SelfPlay implements AutoCloseable {
           recipe, batchSize, n, seed, zeroVariancePolicy, challengerSampling, reasonerSampling, rewardTimeout,
           checkpointEvery, ckptDir, listeners, extraState);
       if (runFolder == null) {
-        return new SelfPlay(config, null);
+        return new SelfPlay(config);
       }
-      SelfPlay spice = new SelfPlay(config, null);
+      SelfPlay spice = new SelfPlay(config);
       Path folder = runFolder;
       spice.lock = RunFolders.open(folder, runMode, spice::restore, () -> spice.engine.restart(folder));
       return spice;
