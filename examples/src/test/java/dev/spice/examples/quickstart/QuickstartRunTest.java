@@ -113,6 +113,7 @@ class QuickstartRunTest {
       Map<String, Object> m = new java.util.TreeMap<>((Map<String, Object>) o.get("metrics"));
       m.remove("step_time");
       m.remove("tokens_per_second");
+      m.keySet().removeIf(k -> k.startsWith("timing_s/"));
       out.add(o.get("iteration") + " " + Json.write(m));
     }
     return out;

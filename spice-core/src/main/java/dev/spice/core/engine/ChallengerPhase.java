@@ -26,11 +26,12 @@ final class ChallengerPhase {
   }
 
   /**
-   * Fills {@link DocumentWork#attempts} and {@link DocumentWork#kept}.
+   * Fills {@link DocumentWork#attempts} and {@link DocumentWork#kept}; the generation calls' time
+   * goes to {@link PhaseTimes#challengerGen}.
    *
    * @return tokens generated
    */
-  int run(long it, long iterSeed, List<DocumentWork> docs, SplittableRandom rng) {
+  int run(long it, long iterSeed, List<DocumentWork> docs, SplittableRandom rng, PhaseTimes times) {
     int gc = cfg.recipe().challengerGroupSize();
     int tokens = 0;
     List<DocumentWork> pending = new ArrayList<>(docs);
@@ -45,7 +46,7 @@ final class ChallengerPhase {
         }
       }
       List<Completion> out = rollouts.generate(it, Role.CHALLENGER, cfg.challengerBackend(), prompts,
-          cfg.challengerSampling().withSeed(IterationSeeds.challengerRound(iterSeed, round)));
+          cfg.challengerSampling().withSeed(IterationSeeds.challengerRound(iterSeed, round)), times);
       for (int j = 0; j < out.size(); j++) {
         DocumentWork d = owner.get(j);
         tokens += out.get(j).tokenCount();

@@ -84,6 +84,7 @@ final class Engine {
 
   private IterationResult runIteration(long it) {
     long start = System.nanoTime();
+    PhaseTimes times = new PhaseTimes();
     long iterSeed = IterationSeeds.iteration(cfg.seed(), it);
     SplittableRandom rng = new SplittableRandom(IterationSeeds.choices(iterSeed));
 
@@ -93,21 +94,25 @@ final class Engine {
       docs.add(new DocumentWork(d, cfg.challenger().prompt(d)));
     }
     // 2. Challenger: G_C attempts at a time until one is valid, at most N; keep G_C by ratio
-    int tokens = challengerPhase.run(it, iterSeed, docs, rng);
+    int tokens = challengerPhase.run(it, iterSeed, docs, rng, times);
     // 3. Reasoner: G_R answers to every kept valid task, without the document
-    tokens += reasonerPhase.run(it, iterSeed, docs);
+    tokens += reasonerPhase.run(it, iterSeed, docs, times);
     // 4. Reasoner rewards for every task (the Challenger's reward needs every pass rate)
+    long t = System.nanoTime();
     scoring.reasonerRewards(it, docs);
+    times.verify += PhaseTimes.since(t);
     // 5. Challenger rewards per document
+    t = System.nanoTime();
     scoring.challengerRewards(it, docs);
     // 6. one valid task per document trains the Reasoner
     List<DocumentWork> reasonerGroups = scoring.chooseReasonerTasks(it, docs, rng);
     // 7. advantages per role and group
     Scoring.ZeroStd zero = scoring.advantages(docs, reasonerGroups);
+    times.reward += PhaseTimes.since(t);
     // 8. one update on the union of both roles' samples
     List<TrainingSample> samples = samples(docs, reasonerGroups);
     events.fire(l -> l.onUpdateStart(it, samples.size()));
-    UpdateStats stats = samples.isEmpty() ? UpdateStats.empty() : cfg.policy().update(samples, cfg.recipe().loss());
+    UpdateStats stats = update(samples, times);
     if (stats == null) {
       throw new SpiceException.BackendException("policy " + cfg.policy().name() + " returned null UpdateStats");
     }
@@ -115,8 +120,19 @@ final class Engine {
     // 9. results and metrics (nothing below may fail: the update has been applied)
     List<DocumentRollout> rollouts = docs.stream().map(DocumentWork::toRollout).toList();
     double seconds = (System.nanoTime() - start) / 1e9;
-    Metrics metrics = IterationMetrics.of(it, docs, reasonerGroups, zero, stats, seconds, tokens);
+    Metrics metrics = IterationMetrics.of(it, docs, reasonerGroups, zero, stats, seconds, tokens, times);
     return new IterationResult(it, metrics, rollouts, stats);
+  }
+
+  /** The policy update, timed into {@link PhaseTimes#update}; no call (and no time) without samples. */
+  private UpdateStats update(List<TrainingSample> samples, PhaseTimes times) {
+    if (samples.isEmpty()) {
+      return UpdateStats.empty();
+    }
+    long t = System.nanoTime();
+    UpdateStats stats = cfg.policy().update(samples, cfg.recipe().loss());
+    times.update += PhaseTimes.since(t);
+    return stats;
   }
 
   private List<Document> documents(long it) {

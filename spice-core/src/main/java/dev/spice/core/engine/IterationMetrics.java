@@ -16,7 +16,7 @@ final class IterationMetrics {
   private IterationMetrics() {}
 
   static Metrics of(long it, List<DocumentWork> docs, List<DocumentWork> reasonerGroups, Scoring.ZeroStd zero,
-      UpdateStats stats, double seconds, int generatedTokens) {
+      UpdateStats stats, double seconds, int generatedTokens, PhaseTimes times) {
     Map<String, Double> m = new TreeMap<>();
     challenger(m, docs, zero);
     reasoner(m, docs, reasonerGroups, zero);
@@ -31,7 +31,18 @@ final class IterationMetrics {
     m.put(MetricNames.UPDATE_SKIPPED, stats.skipped() ? 1.0 : 0.0);
     m.put(MetricNames.STEP_TIME, seconds);
     m.put(MetricNames.TOKENS_PER_SECOND, seconds > 0 ? generatedTokens / seconds : Double.NaN);
+    timings(m, times, seconds);
     return new Metrics(it, m);
+  }
+
+  /** The {@code timing_s/*} split of {@code seconds}; the rest (clamped at 0) is {@code timing_s/other}. */
+  private static void timings(Map<String, Double> m, PhaseTimes times, double seconds) {
+    m.put(MetricNames.TIMING_CHALLENGER_GEN, times.challengerGen / 1e9);
+    m.put(MetricNames.TIMING_REASONER_GEN, times.reasonerGen / 1e9);
+    m.put(MetricNames.TIMING_VERIFY, times.verify / 1e9);
+    m.put(MetricNames.TIMING_REWARD, times.reward / 1e9);
+    m.put(MetricNames.TIMING_UPDATE, times.update / 1e9);
+    m.put(MetricNames.TIMING_OTHER, Math.max(0, seconds - times.measured() / 1e9));
   }
 
   private static void challenger(Map<String, Double> m, List<DocumentWork> docs, Scoring.ZeroStd zero) {
@@ -46,6 +57,7 @@ final class IterationMetrics {
       }
     }
     m.put(MetricNames.CHALLENGER_VALID_RATE, ratio(validGenerated, generated));
+    invalidCodes(m, docs, generated);
     m.put(MetricNames.CHALLENGER_ATTEMPTS, ratio(generated, docs.size()));
     Stats cs = new Stats();
     for (DocumentWork d : docs) {
@@ -82,12 +94,26 @@ final class IterationMetrics {
     m.put(MetricNames.clippedRatio("challenger"), ratio(cClipped, keptTotal));
   }
 
+  /** {@code challenger/invalid/<code>} for every code that occurs among the generated attempts. */
+  private static void invalidCodes(Map<String, Double> m, List<DocumentWork> docs, int generated) {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (DocumentWork d : docs) {
+      for (ChallengerAttempt x : d.attempts) {
+        if (!x.isValid()) {
+          counts.merge(InvalidReasonCodes.code(x.invalidReason()), 1, Integer::sum);
+        }
+      }
+    }
+    counts.forEach((code, n) -> m.put(MetricNames.challengerInvalid(code), ratio(n, generated)));
+  }
+
   private static void reasoner(Map<String, Double> m, List<DocumentWork> docs, List<DocumentWork> groups,
       Scoring.ZeroStd zero) {
     Stats pass = new Stats();
     Stats rLen = new Stats();
     int rClipped = 0;
     int rTotal = 0;
+    int noAnswer = 0;
     Map<String, Stats> comps = new TreeMap<>();
     for (DocumentWork d : docs) {
       for (int k = 0; k < d.kept.size(); k++) {
@@ -101,6 +127,9 @@ final class IterationMetrics {
         }
         for (ReasonerAttempt a : d.answers.get(k)) {
           rTotal++;
+          if (a.answer() == null) {
+            noAnswer++;
+          }
           rLen.add(a.completion().tokenCount());
           if (a.completion().finishReason() == Completion.FinishReason.LENGTH) {
             rClipped++;
@@ -109,6 +138,7 @@ final class IterationMetrics {
       }
     }
     m.put(MetricNames.REASONER_PASS_RATE, pass.mean());
+    m.put(MetricNames.REASONER_NO_ANSWER_RATE, ratio(noAnswer, rTotal));
     comps.forEach((k, s) -> m.put(MetricNames.component("reasoner", k), s.mean()));
     m.put(MetricNames.meanLength("reasoner"), rLen.mean());
     m.put(MetricNames.clippedRatio("reasoner"), ratio(rClipped, rTotal));

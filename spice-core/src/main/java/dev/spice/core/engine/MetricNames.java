@@ -18,8 +18,27 @@ public final class MetricNames {
   public static final String CHALLENGER_ATTEMPTS = "challenger/attempts_per_document";
   /** Share of kept tasks in multiple-choice format. */
   public static final String CHALLENGER_MCQ_SHARE = "challenger/mcq_share";
+  /**
+   * Prefix of {@code challenger/invalid/<code>}: the share of all Challenger attempts of the
+   * iteration (before subsampling, the denominator of {@link #CHALLENGER_VALID_RATE}) that were
+   * invalid with that code. The code is the {@code [a-z_]+} slug before the first {@code ':'} of the
+   * invalid reason ({@code too_long}, {@code format}, {@code no_question}, {@code no_answer},
+   * {@code options}, {@code duplicate_options}, {@code answer_not_in_options},
+   * {@code answer_in_question}, {@code not_grounded}), or {@code other} for any other reason. Only
+   * codes that occur in the iteration are reported: an absent code means 0 (not NaN, which
+   * {@link Metrics#get} returns for absent names). The shares sum to 1 minus
+   * {@link #CHALLENGER_VALID_RATE}.
+   */
+  public static final String CHALLENGER_INVALID_PREFIX = "challenger/invalid/";
   /** Share of all Reasoner answers (to every kept valid task) that were correct. */
   public static final String REASONER_PASS_RATE = "reasoner/pass_rate";
+  /**
+   * Share of all Reasoner answers (to every kept valid task, the denominator of
+   * {@link #REASONER_PASS_RATE}) from which no answer could be extracted
+   * ({@link dev.spice.core.ReasonerAttempt#answer()} is null, including answers whose parsing
+   * failed); NaN when the Reasoner answered nothing.
+   */
+  public static final String REASONER_NO_ANSWER_RATE = "reasoner/no_answer_rate";
   /** Mean Reasoner reward over the training groups. */
   public static final String REASONER_REWARD = "reasoner/reward";
   /** Standard deviation of Reasoner rewards over the training groups. */
@@ -48,6 +67,39 @@ public final class MetricNames {
   public static final String STEP_TIME = "step_time";
   /** Generated tokens (both roles) per second of iteration wall time. */
   public static final String TOKENS_PER_SECOND = "tokens_per_second";
+  /**
+   * Seconds in the Challenger's generation calls (the backend's {@code generate}, every round of
+   * the iteration). Like every {@code timing_s/*} metric it is wall time, not reproducible, and
+   * part of {@link #STEP_TIME}.
+   */
+  public static final String TIMING_CHALLENGER_GEN = "timing_s/challenger_gen";
+  /** Seconds in the Reasoner's generation call. */
+  public static final String TIMING_REASONER_GEN = "timing_s/reasoner_gen";
+  /**
+   * Seconds extracting the Reasoner's answers ({@code Reasoner.parse}) and scoring them (the
+   * Reasoner reward function, including waiting for an asynchronous one).
+   */
+  public static final String TIMING_VERIFY = "timing_s/verify";
+  /**
+   * Seconds in the Challenger reward function, the choice of the Reasoner's training tasks and the
+   * advantage estimators of both roles.
+   */
+  public static final String TIMING_REWARD = "timing_s/reward";
+  /** Seconds in the policy's {@code update} call (0 when there was nothing to train on). */
+  public static final String TIMING_UPDATE = "timing_s/update";
+  /**
+   * {@link #STEP_TIME} minus the five other {@code timing_s/*} parts: documents, prompts, parsing
+   * the Challenger's attempts, subsampling, the update batch, listeners and other loop overhead.
+   * Clamped at 0, so it is never negative.
+   */
+  public static final String TIMING_OTHER = "timing_s/other";
+  /** The prefix every timing metric shares; tests that compare runs ignore keys that start with it. */
+  public static final String TIMING_PREFIX = "timing_s/";
+
+  /** {@code challenger/invalid/{code}}; see {@link #CHALLENGER_INVALID_PREFIX}. */
+  public static String challengerInvalid(String code) {
+    return CHALLENGER_INVALID_PREFIX + code;
+  }
 
   /** {@code {role}/completions/mean_length}. */
   public static String meanLength(String rolePrefix) {

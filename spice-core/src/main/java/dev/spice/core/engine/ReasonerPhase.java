@@ -23,11 +23,12 @@ final class ReasonerPhase {
   }
 
   /**
-   * Fills {@link DocumentWork#answers}.
+   * Fills {@link DocumentWork#answers}; the generation call's time goes to
+   * {@link PhaseTimes#reasonerGen}, the extraction of the answers to {@link PhaseTimes#verify}.
    *
    * @return tokens generated
    */
-  int run(long it, long iterSeed, List<DocumentWork> docs) {
+  int run(long it, long iterSeed, List<DocumentWork> docs, PhaseTimes times) {
     int gr = cfg.recipe().reasonerGroupSize();
     List<Prompt> prompts = new ArrayList<>();
     List<DocumentWork> ownerDoc = new ArrayList<>();
@@ -52,7 +53,8 @@ final class ReasonerPhase {
       }
     }
     List<Completion> out = rollouts.generate(it, Role.REASONER, cfg.policy(), prompts,
-        cfg.reasonerSampling().withSeed(IterationSeeds.reasoner(iterSeed)));
+        cfg.reasonerSampling().withSeed(IterationSeeds.reasoner(iterSeed)), times);
+    long parsing = System.nanoTime();
     int tokens = 0;
     for (int j = 0; j < out.size(); j++) {
       DocumentWork d = ownerDoc.get(j);
@@ -61,6 +63,7 @@ final class ReasonerPhase {
       tokens += out.get(j).tokenCount();
       d.answers.get(k).add(parse(task, prompts.get(j), out.get(j)));
     }
+    times.verify += PhaseTimes.since(parsing);
     return tokens;
   }
 
