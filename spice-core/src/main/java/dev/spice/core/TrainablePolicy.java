@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * A policy that can also learn: one policy-gradient update from a batch of samples, optionally a
- * supervised (next-token) update for warm starts, and a full checkpoint of itself.
+ * supervised (next-token) update for warm starts and the encoding of (prompt, completion)
+ * demonstrations for it, and a full checkpoint of itself.
  *
  * <p>Atomicity: if {@link #update} or {@link #supervisedUpdate} throws, or the loss or gradient is
  * not finite, weights and optimizer state are exactly as before the call (a non-finite step is
@@ -49,5 +50,30 @@ public interface TrainablePolicy extends PolicyBackend, Checkpointable {
   default UpdateStats supervisedUpdate(List<SupervisedSample> samples) {
     throw new SpiceException.BackendException("the '" + name() + "' backend (" + getClass().getName()
         + ") does not support supervised updates (supervisedUpdate); use a backend that does, such as djl");
+  }
+
+  /**
+   * The supervised sample that teaches this policy to answer {@code d.prompt()} with
+   * {@code d.completion()} and then stop: its prompt tokens are exactly the tokens
+   * {@link #generate} feeds for {@code d.prompt()} (template and beginning-of-sequence token
+   * applied, the {@link Completion#promptTokens()} of a generation from that prompt), and its
+   * targets are the completion's tokens (the completion tokenized on its own, so it should carry
+   * any leading space it needs) followed by this policy's end-of-sequence token (the first of the
+   * tokens generation stops at). Weight 1. It does not train: weights and optimizer state are
+   * unchanged.
+   *
+   * <p>Optional: the default implementation throws, naming the backend. The DJL backend
+   * implements it.
+   *
+   * @param d the demonstration
+   * @return a sample for {@link #supervisedUpdate}
+   * @throws SpiceException.BackendException when this backend cannot encode demonstrations, or the
+   *     prompt or completion does not fit the model (no tokens, token ids outside the vocabulary,
+   *     longer than the context)
+   * @throws SpiceException.ConfigurationException when the policy has no end-of-sequence token
+   */
+  default SupervisedSample demonstrationSample(Demonstration d) {
+    throw new SpiceException.BackendException("the '" + name() + "' backend (" + getClass().getName()
+        + ") cannot encode demonstrations (demonstrationSample); use a backend that can, such as djl");
   }
 }

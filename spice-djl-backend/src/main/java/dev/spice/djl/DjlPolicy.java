@@ -15,6 +15,10 @@ import java.util.Objects;
  * A trainable Llama / Qwen-family causal language model on DJL's PyTorch engine: batched sampling
  * with a KV cache, teacher-forced scoring, and clipped policy-gradient updates and supervised
  * next-token updates ({@link #supervisedUpdate}, for warm starts) sharing one AdamW state.
+ * {@link #demonstrationSample} encodes a (prompt, completion) demonstration with the prompt path of
+ * generation; its end-of-sequence target is the smallest of the ids generation stops at (those of
+ * {@code config.json eos_token_id}, the tokenizer's {@link Tokenizer#eosIds()}, and
+ * {@code <|im_end|>} under a ChatML template).
  *
  * <p>Create one with {@link #builder()}: either {@link Builder#pretrained(Path)} (a Hugging Face
  * checkpoint directory: {@code config.json}, {@code model.safetensors} or a sharded index, and

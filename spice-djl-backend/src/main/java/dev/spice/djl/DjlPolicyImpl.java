@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.spice.core.Completion;
+import dev.spice.core.Demonstration;
 import dev.spice.core.LossSettings;
 import dev.spice.core.Prompt;
 import dev.spice.core.SamplingParams;
@@ -20,13 +21,15 @@ import dev.spice.core.text.PromptTemplate;
 import dev.spice.core.text.Tokenizer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The {@link DjlPolicy} implementation: builds the model and coordinates the parts that do the
  * work, one job each (see the module README, "Internals"):
  *
  * <ul>
- *   <li>{@link PromptEncoder}: prompt rendering and tokenization, allowed sets, stop ids;
+ *   <li>{@link PromptEncoder}: prompt rendering and tokenization, allowed sets, stop ids,
+ *       demonstrations ({@link #demonstrationSample});
  *   <li>{@link Generator}: sampling with the KV cache ({@link #generate});
  *   <li>{@link TeacherForcing}: log-probs of given completions ({@link #scoreContinuations}, and
  *       the loss's forward pass), micro-batching;
@@ -296,6 +299,13 @@ final class DjlPolicyImpl implements DjlPolicy {
             + "unchanged): " + e.getMessage(), e);
       }
     }
+  }
+
+  /** {@link PromptEncoder#demonstration}: the prompt encoded exactly as {@link #generate} encodes it. */
+  @Override
+  public SupervisedSample demonstrationSample(Demonstration d) {
+    open();
+    return prompts.demonstration(Objects.requireNonNull(d, "demonstration"));
   }
 
   /** One AdamW step on {@code flatGradient} with grad mode off; the caller holds {@link #GRAD_LOCK}. */

@@ -1,11 +1,14 @@
 package dev.spice.djl;
 
+import dev.spice.core.Demonstration;
 import dev.spice.core.Prompt;
 import dev.spice.core.SpiceException;
+import dev.spice.core.SupervisedSample;
 import dev.spice.core.model.TransformerConfig;
 import dev.spice.core.text.PromptTemplate;
 import dev.spice.core.text.Tokenizer;
 import dev.spice.core.text.WordTokenizer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +17,8 @@ import java.util.TreeSet;
 /**
  * Turns prompts into model input: the rendered and tokenized prompt (with the optional
  * beginning-of-sequence id), the constrained-decoding allowed set, the stop (end-of-sequence) ids
- * and the padding id. Also validates token ids against the vocabulary. Not thread-safe (the
+ * (sorted; the first ends demonstrations) and the padding id, and demonstrations into supervised
+ * samples. Also validates token ids against the vocabulary. Not thread-safe (the
  * allowed-set cache), like the policy.
  */
 final class PromptEncoder {
@@ -74,6 +78,11 @@ final class PromptEncoder {
 
   /** The rendered, tokenized prompt (BOS first when enabled); never empty, every id in the vocabulary. */
   int[] encode(Prompt p, int index) {
+    return encode(p, "prompt " + index);
+  }
+
+  /** {@link #encode(Prompt, int)}, errors naming the prompt as {@code what}. */
+  private int[] encode(Prompt p, String what) {
     int[] ids = tokenizer.encode(template.render(p));
     if (bosId >= 0) {
       int[] w = new int[ids.length + 1];
@@ -82,11 +91,44 @@ final class PromptEncoder {
       ids = w;
     }
     if (ids.length == 0) {
-      throw new SpiceException.BackendException("prompt " + index + " (" + p.role()
+      throw new SpiceException.BackendException(what + " (" + p.role()
           + ") renders to zero tokens; give it text or enable addBos");
     }
-    checkIds(ids, "prompt " + index);
+    checkIds(ids, what);
     return ids;
+  }
+
+  /**
+   * The sample of {@link DjlPolicy#demonstrationSample}: the prompt exactly as {@link #encode} gives
+   * it to generation, the completion's tokens and the first stop id as targets.
+   *
+   * @throws SpiceException.ConfigurationException when the model and tokenizer define no stop id
+   * @throws SpiceException.BackendException when the completion has no tokens, an id is outside the
+   *     vocabulary, or the sample is longer than max_position_embeddings
+   */
+  SupervisedSample demonstration(Demonstration d) {
+    if (stopIds.length == 0) {
+      throw new SpiceException.ConfigurationException("this policy has no end-of-sequence token to end a "
+          + "demonstration with: neither config.json eos_token_id nor the tokenizer defines one inside the vocabulary "
+          + "[0, " + cfg.vocabSize() + "); use a tokenizer with an end-of-sequence token, e.g. "
+          + "WordTokenizer.withSpecialTokens(words)");
+    }
+    int[] prompt = encode(d.prompt(), "demonstration prompt");
+    int[] completion = tokenizer.encode(d.completion());
+    if (completion.length == 0) {
+      throw new SpiceException.BackendException("demonstration completion '" + d.completion()
+          + "' tokenizes to zero tokens; give it text the tokenizer keeps");
+    }
+    checkIds(completion, "demonstration completion '" + d.completion() + "'");
+    int[] target = Arrays.copyOf(completion, completion.length + 1);
+    target[completion.length] = stopIds[0];
+    int total = prompt.length + target.length;
+    if (total > cfg.maxPositionEmbeddings()) {
+      throw new SpiceException.BackendException("demonstration has " + total + " tokens (prompt " + prompt.length
+          + ", completion and end-of-sequence " + target.length + "), more than max_position_embeddings "
+          + cfg.maxPositionEmbeddings());
+    }
+    return SupervisedSample.of(prompt, target);
   }
 
   /** @throws SpiceException.BackendException naming {@code what} when an id is outside the vocabulary */

@@ -2,15 +2,14 @@ package dev.spice.core.engine;
 
 import dev.spice.core.CorpusCursor;
 import dev.spice.core.CorpusSource;
+import dev.spice.core.Demonstration;
 import dev.spice.core.Document;
 import dev.spice.core.SpiceException;
 import dev.spice.core.SupervisedSample;
 import dev.spice.core.TrainablePolicy;
 import dev.spice.core.UpdateStats;
-import dev.spice.core.sampling.Seeds;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * initialised model can read and write the corpus's text. Each {@link #step()}:
  *
  * <ol>
- *   <li>reads {@code documentsPerStep} documents from the corpus and tokenizes each with
- *       {@code policy.tokenize(text)};
+ *   <li>reads {@code documentsPerStep} documents from the corpus (none when it is 0) and tokenizes
+ *       each with {@code policy.tokenize(text)};
  *   <li>skips documents with fewer than 2 tokens (counted in
  *       {@link WarmStartMetricNames#SKIPPED_DOCUMENTS} and logged as a warning);
  *   <li>takes one window of each remaining document: a chunk of at most {@code maxTokens} tokens
@@ -39,12 +38,27 @@ import org.slf4j.LoggerFactory;
  *       ({@link SupervisedSample#document(int[])}). A document that fits is taken whole; a longer
  *       one at offset {@code floorMod(Seeds.mix(Seeds.mix(seed, step), i), n - w + 1)} for the
  *       {@code i}-th document of the step ({@code n} its tokens, {@code w} the window length);
- *   <li>takes one {@link TrainablePolicy#supervisedUpdate} on those samples (none when every
- *       document was skipped: the update is then {@link UpdateStats#empty()}).
+ *   <li>with {@linkplain Builder#demonstrations demonstrations}, appends {@code perStep} of them
+ *       after the documents' windows (see below);
+ *   <li>takes one {@link TrainablePolicy#supervisedUpdate} on all those samples (none when there
+ *       is none, every document skipped and no demonstrations: the update is then
+ *       {@link UpdateStats#empty()}).
  * </ol>
  *
- * <p>The window positions depend only on the seed, the step and the document's place in the batch,
- * so the runner's whole state is the step count and the corpus cursor: a run resumed from a
+ * <p>Demonstrations mix supervised fine-tuning on (prompt, completion) pairs into the same steps:
+ * {@link Builder#build()} encodes each {@link Demonstration} once with
+ * {@link TrainablePolicy#demonstrationSample} (the prompt exactly as generation encodes it, the
+ * completion then the end-of-sequence token as targets), and step {@code s} adds, with
+ * replacement, the demonstrations at indices
+ * {@code floorMod(Seeds.mix(Seeds.mix(seed ^ 0x6A09E667F3BCC909L, s), i), demonstrations.size())}
+ * for {@code i = 0 .. perStep - 1}. Every sample has weight 1, so the update's loss is the mean
+ * negative log-likelihood over all target tokens of the batch, documents' and demonstrations'
+ * alike; with {@code documentsPerStep(0)} a warm start is plain supervised fine-tuning and needs no
+ * corpus.
+ *
+ * <p>The window positions and the demonstrations picked depend only on the seed, the step and the
+ * sample's place in the batch, so the runner's whole state is the step count and the corpus
+ * cursor: a run resumed from a
  * checkpoint ({@link #saveCheckpoint}, {@link #restore}, or {@link Builder#runFolder} with
  * {@link RunMode#RESUME}) trains on exactly the samples of the uninterrupted run. Checkpoints use the
  * engine's layout ({@code checkpoint-NNNNNNNN/} with {@code engine.json}, the policy's files under
@@ -62,7 +76,10 @@ public final class WarmStart implements AutoCloseable {
   private static final int LOGGED_IDS = 5;
 
   private final TrainablePolicy policy;
+  /** Null when {@link #documentsPerStep} is 0 and none was given. */
   private final CorpusSource corpus;
+  /** Null without demonstrations. */
+  private final DemonstrationMix demonstrations;
   private final int maxTokens;
   private final Integer startToken;
   private final int documentsPerStep;
@@ -75,9 +92,10 @@ public final class WarmStart implements AutoCloseable {
   private RunLock lock;
   private long step;
 
-  private WarmStart(Builder b) {
+  private WarmStart(Builder b, DemonstrationMix demonstrations) {
     this.policy = b.policy;
     this.corpus = b.corpus;
+    this.demonstrations = demonstrations;
     this.maxTokens = b.maxTokens;
     this.startToken = b.startToken;
     this.documentsPerStep = b.documentsPerStep;
@@ -87,17 +105,22 @@ public final class WarmStart implements AutoCloseable {
     this.listeners = List.copyOf(b.listeners);
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("trainer", "warm_start");
-    s.put("corpus", corpus.name());
+    s.put("corpus", corpus == null ? "none" : corpus.name());
     s.put("policy", policy.name());
     s.put("max_tokens", maxTokens);
     s.put("start_token", startToken == null ? "none" : startToken);
     s.put("documents_per_step", documentsPerStep);
+    if (demonstrations != null) {
+      // only with demonstrations: checkpoints written before they existed still restore
+      s.put("demonstrations", demonstrations.size());
+      s.put("demonstrations_per_step", demonstrations.perStep());
+    }
     s.put("seed", seed);
     this.settings = Collections.unmodifiableMap(s);
     // The engine's checkpoint code reads the policy, the corpus, the seed and the extra state of an
     // EngineConfig; the self-play settings are not used by it and stay unset.
-    EngineConfig cfg = new EngineConfig(policy, null, corpus, true, null, null, null, documentsPerStep, 0, seed,
-        null, null, null, null, checkpointEvery, runFolder, List.of(), Map.of());
+    EngineConfig cfg = new EngineConfig(policy, null, corpus, corpus != null, null, null, null, documentsPerStep, 0,
+        seed, null, null, null, null, checkpointEvery, runFolder, List.of(), Map.of());
     SelfPlayListener bridge = new SelfPlayListener() {
       @Override
       public void onCheckpoint(long iteration, Path directory) {
@@ -127,14 +150,16 @@ public final class WarmStart implements AutoCloseable {
    */
   public WarmStartResult step() {
     long s = step;
-    CorpusCursor before = corpus.cursor();
+    CorpusCursor before = corpus == null ? null : corpus.cursor();
     fire(l -> l.onStepStart(s));
     WarmStartResult result;
     try {
       result = runStep(s);
     } catch (RuntimeException | Error e) {
       try {
-        corpus.restore(before);
+        if (corpus != null) {
+          corpus.restore(before);
+        }
       } catch (RuntimeException r) {
         e.addSuppressed(r);
       }
@@ -220,46 +245,22 @@ public final class WarmStart implements AutoCloseable {
 
   private WarmStartResult runStep(long s) {
     long start = System.nanoTime();
-    List<Document> docs = corpus.next(documentsPerStep);
-    if (docs == null || docs.size() != documentsPerStep) {
-      throw new SpiceException.CorpusException("corpus " + corpus.name() + " returned "
-          + (docs == null ? "null" : docs.size() + " documents") + " for next(" + documentsPerStep + ")");
+    List<Document> docs = List.of();
+    if (documentsPerStep > 0) {
+      docs = corpus.next(documentsPerStep);
+      if (docs == null || docs.size() != documentsPerStep) {
+        throw new SpiceException.CorpusException("corpus " + corpus.name() + " returned "
+            + (docs == null ? "null" : docs.size() + " documents") + " for next(" + documentsPerStep + ")");
+      }
     }
-    int windowTokens = startToken == null ? maxTokens : maxTokens - 1;
-    List<SupervisedSample> samples = new ArrayList<>(docs.size());
-    List<WarmStartResult.DocumentWindow> windows = new ArrayList<>(docs.size());
-    List<String> skipped = new ArrayList<>();
-    int targetTokens = 0;
-    int cut = 0;
-    for (int i = 0; i < docs.size(); i++) {
-      Document d = docs.get(i);
-      int[] tokens = policy.tokenize(d.text());
-      if (tokens == null) {
-        throw new SpiceException.BackendException("policy " + policy.name() + " returned null tokens for document " + d.id());
-      }
-      if (tokens.length < 2) {
-        skipped.add(d.id());
-        windows.add(new WarmStartResult.DocumentWindow(d.id(), tokens.length, 0, 0));
-        continue;
-      }
-      int w = Math.min(tokens.length, windowTokens);
-      int offset = windowOffset(seed, s, i, tokens.length, w);
-      int[] window = Arrays.copyOfRange(tokens, offset, offset + w);
-      SupervisedSample sample = startToken == null
-          ? SupervisedSample.document(window)
-          : SupervisedSample.document(startToken, window);
-      samples.add(sample);
-      targetTokens += sample.targetLength();
-      if (w < tokens.length) {
-        cut++;
-      }
-      windows.add(new WarmStartResult.DocumentWindow(d.id(), tokens.length, offset, w));
-    }
+    WarmStartBatch batch = WarmStartBatch.of(policy, docs, demonstrations, seed, s, maxTokens, startToken);
+    List<String> skipped = batch.skipped;
     if (!skipped.isEmpty()) {
       LOG.warn("warm-start step {}: skipped {} of {} documents with fewer than 2 tokens: {}{}", s, skipped.size(),
           docs.size(), String.join(", ", skipped.subList(0, Math.min(LOGGED_IDS, skipped.size()))),
           skipped.size() > LOGGED_IDS ? ", ..." : "");
     }
+    List<SupervisedSample> samples = batch.samples;
     UpdateStats stats;
     if (samples.isEmpty()) {
       stats = UpdateStats.empty();
@@ -274,24 +275,22 @@ public final class WarmStart implements AutoCloseable {
     }
     // nothing below may fail: the update has been applied
     double seconds = (System.nanoTime() - start) / 1e9;
+    int targetTokens = batch.documentTokens + batch.demonstrationTokens;
     Map<String, Double> m = new LinkedHashMap<>();
     boolean trained = !samples.isEmpty();
     m.put(WarmStartMetricNames.LOSS, trained ? stats.loss() : Double.NaN);
     m.put(WarmStartMetricNames.GRAD_NORM, trained ? stats.gradNorm() : Double.NaN);
     m.put(WarmStartMetricNames.ENTROPY, trained ? stats.entropy() : Double.NaN);
-    m.put(WarmStartMetricNames.SAMPLES, (double) samples.size());
-    m.put(WarmStartMetricNames.TOKENS, (double) targetTokens);
+    m.put(WarmStartMetricNames.SAMPLES, (double) batch.documentSamples);
+    m.put(WarmStartMetricNames.TOKENS, (double) batch.documentTokens);
+    m.put(WarmStartMetricNames.DEMONSTRATIONS, (double) batch.demonstrations.size());
+    m.put(WarmStartMetricNames.DEMONSTRATION_TOKENS, (double) batch.demonstrationTokens);
     m.put(WarmStartMetricNames.SKIPPED_DOCUMENTS, (double) skipped.size());
-    m.put(WarmStartMetricNames.CUT_DOCUMENTS, (double) cut);
+    m.put(WarmStartMetricNames.CUT_DOCUMENTS, (double) batch.cut);
     m.put(WarmStartMetricNames.UPDATE_SKIPPED, stats.skipped() ? 1.0 : 0.0);
     m.put(WarmStartMetricNames.STEP_TIME, seconds);
     m.put(WarmStartMetricNames.TOKENS_PER_SECOND, seconds > 0 ? targetTokens / seconds : 0.0);
-    return new WarmStartResult(s, new Metrics(s, m), windows, stats);
-  }
-
-  /** Offset of the window of {@code w} tokens in the {@code index}-th document ({@code n} tokens) of step {@code s}. */
-  static int windowOffset(long seed, long s, int index, int n, int w) {
-    return (int) Math.floorMod(Seeds.mix(Seeds.mix(seed, s), index), (long) (n - w + 1));
+    return new WarmStartResult(s, new Metrics(s, m), batch.windows, batch.demonstrations, stats);
   }
 
   private void fire(Consumer<WarmStartListener> event) {
@@ -305,8 +304,8 @@ public final class WarmStart implements AutoCloseable {
   }
 
   /**
-   * Fail-fast builder. Required: {@link #policy}, {@link #corpus}, {@link #maxTokens}; every other
-   * setting has a default.
+   * Fail-fast builder. Required: {@link #policy}, {@link #maxTokens}, and {@link #corpus} unless
+   * {@code documentsPerStep(0)} with {@link #demonstrations}; every other setting has a default.
    */
   public static final class Builder {
     private TrainablePolicy policy;
@@ -314,6 +313,8 @@ public final class WarmStart implements AutoCloseable {
     private int maxTokens = -1;
     private Integer startToken;
     private int documentsPerStep = 8;
+    private List<Demonstration> demonstrations;
+    private int demonstrationsPerStep;
     private long seed = 0;
     private int checkpointEvery = 0;
     private Path runFolder;
@@ -328,7 +329,10 @@ public final class WarmStart implements AutoCloseable {
       return this;
     }
 
-    /** The corpus to read (required); its cursor is saved in checkpoints. */
+    /**
+     * The corpus to read (required unless {@code documentsPerStep(0)}); its cursor is saved in
+     * checkpoints.
+     */
     public Builder corpus(CorpusSource corpus) {
       this.corpus = corpus;
       return this;
@@ -353,9 +357,28 @@ public final class WarmStart implements AutoCloseable {
       return this;
     }
 
-    /** Documents per step (the batch of one supervised update), {@code >= 1}. Default 8 (ours). */
+    /**
+     * Documents per step, {@code >= 1}, or 0 with {@link #demonstrations} (then no corpus is read).
+     * Default 8 (ours).
+     */
     public Builder documentsPerStep(int documents) {
       this.documentsPerStep = documents;
+      return this;
+    }
+
+    /**
+     * Mixes supervised fine-tuning on (prompt, completion) pairs into every step: {@code perStep}
+     * demonstrations, picked with replacement by the seed and the step (see the class comment), are
+     * added after the step's documents. {@link #build()} encodes each one with
+     * {@link TrainablePolicy#demonstrationSample}. Default: none.
+     *
+     * @param demos the demonstrations, at least one (copied; elements checked by {@link #build()})
+     * @param perStep demonstrations per step, {@code >= 1}
+     * @throws NullPointerException if {@code demos} is null
+     */
+    public Builder demonstrations(List<Demonstration> demos, int perStep) {
+      this.demonstrations = new ArrayList<>(Objects.requireNonNull(demos, "demos"));
+      this.demonstrationsPerStep = perStep;
       return this;
     }
 
@@ -397,10 +420,14 @@ public final class WarmStart implements AutoCloseable {
     }
 
     /**
-     * Validates every setting and builds the runner (in a run folder: takes its lock, and in
-     * {@link RunMode#RESUME} restores its newest complete checkpoint).
+     * Validates every setting, encodes the demonstrations and builds the runner (in a run folder:
+     * takes its lock, and in {@link RunMode#RESUME} restores its newest complete checkpoint).
      *
      * @throws SpiceException.ConfigurationException naming each invalid setting and its valid values
+     *     (or a demonstration, by index, that the policy cannot end for lack of an end-of-sequence
+     *     token)
+     * @throws SpiceException.BackendException naming, by index, a demonstration the policy cannot
+     *     encode (or a policy that cannot encode demonstrations at all)
      * @throws SpiceException.CheckpointException if the run folder is locked, holds a run in
      *     {@link RunMode#NEW}, or its checkpoint cannot be restored
      */
@@ -409,8 +436,9 @@ public final class WarmStart implements AutoCloseable {
       if (policy == null) {
         errors.add("policy is missing: set a TrainablePolicy with policy(...) that implements supervisedUpdate, e.g. a DjlPolicy");
       }
-      if (corpus == null) {
-        errors.add("corpus is missing: set a CorpusSource with corpus(...)");
+      if (corpus == null && documentsPerStep != 0) {
+        errors.add("corpus is missing: set a CorpusSource with corpus(...), or use documentsPerStep(0) with "
+            + "demonstrations(...) to train on demonstrations only");
       }
       if (maxTokens == -1) {
         errors.add("maxTokens is missing: set the chunk length with maxTokens(n), n >= 2 and at most the model's context length");
@@ -421,8 +449,11 @@ public final class WarmStart implements AutoCloseable {
         errors.add("startToken must be a token id >= 0 (e.g. the tokenizer's beginning-of-sequence id), got " + startToken
             + "; leave it unset to use each chunk's first token as its prompt");
       }
-      if (documentsPerStep < 1) {
-        errors.add("documentsPerStep must be >= 1, got " + documentsPerStep);
+      if (documentsPerStep < 0 || documentsPerStep == 0 && demonstrations == null) {
+        errors.add("documentsPerStep must be >= 1 (or 0 with demonstrations(...)), got " + documentsPerStep);
+      }
+      if (demonstrations != null) {
+        checkDemonstrations(errors);
       }
       if (checkpointEvery < 0) {
         errors.add("checkpointEvery must be >= 1 (or 0: off), got " + checkpointEvery);
@@ -432,7 +463,9 @@ public final class WarmStart implements AutoCloseable {
       if (!errors.isEmpty()) {
         throw new SpiceException.ConfigurationException("Invalid WarmStart configuration: " + String.join("; ", errors));
       }
-      WarmStart warm = new WarmStart(this);
+      DemonstrationMix mix = demonstrations == null ? null
+          : DemonstrationMix.encode(policy, demonstrations, demonstrationsPerStep);
+      WarmStart warm = new WarmStart(this, mix);
       if (runFolder == null) {
         return warm;
       }
@@ -440,6 +473,19 @@ public final class WarmStart implements AutoCloseable {
       // the folder's results start over at step 0 when nothing is restored (listeners drop what they wrote)
       warm.lock = RunFolders.open(folder, runMode, warm::restore, () -> warm.fire(x -> x.onRestore(0, folder)));
       return warm;
+    }
+
+    private void checkDemonstrations(List<String> errors) {
+      if (demonstrations.isEmpty()) {
+        errors.add("demonstrations is empty: give at least one Demonstration, or leave demonstrations(...) unset");
+      }
+      int at = demonstrations.indexOf(null);
+      if (at >= 0) {
+        errors.add("demonstration " + at + " is null");
+      }
+      if (demonstrationsPerStep < 1) {
+        errors.add("demonstrations per step must be >= 1, got " + demonstrationsPerStep);
+      }
     }
   }
 }

@@ -10,15 +10,25 @@ import java.util.Objects;
  * @param step the step (0-based)
  * @param metrics its metrics, names in {@link WarmStartMetricNames}
  * @param documents one entry per document read, in sampling order (skipped ones included)
- * @param update what the supervised update did ({@link UpdateStats#empty()} if every document was
- *     skipped)
+ * @param demonstrations the indices, into the list given to
+ *     {@link WarmStart.Builder#demonstrations}, of the demonstrations trained in this step, in batch
+ *     order (after the documents' windows); empty without demonstrations
+ * @param update what the supervised update did ({@link UpdateStats#empty()} if the step had no
+ *     sample)
  */
-public record WarmStartResult(long step, Metrics metrics, List<DocumentWindow> documents, UpdateStats update) {
+public record WarmStartResult(long step, Metrics metrics, List<DocumentWindow> documents, List<Integer> demonstrations,
+    UpdateStats update) {
   /** Copies. */
   public WarmStartResult {
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(update, "update");
     documents = List.copyOf(documents);
+    demonstrations = List.copyOf(demonstrations);
+  }
+
+  /** A result without demonstrations. */
+  public WarmStartResult(long step, Metrics metrics, List<DocumentWindow> documents, UpdateStats update) {
+    this(step, metrics, documents, List.of(), update);
   }
 
   /** Number of documents skipped because they had fewer than 2 tokens. */

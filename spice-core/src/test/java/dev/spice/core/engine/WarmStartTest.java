@@ -136,7 +136,7 @@ class WarmStartTest {
         int[] docTokens = policy.tokenize(mirror.next().text());
         int n = docTokens.length;
         int w = Math.min(n, 4);
-        int offset = WarmStart.windowOffset(21, s, i, n, w);
+        int offset = WarmStartBatch.windowOffset(21, s, i, n, w);
         SupervisedSample sample = batch.get(i);
         assertArrayEquals(new int[] {39}, sample.promptTokens());
         assertArrayEquals(Arrays.copyOfRange(docTokens, offset, offset + w), sample.targetTokens());
@@ -355,7 +355,7 @@ class WarmStartTest {
         .startToken(-1).documentsPerStep(0).checkpointEvery(-2).build());
     assertTrue(e.getMessage().contains("maxTokens must be >= 2"), e.getMessage());
     assertTrue(e.getMessage().contains("startToken must be a token id >= 0"), e.getMessage());
-    assertTrue(e.getMessage().contains("documentsPerStep must be >= 1, got 0"), e.getMessage());
+    assertTrue(e.getMessage().contains("documentsPerStep must be >= 1 (or 0 with demonstrations(...)), got 0"), e.getMessage());
     assertTrue(e.getMessage().contains("checkpointEvery must be >= 1 (or 0: off), got -2"), e.getMessage());
     e = assertThrows(SpiceException.ConfigurationException.class, () -> builder(policy()).checkpointEvery(3).build());
     assertTrue(e.getMessage().contains("checkpointEvery(3) needs a folder: set runFolder(dir, RunMode)"), e.getMessage());
@@ -409,7 +409,8 @@ class WarmStartTest {
     List<String> lines = Files.readAllLines(file);
     assertEquals(3, lines.size());
     Set<String> names = Set.of(WarmStartMetricNames.LOSS, WarmStartMetricNames.GRAD_NORM, WarmStartMetricNames.ENTROPY,
-        WarmStartMetricNames.SAMPLES, WarmStartMetricNames.TOKENS, WarmStartMetricNames.SKIPPED_DOCUMENTS,
+        WarmStartMetricNames.SAMPLES, WarmStartMetricNames.TOKENS, WarmStartMetricNames.DEMONSTRATIONS,
+        WarmStartMetricNames.DEMONSTRATION_TOKENS, WarmStartMetricNames.SKIPPED_DOCUMENTS,
         WarmStartMetricNames.CUT_DOCUMENTS, WarmStartMetricNames.UPDATE_SKIPPED, WarmStartMetricNames.STEP_TIME,
         WarmStartMetricNames.TOKENS_PER_SECOND);
     for (int i = 0; i < 3; i++) {

@@ -1,6 +1,7 @@
 package dev.spice.core.testing;
 
 import dev.spice.core.Completion;
+import dev.spice.core.Demonstration;
 import dev.spice.core.LossSettings;
 import dev.spice.core.Prompt;
 import dev.spice.core.SamplingParams;
@@ -23,7 +24,8 @@ import java.util.Map;
  * are whitespace-separated words (ids assigned on first sight), every token has log-probability
  * {@code -ln 2}, and an "update" only counts updates and sums advantages (its visible state, which
  * scripts may read through {@link #version()} to change behaviour as training proceeds); a
- * supervised update counts too (loss {@code ln 2}) and is recorded in {@link #supervisedUpdates()}.
+ * supervised update counts too (loss {@code ln 2}) and is recorded in {@link #supervisedUpdates()};
+ * a demonstration ends with the word {@link #EOS}.
  * It can be told to fail its next generation or update, to test failure handling.
  */
 public final class ScriptedPolicy implements TrainablePolicy {
@@ -38,6 +40,9 @@ public final class ScriptedPolicy implements TrainablePolicy {
      */
     String complete(Prompt prompt, int row, long rowSeed, ScriptedPolicy policy);
   }
+
+  /** The end-of-sequence word that ends every {@linkplain #demonstrationSample demonstration}. */
+  public static final String EOS = "<eos>";
 
   /** Log-probability of every token. */
   public static final float TOKEN_LOG_PROB = (float) -Math.log(2);
@@ -224,6 +229,18 @@ public final class ScriptedPolicy implements TrainablePolicy {
     supervisedUpdates.add(List.copyOf(samples));
     version++;
     return new UpdateStats(Math.log(2), 0, 0, 0, Math.log(2), 0, samples.size(), tokens, false, "");
+  }
+
+  /**
+   * The prompt's words as {@link #generate} reports its prompt tokens, then the completion's words
+   * and the id of the word {@value #EOS} (ids given on first sight, as always).
+   */
+  @Override
+  public SupervisedSample demonstrationSample(Demonstration d) {
+    int[] completion = tokenize(d.completion());
+    int[] target = java.util.Arrays.copyOf(completion, completion.length + 1);
+    target[completion.length] = tokenize(EOS)[0];
+    return SupervisedSample.of(tokenize(d.prompt().text()), target);
   }
 
   @Override
