@@ -58,8 +58,9 @@ import java.util.function.Function;
  * <p><b>Distractors.</b> Each item gets up to three wrong answers from the answers of its own side's
  * items (after the steps above): distinct ignoring case, different from the item's answer and from
  * every answer of another item with the same question. Answers of items with the same context word
- * (the word just before the blank, ignoring case) are preferred; the rest are filled from answers
- * of the same answer type. Within each of these two tiers the candidates are put in a canonical
+ * (the word just before the blank, ignoring case) and the same answer type are preferred; the rest
+ * are filled from answers of the same answer type, so a distractor never differs from the answer
+ * in type. Within each of these two tiers the candidates are put in a canonical
  * order (by lower-case form, independent of the input order) and drawn at random with a generator
  * seeded from (seed, question, answer). With fewer than three candidates the item keeps fewer
  * distractors and has no multiple-choice form.

@@ -28,7 +28,7 @@ final class Distractors {
     Map<AnswerType, List<String>> type = new EnumMap<>(AnswerType.class);
     answersByQuestion = new HashMap<>();
     for (Draft d : drafts) {
-      ctx.computeIfAbsent(d.contextWord(), k -> new ArrayList<>()).add(d.answer());
+      ctx.computeIfAbsent(contextKey(d), k -> new ArrayList<>()).add(d.answer());
       type.computeIfAbsent(d.answerType(), k -> new ArrayList<>()).add(d.answer());
       answersByQuestion.computeIfAbsent(d.question(), k -> new HashSet<>()).add(ClozeExtractor.lower(d.answer()));
     }
@@ -53,7 +53,7 @@ final class Distractors {
     Set<String> excluded = answersByQuestion.get(d.question());
     List<String> chosen = new ArrayList<>(3);
     Set<String> chosenLower = new HashSet<>();
-    pick(byContext.getOrDefault(d.contextWord(), List.of()), excluded, chosen, chosenLower, rng);
+    pick(byContext.getOrDefault(contextKey(d), List.of()), excluded, chosen, chosenLower, rng);
     pick(byType.getOrDefault(d.answerType(), List.of()), excluded, chosen, chosenLower, rng);
     return chosen;
   }
@@ -87,6 +87,11 @@ final class Distractors {
         chosen.add(a);
       }
     }
+  }
+
+  /** Items share a context tier when they share the context word and the answer type. */
+  private static String contextKey(Draft d) {
+    return d.answerType().name() + ' ' + d.contextWord();
   }
 
   /**
