@@ -4,6 +4,7 @@
  * segmenting, filters, de-duplication and seeded, resumable sampling.
  *
  * <p>Start at {@link dev.spice.corpus.Corpora}; structured Factbook facts are in
- * {@link dev.spice.corpus.Factbook}.
+ * {@link dev.spice.corpus.Factbook}. Seed tasks made from a corpus (cloze questions with a
+ * demonstration / held-out split) are in {@link dev.spice.corpus.seeds.ClozeTasks}.
  */
 package dev.spice.corpus;
