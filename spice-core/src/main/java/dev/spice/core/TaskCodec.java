@@ -5,10 +5,13 @@ import java.util.Objects;
 /**
  * Turns a Challenger's output into a {@link Task} (or the reason it cannot), and says in the
  * Challenger prompt how the output must be written. The paper-style JSON codec is
- * {@link dev.spice.core.roles.JsonTaskCodec}; the quickstart adds a compact codec for small models.
+ * {@link dev.spice.core.roles.JsonTaskCodec}; {@link dev.spice.core.roles.TextTaskCodec} is a
+ * compact format for small models.
  *
  * <p>Implementations must be deterministic, must not throw on any model output (invalid output is
- * a {@link Decoded#invalid} result), and must be thread-safe.
+ * a {@link Decoded#invalid} result), and must be thread-safe. The standard codecs start each
+ * invalid reason with a stable code, {@code <code>: <detail>} (see
+ * {@link dev.spice.core.roles.InvalidReasons}).
  */
 public interface TaskCodec {
 
@@ -25,6 +28,22 @@ public interface TaskCodec {
    * @param document the document it read
    */
   Decoded decode(String completionText, Document document);
+
+  /**
+   * The completion text that this codec decodes back to an equal task (same question, format,
+   * options, gold answer and answer type), for writing demonstrations. This default says the
+   * codec cannot encode.
+   *
+   * @param task the task to write
+   * @return the text a Challenger would write for {@code task}
+   * @throws SpiceException.ConfigurationException if this codec cannot encode tasks (the default)
+   * @throws IllegalArgumentException if this codec can encode, but not this task: its output
+   *     would not decode back to an equal task (the message says why)
+   */
+  default String encode(Task task) {
+    throw new SpiceException.ConfigurationException(
+        "codec " + name() + " cannot encode tasks; use a codec that can, e.g. JsonTaskCodec or TextTaskCodec");
+  }
 
   /**
    * The result of {@link #decode}: a task or the reason there is none.

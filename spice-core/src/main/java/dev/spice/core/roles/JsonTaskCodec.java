@@ -1,14 +1,19 @@
 package dev.spice.core.roles;
 
+import static dev.spice.core.roles.InvalidReasons.of;
+
 import dev.spice.core.AnswerType;
 import dev.spice.core.Document;
 import dev.spice.core.Task;
 import dev.spice.core.TaskCodec;
 import dev.spice.core.internal.json.Json;
+import dev.spice.core.TaskFormat;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The paper-style task format for real language models: after any reasoning, the Challenger
@@ -20,7 +25,8 @@ import java.util.Map;
  * </pre>
  *
  * <p>Also accepted: {@code options} as a list of four strings, and the type inferred from the
- * fields when {@code type} is missing. Anything else is an invalid task with the reason.
+ * fields when {@code type} is missing. Anything else is an invalid task with the reason, which
+ * starts with one of the {@link InvalidReasons} codes ({@code format: no JSON object found}).
  * Input longer than {@value #MAX_INPUT_CHARS} characters is invalid. Thread-safe.
  */
 public final class JsonTaskCodec implements TaskCodec {
@@ -49,11 +55,11 @@ public final class JsonTaskCodec implements TaskCodec {
   @Override
   public Decoded decode(String text, Document document) {
     if (text.length() > MAX_INPUT_CHARS) {
-      return Decoded.invalid("output longer than " + MAX_INPUT_CHARS + " characters");
+      return Decoded.invalid(of(InvalidReasons.TOO_LONG, "output longer than " + MAX_INPUT_CHARS + " characters"));
     }
     List<String> candidates = candidates(text);
     if (candidates.isEmpty()) {
-      return Decoded.invalid("no JSON object found");
+      return Decoded.invalid(of(InvalidReasons.FORMAT, "no JSON object found"));
     }
     String lastReason = null;
     for (int i = candidates.size() - 1; i >= 0; i--) {
@@ -61,7 +67,7 @@ public final class JsonTaskCodec implements TaskCodec {
       try {
         parsed = Json.parse(candidates.get(i));
       } catch (Json.JsonException e) {
-        lastReason = lastReason == null ? "malformed JSON: " + e.getMessage() : lastReason;
+        lastReason = lastReason == null ? of(InvalidReasons.FORMAT, "malformed JSON: " + e.getMessage()) : lastReason;
         continue;
       }
       if (!(parsed instanceof Map<?, ?> m)) {
@@ -73,19 +79,22 @@ public final class JsonTaskCodec implements TaskCodec {
       }
       return d;
     }
-    return Decoded.invalid(lastReason == null ? "no JSON object found" : lastReason);
+    return Decoded.invalid(lastReason == null ? of(InvalidReasons.FORMAT, "no JSON object found") : lastReason);
   }
 
   private static Decoded fromObject(Map<?, ?> m) {
     Object q = m.get("question");
-    if (!(q instanceof String question) || question.isBlank()) {
-      return Decoded.invalid("missing or empty field 'question'");
+    if (!(q instanceof String question)) {
+      return Decoded.invalid(of(InvalidReasons.FORMAT, "missing or empty field 'question'"));
+    }
+    if (question.isBlank()) {
+      return Decoded.invalid(of(InvalidReasons.NO_QUESTION, "missing or empty field 'question'"));
     }
     String type = m.get("type") instanceof String s ? s.toLowerCase(Locale.ROOT).replace('-', '_').replace(' ', '_') : null;
     boolean mcq = type != null ? type.startsWith("multiple") || type.equals("mcq")
         : m.containsKey("options") || m.containsKey("correct");
     if (type != null && !mcq && !type.startsWith("free")) {
-      return Decoded.invalid("field 'type' must be multiple_choice or free_form, got '" + type + "'");
+      return Decoded.invalid(of(InvalidReasons.FORMAT, "field 'type' must be multiple_choice or free_form, got '" + type + "'"));
     }
     if (mcq) {
       List<String> options = new ArrayList<>();
@@ -94,47 +103,50 @@ public final class JsonTaskCodec implements TaskCodec {
         for (String letter : List.of("A", "B", "C", "D")) {
           Object v = om.get(letter);
           if (!(v instanceof String sv) || sv.isBlank()) {
-            return Decoded.invalid("option " + letter + " is missing or empty");
+            return Decoded.invalid(of(InvalidReasons.OPTIONS, "option " + letter + " is missing or empty"));
           }
           options.add(sv.strip());
         }
         if (om.size() != 4) {
-          return Decoded.invalid("expected exactly 4 options A-D, got " + om.size());
+          return Decoded.invalid(of(InvalidReasons.OPTIONS, "expected exactly 4 options A-D, got " + om.size()));
         }
       } else if (o instanceof List<?> ol) {
         if (ol.size() != 4) {
-          return Decoded.invalid("expected exactly 4 options, got " + ol.size());
+          return Decoded.invalid(of(InvalidReasons.OPTIONS, "expected exactly 4 options, got " + ol.size()));
         }
         for (Object v : ol) {
           if (!(v instanceof String sv) || sv.isBlank()) {
-            return Decoded.invalid("every option must be a non-empty string");
+            return Decoded.invalid(of(InvalidReasons.OPTIONS, "every option must be a non-empty string"));
           }
           options.add(sv.strip());
         }
       } else {
-        return Decoded.invalid("missing field 'options'");
+        return Decoded.invalid(of(InvalidReasons.FORMAT, "missing field 'options'"));
       }
       if (options.stream().distinct().count() != 4) {
-        return Decoded.invalid("options are not distinct");
+        return Decoded.invalid(of(InvalidReasons.DUPLICATE_OPTIONS, "options are not distinct"));
       }
       Object c = m.get("correct");
       if (!(c instanceof String cs)) {
-        return Decoded.invalid("missing field 'correct'");
+        return Decoded.invalid(of(InvalidReasons.FORMAT, "missing field 'correct'"));
       }
       String letter = cs.strip().replaceAll("^[(\\[]|[)\\].]$", "").toUpperCase(Locale.ROOT);
       if (!letter.matches("[A-D]")) {
-        return Decoded.invalid("field 'correct' must be one of A, B, C, D, got '" + cs + "'");
+        return Decoded.invalid(of(InvalidReasons.ANSWER_NOT_IN_OPTIONS, "field 'correct' must be one of A, B, C, D, got '" + cs + "'"));
       }
       return Decoded.valid(Task.multipleChoice(question.strip(), options, letter));
     }
     Object a = m.get("answer");
     String answer = a instanceof String as ? as.strip() : a instanceof Number n ? Json.write(n) : null;
-    if (answer == null || answer.isEmpty()) {
-      return Decoded.invalid("missing or empty field 'answer'");
+    if (answer == null) {
+      return Decoded.invalid(of(InvalidReasons.FORMAT, "missing or empty field 'answer'"));
+    }
+    if (answer.isEmpty()) {
+      return Decoded.invalid(of(InvalidReasons.NO_ANSWER, "missing or empty field 'answer'"));
     }
     Object at = m.get("answer_type");
     if (!(at instanceof String ats)) {
-      return Decoded.invalid("missing field 'answer_type' (Integer, Expression or String)");
+      return Decoded.invalid(of(InvalidReasons.FORMAT, "missing field 'answer_type' (Integer, Expression or String)"));
     }
     AnswerType t;
     switch (ats.strip().toLowerCase(Locale.ROOT)) {
@@ -142,16 +154,58 @@ public final class JsonTaskCodec implements TaskCodec {
       case "expression", "expr", "math" -> t = AnswerType.EXPRESSION;
       case "string", "text" -> t = AnswerType.STRING;
       default -> {
-        return Decoded.invalid("field 'answer_type' must be Integer, Expression or String, got '" + ats + "'");
+        return Decoded.invalid(of(InvalidReasons.FORMAT, "field 'answer_type' must be Integer, Expression or String, got '" + ats + "'"));
       }
     }
     if (t == AnswerType.STRING && answer.split("\\s+").length > MAX_STRING_ANSWER_WORDS) {
-      return Decoded.invalid("a String answer has at most " + MAX_STRING_ANSWER_WORDS + " words");
+      return Decoded.invalid(of(InvalidReasons.TOO_LONG, "a String answer has at most " + MAX_STRING_ANSWER_WORDS + " words"));
     }
     if (question.contains(answer) && answer.length() > 3) {
-      return Decoded.invalid("the question contains its answer");
+      return Decoded.invalid(of(InvalidReasons.ANSWER_IN_QUESTION, "the question contains its answer"));
     }
     return Decoded.valid(Task.freeForm(question.strip(), answer, t));
+  }
+
+  /**
+   * Writes the task as one JSON object in the forms above ({@code options} as an object A-D,
+   * {@code answer_type} as Integer, Expression or String). It decodes back to an equal task, up to
+   * whitespace at the ends of the question, options and answer.
+   *
+   * @throws IllegalArgumentException if the object would not decode back to an equal task (for
+   *     example a String answer over {@value #MAX_STRING_ANSWER_WORDS} words, or a question that
+   *     contains its answer)
+   */
+  @Override
+  public String encode(Task task) {
+    Objects.requireNonNull(task, "task");
+    Map<String, Object> o = new LinkedHashMap<>();
+    if (task.format() == TaskFormat.MULTIPLE_CHOICE) {
+      o.put("type", "multiple_choice");
+      o.put("question", task.question());
+      Map<String, Object> options = new LinkedHashMap<>();
+      for (int i = 0; i < task.options().size(); i++) {
+        options.put(String.valueOf((char) ('A' + i)), task.options().get(i));
+      }
+      o.put("options", options);
+      o.put("correct", task.goldAnswer());
+    } else {
+      o.put("type", "free_form");
+      o.put("question", task.question());
+      o.put("answer", task.goldAnswer());
+      String t = task.answerType().name();
+      o.put("answer_type", t.charAt(0) + t.substring(1).toLowerCase(Locale.ROOT));
+    }
+    String text = Json.write(o);
+    Decoded back = decode(text, Document.of("encode", "", "encode"));
+    Task t = back.task();
+    if (t == null || !t.question().equals(task.question().strip()) || t.format() != task.format()
+        || !t.options().equals(task.options().stream().map(String::strip).toList())
+        || !t.goldAnswer().equals(task.goldAnswer().strip())
+        || t.answerType() != task.answerType()) {
+      throw new IllegalArgumentException("the JSON format would not read this task back equal ("
+          + (t == null ? back.invalidReason() : "read back as " + t) + "): " + text);
+    }
+    return text;
   }
 
   /** Balanced {...} spans outside strings, in order of their end position. Bounded by input size. */

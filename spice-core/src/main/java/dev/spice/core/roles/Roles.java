@@ -15,9 +15,24 @@ import dev.spice.core.TaskFormat;
 import java.util.Objects;
 
 /**
- * Factory of the standard roles: a Challenger that shows a document and asks for a task in the
- * format of a {@link TaskCodec}, and a Reasoner that asks to reason step by step and put the final
- * answer in {@code \boxed{}} (docs/algorithm.md), extracting it with an {@link AnswerExtractor}.
+ * Factory of the standard roles, in two styles.
+ *
+ * <ul>
+ *   <li>Paper style, for pretrained (instruction-tuned) language models: {@link #challenger}
+ *       shows a document with instructions and asks for a task in the format of a
+ *       {@link TaskCodec} (usually {@link JsonTaskCodec}, see {@link #jsonChallenger()});
+ *       {@link #reasoner} asks to reason step by step and put the final answer in
+ *       {@code \boxed{}} (docs/algorithm.md), extracting it with an {@link AnswerExtractor}.
+ *   <li>Compact style, for small models (for example word-level models trained from scratch),
+ *       which cannot follow long instructions and read every prompt word: {@link #textChallenger}
+ *       shows {@code document: <text>} and the codec's instructions (usually
+ *       {@link TextTaskCodec}, whose instructions are three words); {@link #textReasoner} shows
+ *       {@code question: <question>} (and {@code options: o1 | o2 | o3 | o4}) with no instruction,
+ *       and expects {@code answer: <text>}, which an extractor that reads {@code Answer:} lines
+ *       (such as spice-rewards' default extractor) picks up. Such models learn the formats from
+ *       demonstrations: {@link TaskCodec#encode} for the Challenger and
+ *       {@link #textDemonstration} for the Reasoner.
+ * </ul>
  */
 public final class Roles {
   private Roles() {}
@@ -40,6 +55,37 @@ public final class Roles {
   /** The paper-style Reasoner with the minimal {@link BoxedAnswerExtractor}. */
   public static Reasoner boxedReasoner() {
     return reasoner(new BoxedAnswerExtractor());
+  }
+
+  /**
+   * The compact Challenger for small models. Its prompt is {@code "document: " + text + "\n" +
+   * codec.formatInstructions()}, or {@code "document: none\n" + codec.formatInstructions()} for an
+   * empty document. Its output is decoded by {@code codec}; a codec that throws gives an invalid
+   * attempt with reason {@code format: codec <name> failed: <exception>}. Thread-safe if the codec
+   * is.
+   */
+  public static Challenger textChallenger(TaskCodec codec) {
+    return new TextChallenger(Objects.requireNonNull(codec, "codec"));
+  }
+
+  /**
+   * The compact Reasoner for small models. Its prompt is {@code "question: " + question}, followed
+   * for multiple choice by {@code " options: " + o1 + " | " + o2 + " | " + o3 + " | " + o4}, with
+   * no instruction; it is expected to answer {@code answer: <text>} (see
+   * {@link #textDemonstration}). The answer is what {@code extractor} finds, or null when it finds
+   * none or throws. Thread-safe if the extractor is.
+   */
+  public static Reasoner textReasoner(AnswerExtractor extractor) {
+    return new TextReasoner(Objects.requireNonNull(extractor, "extractor"));
+  }
+
+  /**
+   * The completion of the {@link #textReasoner} that answers {@code task} correctly:
+   * {@code "answer: " + task.goldText()} (the gold option's text for multiple choice), for
+   * writing Reasoner demonstrations.
+   */
+  public static String textDemonstration(Task task) {
+    return "answer: " + task.goldText();
   }
 
   /** Renders the Reasoner's question text, options included for multiple choice. */
@@ -71,16 +117,60 @@ public final class Roles {
 
     @Override
     public ChallengerAttempt parse(Document document, Prompt prompt, Completion completion) {
-      TaskCodec.Decoded d;
-      try {
-        d = codec.decode(completion.text(), document);
-      } catch (RuntimeException e) {
-        d = TaskCodec.Decoded.invalid("codec " + codec.name() + " failed: " + e);
-      }
-      return d.task() != null
-          ? ChallengerAttempt.valid(document, prompt, completion, d.task())
-          : ChallengerAttempt.invalid(document, prompt, completion, d.invalidReason());
+      return decode(codec, document, prompt, completion, "");
     }
+  }
+
+  private record TextChallenger(TaskCodec codec) implements Challenger {
+    @Override
+    public Prompt prompt(Document document) {
+      String text = document.text().isEmpty() ? "none" : document.text();
+      return Prompt.of(Role.CHALLENGER, "document: " + text + "\n" + codec.formatInstructions());
+    }
+
+    @Override
+    public ChallengerAttempt parse(Document document, Prompt prompt, Completion completion) {
+      return decode(codec, document, prompt, completion, InvalidReasons.FORMAT + ": ");
+    }
+  }
+
+  private record TextReasoner(AnswerExtractor extractor) implements Reasoner {
+    @Override
+    public Prompt prompt(Task task) {
+      StringBuilder sb = new StringBuilder("question: ").append(task.question());
+      if (task.format() == TaskFormat.MULTIPLE_CHOICE) {
+        sb.append(" options: ").append(String.join(" | ", task.options()));
+      }
+      return Prompt.of(Role.REASONER, sb.toString());
+    }
+
+    @Override
+    public ReasonerAttempt parse(Task task, Prompt prompt, Completion completion) {
+      return extract(extractor, task, prompt, completion);
+    }
+  }
+
+  private static ChallengerAttempt decode(
+      TaskCodec codec, Document document, Prompt prompt, Completion completion, String failurePrefix) {
+    TaskCodec.Decoded d;
+    try {
+      d = codec.decode(completion.text(), document);
+    } catch (RuntimeException e) {
+      d = TaskCodec.Decoded.invalid(failurePrefix + "codec " + codec.name() + " failed: " + e);
+    }
+    return d.task() != null
+        ? ChallengerAttempt.valid(document, prompt, completion, d.task())
+        : ChallengerAttempt.invalid(document, prompt, completion, d.invalidReason());
+  }
+
+  private static ReasonerAttempt extract(AnswerExtractor extractor, Task task, Prompt prompt, Completion completion) {
+    String answer;
+    try {
+      answer = extractor.extract(completion.text(), task).orElse(null);
+    } catch (RuntimeException e) {
+      answer = null;
+    }
+    return new ReasonerAttempt(task, prompt, completion, answer);
   }
 
   private record BoxedReasoner(AnswerExtractor extractor) implements Reasoner {
@@ -94,13 +184,7 @@ public final class Roles {
 
     @Override
     public ReasonerAttempt parse(Task task, Prompt prompt, Completion completion) {
-      String answer;
-      try {
-        answer = extractor.extract(completion.text(), task).orElse(null);
-      } catch (RuntimeException e) {
-        answer = null;
-      }
-      return new ReasonerAttempt(task, prompt, completion, answer);
+      return extract(extractor, task, prompt, completion);
     }
   }
 }

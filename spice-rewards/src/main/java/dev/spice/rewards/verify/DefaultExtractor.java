@@ -65,11 +65,11 @@ final class DefaultExtractor implements AnswerExtractor {
         return at < 0 ? null : restOfLine(s, at + 4);
       }
       case ANSWER_LINE: {
-        int at = low.lastIndexOf("answer:");
+        int at = lastAnswerColon(low);
         if (at < 0) {
           return null;
         }
-        String rest = restOfLine(s, at + 7);
+        String rest = restOfLine(s, at);
         String rl = asciiLower(rest).strip();
         for (String p : new String[] {"the final answer is", "the answer is", "final answer is"}) {
           if (rl.startsWith(p)) {
@@ -137,6 +137,27 @@ final class DefaultExtractor implements AnswerExtractor {
       from = at;
     }
     return null;
+  }
+
+  /**
+   * The index just after the colon of the last {@code answer:} in {@code low} (lower-cased), where
+   * "answer" is a whole word and whitespace may stand before the colon ({@code answer : x} as
+   * word-level tokenizers write it); -1 when there is none. Linear: each colon looks back over
+   * the whitespace before it only.
+   */
+  static int lastAnswerColon(String low) {
+    for (int c = low.lastIndexOf(':'); c >= 0; c = c == 0 ? -1 : low.lastIndexOf(':', c - 1)) {
+      int e = c;
+      while (e > 0 && Character.isWhitespace(low.charAt(e - 1))) {
+        e--;
+      }
+      int st = e - 6;
+      if (st >= 0 && low.startsWith("answer", st)
+          && (st == 0 || !Character.isLetterOrDigit(low.charAt(st - 1)))) {
+        return c + 1;
+      }
+    }
+    return -1;
   }
 
   private static String restOfLine(String s, int from) {

@@ -9,7 +9,10 @@ public enum ExtractionRule {
   BOXED,
   /** GSM8K's {@code #### 42}: the rest of the line after the last {@code ####}. */
   GSM8K,
-  /** The rest of the line after the last {@code Answer:} (any case; "Final answer:" included). */
+  /**
+   * The rest of the line after the last {@code Answer:} (any case; "Final answer:" included;
+   * "answer" a whole word; whitespace allowed before the colon, as in {@code answer : x}).
+   */
   ANSWER_LINE,
   /** The rest of the sentence after the last "answer is" ("The answer is 42.", "The final answer is $x$"). */
   ANSWER_IS,

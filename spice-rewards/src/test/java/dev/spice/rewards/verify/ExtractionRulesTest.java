@@ -109,9 +109,32 @@ class ExtractionRulesTest {
     "Answer: $$ =>                                                   <NONE>",
     "Answer: \\(\\) =>                                               <NONE>",
     "Answer: ** =>                                                   <NONE>",
+    // word-level tokenizers: spaces before the colon; "answer" a whole word; the last one wins
+    "answer : paris =>                                               paris",
+    "question : capital ? ANSWER\t: paris =>                         paris",
+    "answer: rome|answer : paris =>                                  paris",
+    "answer : paris|reanswer: rome =>                                paris",
+    "reanswer: rome =>                                               <NONE>",
+    "answers: rome =>                                                <NONE>",
+    "answer 42 =>                                                    <NONE>",
   })
   void answerLine(String text, String expected) {
     assertEquals(expected(expected), AnswerExtractors.ordered(ExtractionRule.ANSWER_LINE).extract(text(text), FREE));
+  }
+
+  @Test
+  void spacedAnswerLineOfWordLevelModelsByDefault() {
+    Task free = Task.freeForm("capital of france ?", "paris", AnswerType.STRING);
+    Task mcq = Task.multipleChoice("capital of france ?", List.of("rome", "paris", "lima", "oslo"), "B");
+    assertEquals(Optional.of("paris"), AnswerExtractors.defaults().extract("answer : paris", free));
+    assertEquals(Optional.of("B"), AnswerExtractors.defaults().extract("answer : paris", mcq));
+    assertEquals(Optional.of("C"), AnswerExtractors.defaults().extract("answer : c", mcq));
+  }
+
+  @Test
+  void manyColonsAfterSpacesStayLinear() {
+    String colons = " :".repeat(100_000);
+    assertEquals(Optional.empty(), AnswerExtractors.ordered(ExtractionRule.ANSWER_LINE).extract(colons, FREE));
   }
 
   @Test
