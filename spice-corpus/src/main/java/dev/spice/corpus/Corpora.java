@@ -9,6 +9,7 @@ import java.util.List;
  *
  * <pre>{@code
  * Corpus fb = Corpora.factbook(7);                        // bundled CIA World Factbook
+ * Corpus el = Corpora.elements(7);                        // bundled chemical elements
  * Corpus mine = Corpora.jsonl(Path.of("data.jsonl.gz"))
  *     .textField("body").idField("meta.id")
  *     .filter(DocumentFilters.junk()).deduplicate(Deduplicator::exact)
@@ -30,6 +31,19 @@ public final class Corpora {
   /** The bundled Factbook (see {@link Factbook#documents()}), sampled with the given seed. */
   public static Corpus factbook(long seed) {
     return memory(Factbook.documents()).name(Factbook.SOURCE).seed(seed).build();
+  }
+
+  /**
+   * The bundled chemical elements, one short document of fact lines per element, seeded with
+   * {@link #DEFAULT_SEED}.
+   */
+  public static Corpus elements() {
+    return elements(DEFAULT_SEED);
+  }
+
+  /** The bundled chemical elements (see {@link Elements#documents()}), sampled with the given seed. */
+  public static Corpus elements(long seed) {
+    return memory(Elements.documents()).name(Elements.SOURCE).seed(seed).build();
   }
 
   /**

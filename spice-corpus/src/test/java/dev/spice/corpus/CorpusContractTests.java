@@ -40,6 +40,14 @@ class CorpusContractTests {
   }
 
   @Nested
+  class ElementsCorpus extends CorpusSourceContract {
+    @Override
+    protected CorpusSource createSource(long seed) {
+      return Corpora.elements(seed);
+    }
+  }
+
+  @Nested
   class Jsonl extends CorpusSourceContract {
     @TempDir Path dir;
 
