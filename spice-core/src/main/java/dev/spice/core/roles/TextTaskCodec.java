@@ -63,7 +63,20 @@ public final class TextTaskCodec implements TaskCodec {
      * a setting for small models, which otherwise drift to gold answers that are not in their
      * document.
      */
-    ANSWER_IN_DOCUMENT
+    ANSWER_IN_DOCUMENT,
+    /**
+     * Stricter: one sentence of the document (a line, or a part of a line ending in {@code .},
+     * {@code !} or {@code ?} followed by whitespace) must contain the gold answer text and every
+     * word of the question (words: runs of letters, digits, {@code _}, {@code '} and {@code -}
+     * holding a letter or digit; so a blank {@code ___} and punctuation do not count), each as a
+     * whole word, case-insensitive. It accepts the cloze questions that
+     * {@code dev.spice.corpus.seeds.ClozeTasks} demonstrates and rejects a gold answer taken from
+     * another sentence than the question's, the way a small Challenger drifts when only
+     * {@link #ANSWER_IN_DOCUMENT} is checked (the gold is in the document, but answers another
+     * question, and the Reasoner learns the wrong fact). Not checked for an empty document. The
+     * paper makes no such check.
+     */
+    SAME_SENTENCE
   }
 
   private final int maxQuestionWords;
@@ -225,11 +238,47 @@ public final class TextTaskCodec implements TaskCodec {
     if (TextScan.containsWord(question, gold)) {
       return Decoded.invalid(of(InvalidReasons.ANSWER_IN_QUESTION, "the question contains its answer '" + gold + "'"));
     }
-    if (grounding == Grounding.ANSWER_IN_DOCUMENT && document != null && !document.text().isBlank()
-        && !TextScan.containsWord(document.text(), gold)) {
-      return Decoded.invalid(of(InvalidReasons.NOT_GROUNDED, "the answer '" + gold + "' does not occur in the document"));
+    if (grounding != Grounding.NONE && document != null && !document.text().isBlank()) {
+      if (!TextScan.containsWord(document.text(), gold)) {
+        return Decoded.invalid(of(InvalidReasons.NOT_GROUNDED, "the answer '" + gold + "' does not occur in the document"));
+      }
+      if (grounding == Grounding.SAME_SENTENCE && !sameSentence(document.text(), question, gold)) {
+        return Decoded.invalid(of(InvalidReasons.NOT_GROUNDED, "no sentence of the document holds both the answer '"
+            + gold + "' and every word of the question"));
+      }
     }
     return Decoded.valid(task);
+  }
+
+  private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+|\\R");
+  private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{M}\\p{N}_'-]+");
+
+  /** Whether one sentence of {@code text} holds {@code gold} and every word of {@code question}. */
+  static boolean sameSentence(String text, String question, String gold) {
+    List<String> words = new java.util.ArrayList<>();
+    var m = WORD.matcher(question);
+    while (m.find()) {
+      String w = m.group();
+      if (w.chars().anyMatch(Character::isLetterOrDigit)) {
+        words.add(w);
+      }
+    }
+    for (String sentence : SENTENCE_END.split(text)) {
+      if (!TextScan.containsWord(sentence, gold)) {
+        continue;
+      }
+      boolean all = true;
+      for (String w : words) {
+        if (!TextScan.containsWord(sentence, w)) {
+          all = false;
+          break;
+        }
+      }
+      if (all) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Decoded checkOptions(List<String> options) {

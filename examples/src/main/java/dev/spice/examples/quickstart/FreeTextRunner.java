@@ -1,0 +1,215 @@
+package dev.spice.examples.quickstart;
+
+import dev.spice.core.SpiceException;
+import dev.spice.core.engine.IterationResult;
+import dev.spice.core.engine.MetricNames;
+import dev.spice.core.engine.RunMode;
+import dev.spice.core.engine.SelfPlay;
+import dev.spice.core.engine.WarmStart;
+import dev.spice.core.engine.WarmStartResult;
+import dev.spice.core.eval.CoevolutionEvaluation;
+import dev.spice.core.eval.CoevolutionMatrix;
+import dev.spice.core.eval.PolicyCheckpoint;
+import dev.spice.core.sampling.Seeds;
+import dev.spice.djl.DjlPolicy;
+import dev.spice.examples.report.QuickstartReport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+
+/**
+ * The free-text quickstart's run: a word-level tokenizer learnt from the text, a supervised warm
+ * start of a random-init model on the documents and the demonstrations, then self-play from the
+ * warm-started model in three arms (SPICE; a frozen warm-start Challenger; a Challenger without the
+ * document), each probed on the held-out countries, and the co-evolution evaluation of the SPICE
+ * arm's checkpoints. One runner runs once.
+ */
+final class FreeTextRunner {
+  static final String SPICE = "spice";
+  static final String FROZEN = "frozen_challenger";
+  static final String NO_DOCUMENT = "no_document";
+  static final java.util.Map<String, String> DESCRIPTIONS = java.util.Map.of(
+      SPICE, "SPICE: the Challenger reads the document, both roles trained (variance reward)",
+      FROZEN, "frozen Challenger (the warm-start policy), Reasoner trained",
+      NO_DOCUMENT, "Challenger without the document (corpusGrounded(false))",
+      "spice_threshold", "SPICE with the threshold Challenger reward",
+      "spice_r_zero", "SPICE with R-Zero's uncertainty Challenger reward",
+      "spice_absolute_zero", "SPICE with Absolute Zero's learnability Challenger reward");
+
+  private final FreeTextSettings s;
+  private final PrintStream out;
+  private final FreeTextWorld world;
+  final List<FreeTextArm> arms = new ArrayList<>();
+  FreeTextProbe warmProbe;
+  double warmSeconds;
+  double warmFinalLoss = Double.NaN;
+  long parameters;
+  QuickstartReport.Coevolution coevolution;
+
+  FreeTextRunner(FreeTextSettings settings, PrintStream console) {
+    this.s = settings;
+    this.out = console;
+    this.world = new FreeTextWorld(settings);
+  }
+
+  FreeTextWorld world() {
+    return world;
+  }
+
+  /** Runs everything into {@code outDir}. */
+  void run(Path outDir) {
+    try {
+      Files.createDirectories(outDir);
+    } catch (IOException e) {
+      throw new SpiceException.CheckpointException("cannot create run folder " + outDir + ": " + e, e);
+    }
+    out.printf(Locale.ROOT, "SPICE free-text quickstart: %d countries x %d fields, %d documents; %d demonstration and "
+        + "%d held-out countries; %d demonstrations; probe %d free-form + %d multiple-choice tasks -> %s%n",
+        s.countries(), s.fields().size(), world.documents.size(), count(world.split.demonstrationDocuments()),
+        count(world.split.heldOutDocuments()), world.demonstrations.size(), world.probeFree.size(),
+        world.probeMcq.size(), outDir.toAbsolutePath());
+    Path tokenizer = world.trainTokenizer(outDir.resolve("tokenizer"));
+    Path warmDir = outDir.resolve("warm-start-model");
+    warmStart(tokenizer, warmDir);
+    for (String name : s.arms()) {
+      arms.add(arm(name, DESCRIPTIONS.get(name), warmDir, outDir));
+    }
+    out.println("Evaluating co-evolution (early and late SPICE checkpoints)...");
+    coevolution = coevolution(warmDir, outDir.resolve(SPICE));
+  }
+
+  private static long count(List<dev.spice.core.Document> docs) {
+    return docs.stream().map(d -> d.metadata().getOrDefault("country", d.id())).distinct().count();
+  }
+
+  private void warmStart(Path tokenizer, Path warmDir) {
+    long t0 = System.nanoTime();
+    try (DjlPolicy policy = world.newPolicy(tokenizer);
+        WarmStart ws = WarmStart.builder()
+            .policy(policy)
+            .corpus(world.corpus(Seeds.mix(s.seed(), 7)))
+            .documentsPerStep(s.warmDocuments())
+            .demonstrations(world.demonstrations, s.warmDemonstrations())
+            .maxTokens(64)
+            .seed(Seeds.mix(s.seed(), 8))
+            .build()) {
+      parameters = policy.parameterCount();
+      out.printf(Locale.ROOT, "Warm start: model %,d parameters, vocabulary %d, %d steps of %d documents + %d "
+          + "demonstrations%n", parameters, policy.config().vocabSize(), s.warmSteps(), s.warmDocuments(),
+          s.warmDemonstrations());
+      double lossSum = 0;
+      int lossN = 0;
+      for (int i = 1; i <= s.warmSteps(); i++) {
+        WarmStartResult r = ws.step();
+        lossSum += r.update().loss();
+        lossN++;
+        if (i % 200 == 0 || i == s.warmSteps()) {
+          warmFinalLoss = lossSum / lossN;
+          out.printf(Locale.ROOT, "  warm-start step %d: loss %.3f (mean of the last %d steps), %.0f s%n", i,
+              warmFinalLoss, lossN, (System.nanoTime() - t0) / 1e9);
+          lossSum = 0;
+          lossN = 0;
+        }
+      }
+      policy.savePretrained(warmDir);
+      warmSeconds = (System.nanoTime() - t0) / 1e9;
+      warmProbe = new FreeTextProbe(world.probeFree, world.probeMcq, world.reasoner);
+      warmProbe.score(policy, 0);
+      out.printf(Locale.ROOT, "Warm-started model on the probe: free %.3f, mcq %.3f, overall %.3f%n",
+          warmProbe.lastFree(), warmProbe.lastMcq(), warmProbe.lastOverall());
+    }
+  }
+
+  private FreeTextArm arm(String name, String description, Path warmDir, Path outDir) {
+    FreeTextArm arm = new FreeTextArm(name, description,
+        new FreeTextProbe(world.probeFree, world.probeMcq, world.reasoner));
+    Path armDir = outDir.resolve(name);
+    TreeSet<Integer> coevo = CoevolutionCheck.iterations(s.iterations());
+    long seed = Seeds.mix(s.seed(), 9);
+    long t0 = System.nanoTime();
+    try (DjlPolicy policy = world.loadPolicy(warmDir);
+        DjlPolicy frozen = name.equals(FROZEN) ? world.loadPolicy(warmDir) : null) {
+      SelfPlay.Builder b = world.engine(policy, world.recipe(name), seed).runFolder(armDir, RunMode.OVERWRITE);
+      if (frozen != null) {
+        b.fixedChallenger(frozen);
+      }
+      if (name.equals(NO_DOCUMENT)) {
+        b.corpusGrounded(false);
+      }
+      out.printf(Locale.ROOT, "Self-play arm '%s' (%s): %d iterations of B=%d, G_C=%d, G_R=%d%n", name, description,
+          s.iterations(), s.batchSize(), s.challengerGroup(), s.reasonerGroup());
+      try (SelfPlay engine = b.build()) {
+        arm.probe.score(policy, 0);
+        while (engine.iteration() < s.iterations()) {
+          IterationResult r = engine.step();
+          arm.record(r);
+          if (Boolean.getBoolean("spice.debug") && engine.iteration() % s.probeEvery() == 0) {
+            debug(r);
+          }
+          int done = (int) engine.iteration();
+          if (done % s.probeEvery() == 0 || done == s.iterations()) {
+            arm.probe.score(policy, done);
+            arm.closeWindow(done);
+            int w = arm.windows.size() - 1;
+            out.printf(Locale.ROOT, "  [%s] iteration %d: probe free %.3f mcq %.3f | valid %.2f, mcq share %.2f, "
+                + "train pass %.2f, no answer %.2f, %.0f ms/iteration%n", name, done, arm.probe.lastFree(),
+                arm.probe.lastMcq(), arm.window(w, MetricNames.CHALLENGER_VALID_RATE),
+                arm.window(w, MetricNames.CHALLENGER_MCQ_SHARE), arm.window(w, MetricNames.REASONER_PASS_RATE),
+                arm.window(w, MetricNames.REASONER_NO_ANSWER_RATE), 1000 * arm.window(w, MetricNames.STEP_TIME));
+          }
+          if (name.equals(SPICE) && coevo.contains(done)) {
+            policy.savePretrained(policyDir(armDir, done));
+          }
+        }
+      }
+    }
+    arm.trainSeconds = (System.nanoTime() - t0) / 1e9;
+    return arm;
+  }
+
+  private void debug(IterationResult r) {
+    for (var d : r.documents().subList(0, Math.min(4, r.documents().size()))) {
+      out.println("    doc " + d.document().text().replace('\n', '/'));
+      for (var o : d.kept()) {
+        var a = o.attempt();
+        out.println("      " + (a.isValid() ? "ok  " : "BAD ") + a.completion().text()
+            + (a.isValid() ? "" : "  <" + a.invalidReason() + ">") + "  correct " + java.util.Arrays.toString(o.reasonerCorrect()));
+      }
+    }
+  }
+
+  static Path policyDir(Path armDir, int iteration) {
+    return armDir.resolve(String.format(Locale.ROOT, "policy-%08d", iteration));
+  }
+
+  private QuickstartReport.Coevolution coevolution(Path warmDir, Path armDir) {
+    List<Integer> all = new ArrayList<>(CoevolutionCheck.iterations(s.iterations()));
+    List<PolicyCheckpoint> cps = new ArrayList<>();
+    for (int it : all) {
+      Path dir = policyDir(armDir, it);
+      cps.add(PolicyCheckpoint.loading("iteration " + it, () -> world.loadPolicy(dir)));
+    }
+    CoevolutionMatrix m = CoevolutionEvaluation.builder()
+        .challengers(cps)
+        .reasoners(cps)
+        .roles(world.challenger, world.reasoner)
+        .documents(world.documents)
+        .attemptsPerDocument(s.coevolutionAttempts())
+        .challengerSampling(world.challengerSampling())
+        .scorer(FreeTextProbe.scorer())
+        .seed(Seeds.mix(s.seed(), 10))
+        .build()
+        .evaluate();
+    double[] valid = new double[all.size()];
+    for (int i = 0; i < valid.length; i++) {
+      valid[i] = m.validRate(i);
+    }
+    return CoevolutionCheck.summarize(all, CoevolutionCheck.early(s.iterations()),
+        CoevolutionCheck.late(s.iterations()), m.passRates(), valid);
+  }
+}
