@@ -20,9 +20,11 @@ import java.util.Map;
  * countries only; the probe asks about the held-out countries, so any probe gain comes from
  * self-play. See {@link FreeTextRunner} for the arms and {@link FreeTextReport} for the checks.
  *
- * <p>Arguments: {@code --out DIR} (default {@code runs/free-text}) and any number of
- * {@code --set key=value} ({@link FreeTextSettings#toMap()} keys). Writes {@code report.json} into
- * the run folder and exits with status 0 whatever the checks say (they are reported, not asserted).
+ * <p>Arguments: {@code --out DIR} (default {@code runs/free-text-<date>-<time>}), any number of
+ * {@code --set key=value} ({@link FreeTextSettings#toMap()} keys), and {@code --corpus} to run the
+ * same pipeline on another corpus ({@code elements}, {@code factbook-facts}, a JSONL file or a
+ * folder of text files; see {@link FreeTextCorpus}). Writes {@code report.json} into the run folder
+ * and exits with status 0 whatever the checks say (they are reported, not asserted).
  */
 public final class FreeTextQuickstart {
   /** The report file name. */
@@ -32,34 +34,72 @@ public final class FreeTextQuickstart {
 
   /** Runs the free-text quickstart; see the class comment for the arguments. */
   public static void main(String[] args) {
-    Path outDir = Path.of("runs", "free-text");
+    Path outDir = Path.of("runs", "free-text-" + java.time.LocalDateTime.now()
+        .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
     FreeTextSettings.Builder b = FreeTextSettings.builder();
+    String corpus = null;
+    int maxDocuments = DEFAULT_MAX_DOCUMENTS;
+    int maxWords = DEFAULT_MAX_DOCUMENT_WORDS;
     String[] words = String.join(" ", args).strip().split("\\s+");
     for (int i = 0; i < words.length; i++) {
       String w = words[i];
       if (w.isEmpty()) {
         continue;
       }
-      if (w.equals("--out") && i + 1 < words.length) {
-        outDir = Path.of(words[++i]);
-      } else if (w.equals("--set") && i + 1 < words.length) {
-        String kv = words[++i];
-        int eq = kv.indexOf('=');
-        if (eq <= 0) {
-          throw new SpiceException.ConfigurationException("--set needs KEY=VALUE, got '" + kv + "'");
+      if (i + 1 >= words.length) {
+        throw new SpiceException.ConfigurationException("option '" + w + "' needs a value; " + USAGE);
+      }
+      String v = words[++i];
+      switch (w) {
+        case "--out" -> outDir = Path.of(v);
+        case "--corpus" -> corpus = v;
+        case "--max-documents" -> maxDocuments = positive(w, v);
+        case "--max-document-words" -> maxWords = positive(w, v);
+        case "--set" -> {
+          int eq = v.indexOf('=');
+          if (eq <= 0) {
+            throw new SpiceException.ConfigurationException("--set needs KEY=VALUE, got '" + v + "'");
+          }
+          b.set(v.substring(0, eq), v.substring(eq + 1));
         }
-        b.set(kv.substring(0, eq), kv.substring(eq + 1));
-      } else {
-        throw new SpiceException.ConfigurationException("unknown argument '" + w + "'; use --out DIR and --set KEY=VALUE");
+        default -> throw new SpiceException.ConfigurationException("unknown option '" + w + "'; " + USAGE);
       }
     }
-    run(b.build(), outDir, System.out);
+    FreeTextSettings settings = b.build();
+    FreeTextWorld world = corpus == null ? new FreeTextWorld(settings)
+        : FreeTextCorpus.world(settings, corpus, maxDocuments, maxWords, System.out);
+    run(world, outDir, System.out);
   }
 
-  /** Runs everything, writes {@code report.json} and returns the report. */
+  /** Default cap on the documents read from a user's corpus. */
+  public static final int DEFAULT_MAX_DOCUMENTS = 400;
+  /** Default cap on a document's words (longer ones are skipped and counted). */
+  public static final int DEFAULT_MAX_DOCUMENT_WORDS = 120;
+  private static final String USAGE = "usage: [--out DIR] [--corpus elements|factbook-facts|FILE.jsonl|DIR] "
+      + "[--max-documents N] [--max-document-words N] [--set KEY=VALUE]...";
+
+  private static int positive(String option, String v) {
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new SpiceException.ConfigurationException(option + " must be a positive integer, got '" + v + "'");
+  }
+
+  /** Runs everything on the Factbook world of {@code settings}; see {@link #run(FreeTextWorld, Path, PrintStream)}. */
   public static Map<String, Object> run(FreeTextSettings settings, Path outDir, PrintStream out) {
+    return run(new FreeTextWorld(settings), outDir, out);
+  }
+
+  /** Runs everything on {@code world}, writes {@code report.json} and returns the report. */
+  public static Map<String, Object> run(FreeTextWorld world, Path outDir, PrintStream out) {
+    FreeTextSettings settings = world.settings;
     long t0 = System.nanoTime();
-    FreeTextRunner r = new FreeTextRunner(settings, out);
+    FreeTextRunner r = new FreeTextRunner(world, out);
     r.run(outDir);
     Map<String, Object> report = FreeTextReport.build(r, settings, (System.nanoTime() - t0) / 1e9);
     Path file = outDir.resolve(REPORT_FILE);

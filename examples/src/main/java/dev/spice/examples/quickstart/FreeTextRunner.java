@@ -51,10 +51,10 @@ final class FreeTextRunner {
   long parameters;
   QuickstartReport.Coevolution coevolution;
 
-  FreeTextRunner(FreeTextSettings settings, PrintStream console) {
-    this.s = settings;
+  FreeTextRunner(FreeTextWorld world, PrintStream console) {
+    this.s = world.settings;
     this.out = console;
-    this.world = new FreeTextWorld(settings);
+    this.world = world;
   }
 
   FreeTextWorld world() {
@@ -68,9 +68,9 @@ final class FreeTextRunner {
     } catch (IOException e) {
       throw new SpiceException.CheckpointException("cannot create run folder " + outDir + ": " + e, e);
     }
-    out.printf(Locale.ROOT, "SPICE free-text quickstart: %d countries x %d fields, %d documents; %d demonstration and "
-        + "%d held-out countries; %d demonstrations; probe %d free-form + %d multiple-choice tasks -> %s%n",
-        s.countries(), s.fields().size(), world.documents.size(), count(world.split.demonstrationDocuments()),
+    out.printf(Locale.ROOT, "SPICE free-text quickstart on %s: %d documents; %d demonstration and %d held-out split "
+        + "keys; %d demonstrations; probe %d free-form + %d multiple-choice tasks -> %s%n",
+        world.corpusName, world.documents.size(), count(world.split.demonstrationDocuments()),
         count(world.split.heldOutDocuments()), world.demonstrations.size(), world.probeFree.size(),
         world.probeMcq.size(), outDir.toAbsolutePath());
     Path tokenizer = world.trainTokenizer(outDir.resolve("tokenizer"));
@@ -83,8 +83,8 @@ final class FreeTextRunner {
     coevolution = coevolution(warmDir, outDir.resolve(SPICE));
   }
 
-  private static long count(List<dev.spice.core.Document> docs) {
-    return docs.stream().map(d -> d.metadata().getOrDefault("country", d.id())).distinct().count();
+  private long count(List<dev.spice.core.Document> docs) {
+    return docs.stream().map(world.splitKey).distinct().count();
   }
 
   private void warmStart(Path tokenizer, Path warmDir) {
@@ -134,12 +134,9 @@ final class FreeTextRunner {
     long t0 = System.nanoTime();
     try (DjlPolicy policy = world.loadPolicy(warmDir);
         DjlPolicy frozen = name.equals(FROZEN) ? world.loadPolicy(warmDir) : null) {
-      SelfPlay.Builder b = world.engine(policy, world.recipe(name), seed).runFolder(armDir, RunMode.OVERWRITE);
+      SelfPlay.Builder b = world.engine(policy, world.recipe(name), seed, !name.equals(NO_DOCUMENT)).runFolder(armDir, RunMode.OVERWRITE);
       if (frozen != null) {
         b.fixedChallenger(frozen);
-      }
-      if (name.equals(NO_DOCUMENT)) {
-        b.corpusGrounded(false);
       }
       out.printf(Locale.ROOT, "Self-play arm '%s' (%s): %d iterations of B=%d, G_C=%d, G_R=%d%n", name, description,
           s.iterations(), s.batchSize(), s.challengerGroup(), s.reasonerGroup());

@@ -53,6 +53,7 @@ public final class FreeTextWorld {
   final FreeTextSettings settings;
   final List<Document> documents;
   final String corpusName;
+  final java.util.function.Function<Document, String> splitKey;
   final ClozeTasks.Split split;
   final TextTaskCodec codec;
   final Challenger challenger;
@@ -78,6 +79,7 @@ public final class FreeTextWorld {
     this.settings = s;
     this.documents = List.copyOf(documents);
     this.corpusName = corpusName;
+    this.splitKey = splitKey;
     this.split = ClozeTasks.builder()
         .splitKey(splitKey)
         .heldOutFraction(s.heldOutFraction())
@@ -247,11 +249,19 @@ public final class FreeTextWorld {
     };
   }
 
-  /** An engine builder with everything but the run folder, listeners and arm-specific settings. */
-  SelfPlay.Builder engine(DjlPolicy policy, Recipe recipe, long seed) {
-    return SelfPlay.builder()
+  /**
+   * An engine builder with everything but the run folder, listeners and a frozen Challenger; without
+   * {@code grounded}, no corpus ({@code corpusGrounded(false)}: the Challenger gets no document).
+   */
+  SelfPlay.Builder engine(DjlPolicy policy, Recipe recipe, long seed, boolean grounded) {
+    SelfPlay.Builder b = SelfPlay.builder();
+    if (grounded) {
+      b.corpus(corpus(seed));
+    } else {
+      b.corpusGrounded(false);
+    }
+    return b
         .policy(policy)
-        .corpus(corpus(seed))
         .challenger(challenger)
         .reasoner(reasoner)
         .recipe(recipe)

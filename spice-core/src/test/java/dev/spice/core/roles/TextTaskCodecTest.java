@@ -216,6 +216,29 @@ class TextTaskCodecTest {
   }
 
   @Test
+  void sameSentenceGroundingNeedsTheAnswerAndEveryQuestionWordInOneSentence() {
+    TextTaskCodec c = TextTaskCodec.builder().grounding(TextTaskCodec.Grounding.SAME_SENTENCE).build();
+    Document d = Document.of("peru", "Peru capital Lima\nPeru climate tropical. Peru region South_America", "s");
+    valid(c, "question : Peru capital ___ ? answer : Lima", d);
+    valid(c, "question: peru REGION ___? answer: south_america", d); // case-insensitive, split at '. '
+    valid(c, "question : Peru ? answer : tropical", d); // every question word is in the answer's sentence
+    valid(c, "question: Peru capital ___ ? options: Quito | Lima | Lima_x | Oslo answer: Lima", d);
+    // the gold is in the document, but in another sentence than the question's words
+    assertEquals("not_grounded: no sentence of the document holds both the answer 'tropical' and every word of the "
+        + "question", c.decode("question : Peru capital ___ ? answer : tropical", d).invalidReason());
+    assertEquals(InvalidReasons.NOT_GROUNDED,
+        InvalidReasons.code(c.decode("question : Peru capital climate ___ ? answer : Lima", d).invalidReason()));
+    // the answer-in-document rule comes first, with its own detail
+    assertEquals("not_grounded: the answer 'Quito' does not occur in the document",
+        c.decode("question : Peru capital ___ ? answer : Quito", d).invalidReason());
+    // the weaker rule accepts the drifted task the stricter one refuses
+    valid(TextTaskCodec.builder().grounding(TextTaskCodec.Grounding.ANSWER_IN_DOCUMENT).build(),
+        "question : Peru capital ___ ? answer : tropical", d);
+    // no document (the Challenger without one): not checked
+    valid(c, "question : Peru capital ___ ? answer : tropical", Document.of("none", "", "s"));
+  }
+
+  @Test
   void groundedAnswersMustOccurInTheDocumentAsWholeWords() {
     TextTaskCodec grounded = TextTaskCodec.builder().grounding(TextTaskCodec.Grounding.ANSWER_IN_DOCUMENT).build();
     valid(grounded, "question: capital of france? answer: PARIS", DOC);
@@ -240,7 +263,7 @@ class TextTaskCodecTest {
     SpiceException.ConfigurationException e = assertThrows(SpiceException.ConfigurationException.class,
         () -> TextTaskCodec.builder().maxQuestionWords(0).maxAnswerWords(-1).maxChars(0).grounding(null).build());
     for (String part : List.of("maxQuestionWords must be >= 1, got 0", "maxAnswerWords must be >= 1, got -1",
-        "maxChars must be >= 1, got 0", "grounding is null: valid values are [NONE, ANSWER_IN_DOCUMENT]")) {
+        "maxChars must be >= 1, got 0", "grounding is null: valid values are [NONE, ANSWER_IN_DOCUMENT, SAME_SENTENCE]")) {
       assertTrue(e.getMessage().contains(part), e.getMessage());
     }
     assertEquals("TextTaskCodec[maxQuestionWords=40, maxAnswerWords=6, maxChars=2000, grounding=NONE]",
