@@ -2,6 +2,7 @@ package dev.spice.examples.quickstart;
 
 import dev.spice.core.SpiceException;
 import dev.spice.core.internal.json.Json;
+import dev.spice.examples.report.FreeTextReportRenderer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -109,6 +110,11 @@ public final class FreeTextQuickstart {
       throw new SpiceException.CheckpointException("cannot write " + file + ": " + e, e);
     }
     printSummary(r, report, out);
+    try {
+      out.println("Report: " + FreeTextReportRenderer.render(outDir).toAbsolutePath());
+    } catch (RuntimeException e) {
+      out.println("Report rendering failed (report.json is complete): " + e);
+    }
     return report;
   }
 

@@ -3,22 +3,29 @@ package dev.spice.examples.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Paint;
+import java.awt.Shape;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.DefaultDrawingSupplier;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.PaintScale;
 import org.jfree.chart.renderer.xy.XYBlockRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.PaintScaleLegend;
+import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.DefaultXYZDataset;
 import org.jfree.data.xy.XYSeries;
@@ -118,6 +125,56 @@ final class Charts {
     JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, combined, true);
     chart.setBackgroundPaint(Color.WHITE);
     return png(chart, WIDTH, 220 * labels.length + 80);
+  }
+
+  /**
+   * Panels stacked over one shared x axis, panel {@code k} drawing {@code series[k]} against the axis
+   * {@code yLabels[k]}, with a dashed horizontal line at {@code reference[k]} labelled
+   * {@code referenceLabels[k]} (none where {@code reference} is null or the value is NaN). A series key
+   * keeps its colour in every panel and appears once in the legend.
+   */
+  static byte[] panels(String title, String xLabel, String[] yLabels, XYSeries[][] series, double[] reference,
+      String[] referenceLabels) {
+    Color[] palette = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd),
+        new Color(0xff7f0e), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf), new Color(0x7f7f7f),
+        new Color(0xbcbd22), new Color(0x393b79), new Color(0xad494a)};
+    Shape[] shapes = DefaultDrawingSupplier.createStandardSeriesShapes();
+    Map<Comparable<?>, Integer> order = new LinkedHashMap<>();
+    CombinedDomainXYPlot combined = new CombinedDomainXYPlot(new NumberAxis(xLabel));
+    for (int k = 0; k < yLabels.length; k++) {
+      XYSeriesCollection data = new XYSeriesCollection();
+      boolean few = false;
+      for (XYSeries s : series[k]) {
+        data.addSeries(s);
+        few |= s.getItemCount() < 40;
+      }
+      XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, few);
+      for (int i = 0; i < series[k].length; i++) {
+        Comparable<?> key = series[k][i].getKey();
+        Integer n = order.get(key);
+        r.setSeriesVisibleInLegend(i, n == null);
+        if (n == null) {
+          n = order.size();
+          order.put(key, n);
+        }
+        r.setSeriesPaint(i, palette[n % palette.length]);
+        r.setSeriesShape(i, shapes[n % shapes.length]);
+        r.setSeriesStroke(i, new BasicStroke(2f));
+      }
+      XYPlot p = new XYPlot(data, null, new NumberAxis(yLabels[k]), r);
+      style(p);
+      if (reference != null && Double.isFinite(reference[k])) {
+        ValueMarker m = new ValueMarker(reference[k], Color.DARK_GRAY,
+            new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        m.setLabel(referenceLabels[k]);
+        m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+        m.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+        p.addRangeMarker(m);
+      }
+      combined.add(p, 1);
+    }
+    JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, combined, true);
+    return png(chart, WIDTH, yLabels.length == 1 ? HEIGHT : 260 * yLabels.length + 100);
   }
 
   /** Grouped bars: the share of tasks per pass-rate bin, early vs late. */
