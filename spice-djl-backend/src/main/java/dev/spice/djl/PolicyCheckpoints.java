@@ -52,8 +52,27 @@ final class PolicyCheckpoints {
     }
     SafeTensors.write(dir.resolve("model.safetensors"), HfWeights.toHuggingFace(cfg, model.flat.toFloatArray()),
         Map.of("format", "pt", "producer", "spice-djl-backend"));
-    cfg.write(dir.resolve("config.json"));
+    configWithTokenizerEos().write(dir.resolve("config.json"));
     writeTokenizer(dir.resolve("tokenizer.json"));
+  }
+
+  /**
+   * The config written to {@code config.json}: without {@code eos_token_id} of its own (a model
+   * built with {@code randomInit}), it gets the tokenizer's end-of-sequence ids within the
+   * vocabulary, so that any reader of the folder (the ONNX exporter and runtime, Hugging Face
+   * transformers) stops generation where this policy does.
+   */
+  private TransformerConfig configWithTokenizerEos() {
+    if (!cfg.eosTokenIds().isEmpty()) {
+      return cfg;
+    }
+    List<Integer> ids = new ArrayList<>();
+    for (int e : tokenizer.eosIds()) {
+      if (e >= 0 && e < cfg.vocabSize() && !ids.contains(e)) {
+        ids.add(e);
+      }
+    }
+    return ids.isEmpty() ? cfg : cfg.withEosTokenIds(ids);
   }
 
   /**
@@ -127,7 +146,7 @@ final class PolicyCheckpoints {
     } catch (SpiceException e) {
       throw new SpiceException.CheckpointException(e.getMessage(), e);
     }
-    if (!saved.equals(cfg)) {
+    if (!saved.equals(cfg) && !saved.equals(configWithTokenizerEos())) {
       throw new SpiceException.CheckpointException(dir + "/config.json describes another architecture: " + saved
           + " vs this policy's " + cfg);
     }

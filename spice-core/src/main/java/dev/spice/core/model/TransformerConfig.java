@@ -118,6 +118,13 @@ public record TransformerConfig(
         RopeScaling.NONE);
   }
 
+  /** This config with other end-of-sequence ids ({@code eos_token_id}; empty for none). */
+  public TransformerConfig withEosTokenIds(List<Integer> ids) {
+    return new TransformerConfig(modelType, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
+        headDim, rmsNormEps, ropeTheta, maxPositionEmbeddings, tieWordEmbeddings, attentionBias, qkNorm, bosTokenId,
+        ids, ropeScaling);
+  }
+
   /** This config with another rotary scaling. */
   public TransformerConfig withRopeScaling(RopeScaling scaling) {
     return new TransformerConfig(modelType, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
