@@ -22,7 +22,8 @@ import java.util.Map;
  *
  * <p>Arguments: {@code --seeds 1,2,3} (default), {@code --out DIR} (default
  * {@code /tmp/spice-free-text}; seed {@code s} runs in {@code DIR/seed-s}), {@code --quiet}
- * (no per-run progress), and any {@code --set KEY=VALUE} of {@link FreeTextSettings}, e.g.
+ * (no per-run progress), {@code --reuse} (a seed whose {@code report.json} exists is read, not
+ * run again: the settings must be the same), and any {@code --set KEY=VALUE} of {@link FreeTextSettings}, e.g.
  * {@code --set arms=spice,spice_threshold,spice_r_zero,spice_absolute_zero} for the
  * Challenger-reward ablation.
  *
@@ -37,6 +38,7 @@ public final class FreeTextLearningRun {
     List<Long> seeds = List.of(1L, 2L, 3L);
     Path out = Path.of("/tmp/spice-free-text");
     boolean quiet = false;
+    boolean reuse = false;
     FreeTextSettings.Builder b = FreeTextSettings.builder();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -44,6 +46,7 @@ public final class FreeTextLearningRun {
             .map(Long::parseLong).toList();
         case "--out" -> out = Path.of(args[++i]);
         case "--quiet" -> quiet = true;
+        case "--reuse" -> reuse = true;
         case "--set" -> {
           String kv = args[++i];
           int eq = kv.indexOf('=');
@@ -62,7 +65,18 @@ public final class FreeTextLearningRun {
       PrintStream console = quiet ? new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)
           : System.out;
       System.out.printf(Locale.ROOT, "== seed %d%n", seed);
-      Map<String, Object> r = FreeTextQuickstart.run(s, out.resolve("seed-" + seed), console);
+      Path dir = out.resolve("seed-" + seed);
+      Path done = dir.resolve(FreeTextQuickstart.REPORT_FILE);
+      Map<String, Object> r;
+      if (reuse && java.nio.file.Files.isRegularFile(done)) {
+        try {
+          r = dev.spice.core.internal.json.Json.parseObject(java.nio.file.Files.readString(done));
+        } catch (java.io.IOException e) {
+          throw new SpiceException.CheckpointException("cannot read " + done + ": " + e, e);
+        }
+      } else {
+        r = FreeTextQuickstart.run(s, dir, console);
+      }
       reports.add(r);
       System.out.println("RESULT seed " + seed + " " + r.get("checks"));
     }

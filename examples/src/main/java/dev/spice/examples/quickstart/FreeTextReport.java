@@ -38,6 +38,8 @@ final class FreeTextReport {
     Map<String, Object> probe = new LinkedHashMap<>();
     probe.put("free_tasks", w.freeCount());
     probe.put("mcq_tasks", w.mcqCount());
+    probe.put("skipped_held_out_items", r.world().skippedProbeItems);
+    probe.put("skipped_demonstration_items", r.world().skippedDemonstrationItems);
     m.put("probe", probe);
     List<Object> arms = new ArrayList<>();
     for (FreeTextArm a : r.arms) {

@@ -73,6 +73,11 @@ final class FreeTextRunner {
         world.corpusName, world.documents.size(), count(world.split.demonstrationDocuments()),
         count(world.split.heldOutDocuments()), world.demonstrations.size(), world.probeFree.size(),
         world.probeMcq.size(), outDir.toAbsolutePath());
+    if (world.skippedProbeItems + world.skippedDemonstrationItems > 0) {
+      out.printf(Locale.ROOT, "Left out %d demonstration and %d held-out cloze items the task codec cannot write "
+          + "(the question shows its answer, or a limit is exceeded)%n", world.skippedDemonstrationItems,
+          world.skippedProbeItems);
+    }
     Path tokenizer = world.trainTokenizer(outDir.resolve("tokenizer"));
     Path warmDir = outDir.resolve("warm-start-model");
     warmStart(tokenizer, warmDir);

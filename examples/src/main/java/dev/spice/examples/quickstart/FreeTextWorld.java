@@ -61,6 +61,10 @@ public final class FreeTextWorld {
   final List<Demonstration> demonstrations;
   final List<Task> probeFree;
   final List<Task> probeMcq;
+  /** Held-out cloze items left out of the probe because the codec cannot write them (see {@link #writable}). */
+  int skippedProbeItems;
+  /** Demonstration cloze items left out for the same reason. */
+  int skippedDemonstrationItems;
 
   /** The world of {@code s} on the Factbook facts (no model yet). */
   public FreeTextWorld(FreeTextSettings s) {
@@ -95,6 +99,10 @@ public final class FreeTextWorld {
     long probeSeed = Seeds.mix(s.seed(), 5);
     int i = 0;
     for (ClozeItem it : split.heldOutItems()) {
+      if (!writable(it)) {
+        skippedProbeItems++;
+        continue;
+      }
       probeFree.add(it.freeForm());
       if (it.hasMultipleChoice()) {
         probeMcq.add(it.multipleChoice(Seeds.mix(probeSeed, i++)));
@@ -122,7 +130,7 @@ public final class FreeTextWorld {
       String text = key(d.text());
       var prompt = challenger.prompt(d);
       for (ClozeItem it : split.demonstrationItems()) {
-        if (!text.contains(key(it.sentence()))) {
+        if (!writable(it) || !text.contains(key(it.sentence()))) {
           continue;
         }
         out.add(new Demonstration(prompt, codec.encode(it.freeForm())));
@@ -132,6 +140,10 @@ public final class FreeTextWorld {
       }
     }
     for (ClozeItem it : split.demonstrationItems()) {
+      if (!writable(it)) {
+        skippedDemonstrationItems++;
+        continue;
+      }
       Task f = it.freeForm();
       out.add(new Demonstration(reasoner.prompt(f), Roles.textDemonstration(f)));
       if (it.hasMultipleChoice()) {
@@ -146,6 +158,23 @@ public final class FreeTextWorld {
           + " demonstration documents gave " + split.demonstrationItems().size() + " cloze items");
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * Whether the codec can write the item's tasks (free form and, if any, multiple choice): not when
+   * the question shows its own answer (the cloze of {@code Guinea-Bissau capital Bissau}) or breaks
+   * the codec's limits. Such items are neither demonstrated nor probed; they are counted.
+   */
+  private boolean writable(ClozeItem it) {
+    try {
+      codec.encode(it.freeForm());
+      if (it.hasMultipleChoice()) {
+        codec.encode(it.multipleChoice(0));
+      }
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static String key(String sentence) {

@@ -88,6 +88,22 @@ class FreeTextPipelineTest {
   }
 
   @Test
+  void clozeItemsWhoseQuestionShowsTheAnswerAreLeftOutAndCounted() {
+    List<Document> docs = new ArrayList<>();
+    String[][] rows = {{"Peru", "Lima"}, {"Chile", "Santiago"}, {"Guinea-Bissau", "Bissau"}, {"Kenya", "Nairobi"},
+        {"Japan", "Tokyo"}, {"Ghana", "Accra"}, {"Mali", "Bamako"}, {"Chad", "Ndjamena"}};
+    for (String[] r : rows) {
+      docs.add(Document.of(r[0], r[0] + " capital " + r[1] + "\n" + r[0] + " region region_" + r[0], "t"));
+    }
+    FreeTextWorld w = new FreeTextWorld(shortRun(), docs, "capitals", Document::id);
+    assertEquals(1, w.skippedProbeItems + w.skippedDemonstrationItems);
+    for (var d : w.demonstrations) {
+      assertTrue(!d.completion().endsWith("answer: Bissau"), d.completion());
+    }
+    assertTrue(w.probeFree.stream().noneMatch(t -> t.goldAnswer().equals("Bissau")));
+  }
+
+  @Test
   void unknownCorpusPathIsNamed(@TempDir Path dir) {
     var e = assertThrows(SpiceException.ConfigurationException.class,
         () -> FreeTextCorpus.world(shortRun(), dir.resolve("missing.jsonl").toString(), 10, 10, quiet()));
