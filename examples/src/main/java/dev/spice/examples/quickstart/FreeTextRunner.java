@@ -39,7 +39,9 @@ final class FreeTextRunner {
       NO_DOCUMENT, "Challenger without the document (corpusGrounded(false))",
       "spice_threshold", "SPICE with the threshold Challenger reward",
       "spice_r_zero", "SPICE with R-Zero's uncertainty Challenger reward",
-      "spice_absolute_zero", "SPICE with Absolute Zero's learnability Challenger reward");
+      "spice_absolute_zero", "SPICE with Absolute Zero's learnability Challenger reward",
+      "spice_mcq_only", "SPICE with multiple-choice tasks only",
+      "spice_free_only", "SPICE with free-form tasks only");
 
   private final FreeTextSettings s;
   private final PrintStream out;
@@ -139,7 +141,8 @@ final class FreeTextRunner {
     long t0 = System.nanoTime();
     try (DjlPolicy policy = world.loadPolicy(warmDir);
         DjlPolicy frozen = name.equals(FROZEN) ? world.loadPolicy(warmDir) : null) {
-      SelfPlay.Builder b = world.engine(policy, world.recipe(name), seed, !name.equals(NO_DOCUMENT)).runFolder(armDir, RunMode.OVERWRITE);
+      SelfPlay.Builder b = world.engine(policy, world.recipe(name), seed, !name.equals(NO_DOCUMENT),
+          world.challenger(name)).runFolder(armDir, RunMode.OVERWRITE);
       if (frozen != null) {
         b.fixedChallenger(frozen);
       }

@@ -42,7 +42,8 @@ import java.util.Map;
  * @param probeEvery iterations between probe evaluations (default 100)
  * @param arms the self-play arms, in order (default {@code spice,frozen_challenger,no_document}; also
  *     {@code spice_threshold}, {@code spice_r_zero}, {@code spice_absolute_zero}: SPICE with another
- *     Challenger reward); the first must be {@code spice}
+ *     Challenger reward; {@code spice_mcq_only}, {@code spice_free_only}: SPICE with one task
+ *     format); the first must be {@code spice}
  * @param coevolutionAttempts tasks per document and Challenger checkpoint in the co-evolution
  *     evaluation (default 4)
  */
@@ -243,5 +244,5 @@ public record FreeTextSettings(
 
   /** Every arm name. */
   public static final List<String> ARMS = List.of("spice", "frozen_challenger", "no_document", "spice_threshold",
-      "spice_r_zero", "spice_absolute_zero");
+      "spice_r_zero", "spice_absolute_zero", "spice_mcq_only", "spice_free_only");
 }

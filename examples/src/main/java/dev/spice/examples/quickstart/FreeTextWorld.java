@@ -268,6 +268,18 @@ public final class FreeTextWorld {
         new LossSettings(0.2, 0.2, 0.0, LossAggregations.drGrpo(s.challengerTokens())));
   }
 
+  /**
+   * The Challenger role of an arm: the world's, restricted to one task format for
+   * {@code spice_mcq_only} and {@code spice_free_only} ({@link Roles#onlyFormats}).
+   */
+  Challenger challenger(String arm) {
+    return switch (arm) {
+      case "spice_mcq_only" -> Roles.onlyFormats(challenger, java.util.Set.of(dev.spice.core.TaskFormat.MULTIPLE_CHOICE));
+      case "spice_free_only" -> Roles.onlyFormats(challenger, java.util.Set.of(dev.spice.core.TaskFormat.FREE_FORM));
+      default -> challenger;
+    };
+  }
+
   /** The recipe of an arm: the variance Challenger reward unless the arm names another. */
   Recipe recipe(String arm) {
     return switch (arm) {
@@ -282,7 +294,7 @@ public final class FreeTextWorld {
    * An engine builder with everything but the run folder, listeners and a frozen Challenger; without
    * {@code grounded}, no corpus ({@code corpusGrounded(false)}: the Challenger gets no document).
    */
-  SelfPlay.Builder engine(DjlPolicy policy, Recipe recipe, long seed, boolean grounded) {
+  SelfPlay.Builder engine(DjlPolicy policy, Recipe recipe, long seed, boolean grounded, Challenger role) {
     SelfPlay.Builder b = SelfPlay.builder();
     if (grounded) {
       b.corpus(corpus(seed));
@@ -291,7 +303,7 @@ public final class FreeTextWorld {
     }
     return b
         .policy(policy)
-        .challenger(challenger)
+        .challenger(role)
         .reasoner(reasoner)
         .recipe(recipe)
         .batchSize(settings.batchSize())

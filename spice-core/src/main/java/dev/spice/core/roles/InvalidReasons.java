@@ -36,6 +36,12 @@ public final class InvalidReasons {
   /** The answer does not occur in the document (a codec setting; the paper makes no such check). */
   public static final String NOT_GROUNDED = "not_grounded";
 
+  /**
+   * The task's format (multiple choice or free form) is not one the Challenger role allows (see
+   * {@link Roles#onlyFormats}).
+   */
+  public static final String FORMAT_NOT_ALLOWED = "format_not_allowed";
+
   /** What {@link #code} returns for a reason that does not start with a code. */
   public static final String OTHER = "other";
 

@@ -88,6 +88,41 @@ public final class Roles {
     return "answer: " + task.goldText();
   }
 
+  /**
+   * A Challenger that accepts only tasks of the given formats: a task of another format, otherwise
+   * valid, becomes invalid with the code {@link InvalidReasons#FORMAT_NOT_ALLOWED} (so it gets the
+   * invalid-task penalty and the Challenger learns to avoid it). The prompt is unchanged. This is
+   * the task-type ablation of the paper (multiple choice only, free form only, or both) as a setting
+   * of the role; {@code challenger/mcq_share} shows the mix.
+   *
+   * @param challenger the role to restrict
+   * @param allowed the formats accepted, at least one
+   */
+  public static Challenger onlyFormats(Challenger challenger, java.util.Set<TaskFormat> allowed) {
+    Objects.requireNonNull(challenger, "challenger");
+    if (allowed == null || allowed.isEmpty()) {
+      throw new dev.spice.core.SpiceException.ConfigurationException(
+          "onlyFormats needs at least one allowed task format, got " + allowed);
+    }
+    java.util.Set<TaskFormat> formats = java.util.Set.copyOf(allowed);
+    return new Challenger() {
+      @Override
+      public Prompt prompt(Document document) {
+        return challenger.prompt(document);
+      }
+
+      @Override
+      public ChallengerAttempt parse(Document document, Prompt prompt, Completion completion) {
+        ChallengerAttempt a = challenger.parse(document, prompt, completion);
+        if (a.isValid() && !formats.contains(a.task().format())) {
+          return ChallengerAttempt.invalid(document, prompt, completion, InvalidReasons.FORMAT_NOT_ALLOWED + ": "
+              + a.task().format() + " tasks are not allowed (allowed: " + new java.util.TreeSet<>(formats) + ")");
+        }
+        return a;
+      }
+    };
+  }
+
   /** Renders the Reasoner's question text, options included for multiple choice. */
   public static String questionText(Task task) {
     if (task.format() != TaskFormat.MULTIPLE_CHOICE) {

@@ -118,4 +118,23 @@ class RolesTextTest {
     assertThrows(NullPointerException.class, () -> Roles.textChallenger(null));
     assertThrows(NullPointerException.class, () -> Roles.textReasoner(null));
   }
+
+  @Test
+  void onlyFormatsTurnsOtherFormatsIntoInvalidTasksWithTheirCode() {
+    Challenger mcqOnly = Roles.onlyFormats(Roles.textChallenger(TextTaskCodec.defaults()),
+        java.util.Set.of(dev.spice.core.TaskFormat.MULTIPLE_CHOICE));
+    Prompt p = mcqOnly.prompt(DOC);
+    assertEquals(Roles.textChallenger(TextTaskCodec.defaults()).prompt(DOC), p);
+    ChallengerAttempt free = mcqOnly.parse(DOC, p, completion("question : france capital ___ ? answer : paris"));
+    assertEquals("format_not_allowed: FREE_FORM tasks are not allowed (allowed: [MULTIPLE_CHOICE])",
+        free.invalidReason());
+    assertEquals(InvalidReasons.FORMAT_NOT_ALLOWED, InvalidReasons.code(free.invalidReason()));
+    ChallengerAttempt mcq = mcqOnly.parse(DOC, p,
+        completion("question : france capital ___ ? options : rome | paris | lima | oslo answer : paris"));
+    assertEquals(MCQ, mcq.task());
+    // an invalid task keeps its own reason
+    assertEquals(InvalidReasons.FORMAT, InvalidReasons.code(mcqOnly.parse(DOC, p, completion("nonsense")).invalidReason()));
+    assertThrows(dev.spice.core.SpiceException.ConfigurationException.class,
+        () -> Roles.onlyFormats(Roles.textChallenger(TextTaskCodec.defaults()), java.util.Set.of()));
+  }
 }
