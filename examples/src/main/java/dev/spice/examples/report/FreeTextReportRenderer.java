@@ -1,5 +1,10 @@
 package dev.spice.examples.report;
 
+import static dev.spice.examples.report.Html.esc;
+import static dev.spice.examples.report.Html.na;
+import static dev.spice.examples.report.Html.pct;
+import static dev.spice.examples.report.Html.points;
+
 import dev.spice.core.internal.json.Json;
 import dev.spice.examples.report.FreeTextRunData.Arm;
 import dev.spice.examples.report.FreeTextRunData.Warm;
@@ -254,39 +259,13 @@ public final class FreeTextReportRenderer {
     return "<td class=\"num\">" + cell + "</td>";
   }
 
-  static String na() {
-    return "<span class=\"na\">n/a</span>";
-  }
-
-  static String pct(double v) {
-    return Double.isFinite(v) ? plainPct(v) : na();
-  }
 
   static String plainPct(double v) {
     return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f%%", 100 * v) : "n/a";
   }
 
-  static String points(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%+.1f points", v) : na();
-  }
 
   static String seconds(double v) {
     return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f s", v) : na();
-  }
-
-  static String esc(String s) {
-    StringBuilder o = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      switch (ch) {
-        case '<' -> o.append("&lt;");
-        case '>' -> o.append("&gt;");
-        case '&' -> o.append("&amp;");
-        case '"' -> o.append("&quot;");
-        case '\'' -> o.append("&#39;");
-        default -> o.append(ch);
-      }
-    }
-    return o.toString();
   }
 }

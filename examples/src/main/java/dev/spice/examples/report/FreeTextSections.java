@@ -1,10 +1,10 @@
 package dev.spice.examples.report;
 
-import static dev.spice.examples.report.FreeTextReportRenderer.esc;
-import static dev.spice.examples.report.FreeTextReportRenderer.na;
+import static dev.spice.examples.report.Html.esc;
+import static dev.spice.examples.report.Html.na;
 import static dev.spice.examples.report.FreeTextReportRenderer.num;
-import static dev.spice.examples.report.FreeTextReportRenderer.pct;
-import static dev.spice.examples.report.FreeTextReportRenderer.points;
+import static dev.spice.examples.report.Html.pct;
+import static dev.spice.examples.report.Html.points;
 
 import dev.spice.examples.report.FreeTextRunData.Arm;
 import dev.spice.examples.report.QuickstartReport.Coevolution;

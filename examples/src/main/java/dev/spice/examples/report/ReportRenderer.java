@@ -1,5 +1,10 @@
 package dev.spice.examples.report;
 
+import static dev.spice.examples.report.Html.esc;
+import static dev.spice.examples.report.Html.na;
+import static dev.spice.examples.report.Html.pct;
+import static dev.spice.examples.report.Html.points;
+
 import dev.spice.core.internal.json.Json;
 import dev.spice.examples.report.QuickstartReport.Checks;
 import dev.spice.examples.report.QuickstartReport.Coevolution;
@@ -430,34 +435,6 @@ public final class ReportRenderer {
 
     private static String nats(double v) {
       return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : na();
-    }
-
-    private static String na() {
-      return "<span class=\"na\">n/a</span>";
-    }
-
-    private static String pct(double v) {
-      return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f%%", 100 * v) : na();
-    }
-
-    private static String points(double v) {
-      return Double.isFinite(v) ? String.format(Locale.ROOT, "%+.1f points", v) : na();
-    }
-
-    static String esc(String s) {
-      StringBuilder o = new StringBuilder(s.length());
-      for (int i = 0; i < s.length(); i++) {
-        char ch = s.charAt(i);
-        switch (ch) {
-          case '<' -> o.append("&lt;");
-          case '>' -> o.append("&gt;");
-          case '&' -> o.append("&amp;");
-          case '"' -> o.append("&quot;");
-          case '\'' -> o.append("&#39;");
-          default -> o.append(ch);
-        }
-      }
-      return o.toString();
     }
   }
 }

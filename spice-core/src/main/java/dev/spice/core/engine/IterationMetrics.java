@@ -100,7 +100,7 @@ final class IterationMetrics {
     for (DocumentWork d : docs) {
       for (ChallengerAttempt x : d.attempts) {
         if (!x.isValid()) {
-          counts.merge(InvalidReasonCodes.code(x.invalidReason()), 1, Integer::sum);
+          counts.merge(dev.spice.core.roles.InvalidReasons.code(x.invalidReason()), 1, Integer::sum);
         }
       }
     }
