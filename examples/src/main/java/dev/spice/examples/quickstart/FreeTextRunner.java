@@ -33,6 +33,9 @@ final class FreeTextRunner {
   static final String SPICE = "spice";
   static final String FROZEN = "frozen_challenger";
   static final String NO_DOCUMENT = "no_document";
+  /** Each arm's sample of Challenger tasks, appended at every probe evaluation. */
+  static final String SAMPLES_FILE = "challenger-samples.txt";
+  private static final int SAMPLE_DOCUMENTS = 4;
   static final java.util.Map<String, String> DESCRIPTIONS = java.util.Map.of(
       SPICE, "SPICE: the Challenger reads the document, both roles trained (variance reward)",
       FROZEN, "frozen Challenger (the warm-start policy), Reasoner trained",
@@ -149,12 +152,13 @@ final class FreeTextRunner {
       out.printf(Locale.ROOT, "Self-play arm '%s' (%s): %d iterations of B=%d, G_C=%d, G_R=%d%n", name, description,
           s.iterations(), s.batchSize(), s.challengerGroup(), s.reasonerGroup());
       try (SelfPlay engine = b.build()) {
+        deleteSamples(armDir.resolve(SAMPLES_FILE));
         arm.probe.score(policy, 0);
         while (engine.iteration() < s.iterations()) {
           IterationResult r = engine.step();
           arm.record(r);
-          if (Boolean.getBoolean("spice.debug") && engine.iteration() % s.probeEvery() == 0) {
-            debug(r);
+          if (engine.iteration() % s.probeEvery() == 0) {
+            appendSamples(armDir.resolve(SAMPLES_FILE), r);
           }
           int done = (int) engine.iteration();
           if (done % s.probeEvery() == 0 || done == s.iterations()) {
@@ -177,14 +181,40 @@ final class FreeTextRunner {
     return arm;
   }
 
-  private void debug(IterationResult r) {
-    for (var d : r.documents().subList(0, Math.min(4, r.documents().size()))) {
-      out.println("    doc " + d.document().text().replace('\n', '/'));
+  private static void deleteSamples(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new SpiceException.CheckpointException("cannot replace " + file + ": " + e, e);
+    }
+  }
+
+  /**
+   * Appends the Challenger tasks (and whether each was valid, and the Reasoner's correct answers)
+   * of the first documents of iteration {@code r} to {@code file}, so that a user sees what the
+   * Challenger writes as the run goes.
+   */
+  private static void appendSamples(Path file, IterationResult r) {
+    StringBuilder sb = new StringBuilder("== iteration " + (r.iteration() + 1) + "\n");
+    for (var d : r.documents().subList(0, Math.min(SAMPLE_DOCUMENTS, r.documents().size()))) {
+      sb.append("document ").append(d.document().id()).append(": ").append(d.document().text().replace('\n', '/'))
+          .append('\n');
       for (var o : d.kept()) {
         var a = o.attempt();
-        out.println("      " + (a.isValid() ? "ok  " : "BAD ") + a.completion().text()
-            + (a.isValid() ? "" : "  <" + a.invalidReason() + ">") + "  correct " + java.util.Arrays.toString(o.reasonerCorrect()));
+        sb.append("  ").append(a.isValid() ? "valid   " : "INVALID ").append(a.completion().text().strip());
+        if (!a.isValid()) {
+          sb.append("   <").append(a.invalidReason()).append('>');
+        } else {
+          sb.append("   Reasoner correct ").append(java.util.Arrays.toString(o.reasonerCorrect()));
+        }
+        sb.append('\n');
       }
+    }
+    try {
+      Files.writeString(file, sb, java.nio.charset.StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new SpiceException.CheckpointException("cannot write " + file + ": " + e, e);
     }
   }
 

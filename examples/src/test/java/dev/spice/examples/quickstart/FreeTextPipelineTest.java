@@ -54,6 +54,9 @@ class FreeTextPipelineTest {
     assertTrue((Double) checks.get("probe_gain_points") > 0, "probe gain " + checks);
     assertTrue(Files.isRegularFile(dir.resolve("report.json")));
     assertTrue(Files.isRegularFile(dir.resolve("report.html")));
+    String samples = Files.readString(dir.resolve("spice").resolve(FreeTextRunner.SAMPLES_FILE));
+    assertTrue(samples.startsWith("== iteration 20\ndocument "), samples);
+    assertTrue(samples.contains("question"), samples);
 
     // the warm-started model: a Hugging Face folder that DJL loads and the ONNX exporter exports
     Path hf = dir.resolve("warm-start-model");
