@@ -34,7 +34,7 @@ import java.util.Map;
  * @param batchSize B, documents per iteration (default 16)
  * @param challengerGroup G_C, tasks per document (default 4)
  * @param reasonerGroup G_R, answers per task (default 4)
- * @param learningRate AdamW learning rate of self-play (default 5e-4)
+ * @param learningRate AdamW learning rate of self-play (default 2.5e-4)
  * @param gradClip global gradient-norm clip (default 1.0)
  * @param challengerTokens the Challenger's token budget (default 24)
  * @param reasonerTokens the Reasoner's token budget (default 6)
@@ -186,7 +186,7 @@ public record FreeTextSettings(
           i("hidden_size", 64), i("layers", 2), i("heads", 4), i("threads", 1), i("warm_steps", 1200),
           d("warm_learning_rate", 3e-3), i("warm_documents", 16), i("warm_demonstrations", 48),
           i("iterations", 600), i("batch_size", 16), i("challenger_group", 4), i("reasoner_group", 4),
-          d("learning_rate", 5e-4), d("grad_clip", 1.0), i("challenger_tokens", 24), i("reasoner_tokens", 6),
+          d("learning_rate", 2.5e-4), d("grad_clip", 1.0), i("challenger_tokens", 24), i("reasoner_tokens", 6),
           grounding(s("grounding", "same_sentence")), i("probe_every", 100), List.of(s("arms", "spice,frozen_challenger,no_document").split(",")),
           i("coevolution_attempts", 4));
     }
