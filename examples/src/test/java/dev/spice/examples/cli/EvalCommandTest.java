@@ -4,7 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spice.core.AnswerType;
+import dev.spice.core.SamplingParams;
+import dev.spice.core.TaskFormat;
+import dev.spice.core.eval.BenchmarkEvaluation;
+import dev.spice.core.eval.BenchmarkFile;
+import dev.spice.core.eval.BenchmarkResult;
+import dev.spice.core.eval.BenchmarkSet;
 import dev.spice.core.internal.json.Json;
+import dev.spice.core.roles.Roles;
+import dev.spice.core.testing.ScriptedPolicy;
+import dev.spice.rewards.ReasonerRewards;
+import dev.spice.rewards.verify.AnswerExtractors;
 import dev.spice.core.model.TransformerConfig;
 import dev.spice.core.text.WordTokenizer;
 import dev.spice.djl.DjlPolicy;
@@ -75,6 +86,30 @@ class EvalCommandTest {
     assertEquals(0, again.code(), again.err());
     assertEquals(Files.readString(out.resolve(EvalCommand.RESULT_FILE)),
         Files.readString(dir.resolve("again").resolve(EvalCommand.RESULT_FILE)), "same seed, same result");
+  }
+
+  @Test
+  void theBundledSampleIsAnsweredFullyByAnOracle() throws Exception {
+    BenchmarkSet set;
+    try (var in = new java.io.InputStreamReader(
+        EvalCommand.class.getResourceAsStream("/dev/spice/examples/benchmarks/factbook-sample.jsonl"),
+        java.nio.charset.StandardCharsets.UTF_8)) {
+      set = BenchmarkFile.reader().build().read("factbook-sample.jsonl", in);
+    }
+    assertEquals(0, set.skippedLines());
+    Map<String, String> gold = new java.util.HashMap<>();
+    set.items().forEach(i -> gold.put(i.task().question(), i.task().goldText()));
+    ScriptedPolicy oracle = new ScriptedPolicy((p, row, seed, pol) -> gold.entrySet().stream()
+        .filter(e -> p.text().contains(e.getKey())).map(e -> "\\boxed{" + e.getValue() + "}").findFirst().orElseThrow());
+    BenchmarkResult r = BenchmarkEvaluation.builder().reasoner(Roles.reasoner(AnswerExtractors.defaults()))
+        .reward(ReasonerRewards.correctness().async()).greedy(SamplingParams.defaults(32)).build()
+        .evaluate(oracle, set);
+    assertEquals(1.0, r.overall().passAt1(), () -> r.toMarkdown() + r.items());
+    assertEquals(4, r.categories().size());
+    assertTrue(set.items().stream().anyMatch(i -> i.task().format() == TaskFormat.MULTIPLE_CHOICE));
+    for (AnswerType t : AnswerType.values()) {
+      assertTrue(set.items().stream().anyMatch(i -> i.task().answerType() == t), "the sample has " + t + " items");
+    }
   }
 
   @Test
