@@ -2,21 +2,17 @@ package dev.spice.core.eval;
 
 import dev.spice.core.AsyncRewardFunction;
 import dev.spice.core.BackendCalls;
-import dev.spice.core.Completion;
 import dev.spice.core.PolicyBackend;
 import dev.spice.core.Prompt;
 import dev.spice.core.Reasoner;
 import dev.spice.core.ReasonerAttempt;
-import dev.spice.core.RewardContext;
 import dev.spice.core.Rewards;
-import dev.spice.core.Role;
 import dev.spice.core.SamplingParams;
 import dev.spice.core.SpiceException;
 import dev.spice.core.Task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 
 /**
  * How a Reasoner's pass rate on a list of tasks is measured. Two ship: {@link #sampled} (the
@@ -58,48 +54,15 @@ public interface PassRateScorer {
       throw new SpiceException.ConfigurationException("answers per task must be >= 1, got " + answers);
     }
     return (backend, role, tasks, seed) -> {
-      List<Prompt> prompts = new ArrayList<>();
-      for (Task t : tasks) {
-        Prompt p = role.prompt(t);
-        for (int i = 0; i < answers; i++) {
-          prompts.add(p);
-        }
-      }
-      List<Completion> out = BackendCalls.generate(backend, prompts, sampling.withSeed(seed),
-          "reasoner generation (pass-rate scoring)");
+      double[][] pass = AnswerScoring.score(backend, role, reward, tasks, answers, sampling.withSeed(seed),
+          Integer.MAX_VALUE, "reasoner generation (pass-rate scoring)", t -> "task " + t).pass();
       double[] rates = new double[tasks.size()];
       for (int t = 0; t < tasks.size(); t++) {
-        List<ReasonerAttempt> attempts = new ArrayList<>();
-        for (int i = 0; i < answers; i++) {
-          int row = t * answers + i;
-          ReasonerAttempt a;
-          try {
-            a = role.parse(tasks.get(t), prompts.get(row), out.get(row));
-          } catch (RuntimeException e) {
-            a = null;
-          }
-          attempts.add(a != null ? a : new ReasonerAttempt(tasks.get(t), prompts.get(row), out.get(row), null));
-        }
-        Rewards r;
-        try {
-          r = reward.scoreAsync(attempts, new RewardContext(-1, Role.REASONER, EVAL_DOCUMENT, tasks.get(t)))
-              .toCompletableFuture().get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new SpiceException.RewardException("interrupted while scoring task " + t, e);
-        } catch (ExecutionException e) {
-          throw new SpiceException.RewardException("reward " + reward.name() + " failed on task " + t + ": " + e.getCause(), e.getCause());
-        }
-        if (r == null || r.size() != answers) {
-          throw new SpiceException.RewardException("reward " + reward.name() + " returned "
-              + (r == null ? "null" : r.size() + " rewards") + " for " + answers + " answers to task " + t);
-        }
-        double[] c = r.passIndicators();
         double s = 0;
-        for (double v : c) {
+        for (double v : pass[t]) {
           s += v;
         }
-        rates[t] = s / c.length;
+        rates[t] = s / answers;
       }
       return rates;
     };
