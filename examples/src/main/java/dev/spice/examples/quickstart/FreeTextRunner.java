@@ -36,6 +36,8 @@ final class FreeTextRunner {
   /** Each arm's sample of Challenger tasks, appended at every probe evaluation. */
   static final String SAMPLES_FILE = "challenger-samples.txt";
   private static final int SAMPLE_DOCUMENTS = 4;
+  /** Each arm's trained policy at the end of its run, a Hugging Face folder. */
+  static final String FINAL_MODEL = "final-model";
   static final java.util.Map<String, String> DESCRIPTIONS = java.util.Map.of(
       SPICE, "SPICE: the Challenger reads the document, both roles trained (variance reward)",
       FROZEN, "frozen Challenger (the warm-start policy), Reasoner trained",
@@ -176,6 +178,7 @@ final class FreeTextRunner {
           }
         }
       }
+      policy.savePretrained(armDir.resolve(FINAL_MODEL));
     }
     arm.trainSeconds = (System.nanoTime() - t0) / 1e9;
     return arm;

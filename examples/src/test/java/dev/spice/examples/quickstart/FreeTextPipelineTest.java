@@ -59,6 +59,7 @@ class FreeTextPipelineTest {
     assertTrue(samples.contains("question"), samples);
 
     // the warm-started model: a Hugging Face folder that DJL loads and the ONNX exporter exports
+    assertTrue(Files.isRegularFile(dir.resolve("spice").resolve(FreeTextRunner.FINAL_MODEL).resolve("config.json")));
     Path hf = dir.resolve("warm-start-model");
     for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
       assertTrue(Files.isRegularFile(hf.resolve(f)), f);
