@@ -3,6 +3,7 @@ package dev.spice.rewards;
 import dev.spice.core.ChallengerOutcome;
 import dev.spice.core.RewardFunction;
 import dev.spice.core.SpiceException.ConfigurationException;
+import dev.spice.core.SpiceException.RewardException;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -67,7 +68,24 @@ public final class ChallengerRewards {
 
   /** R-Zero's reward {@code 1 - 2|p - 0.5|} with the given invalid penalty (finite). */
   public static RewardFunction<ChallengerOutcome> rZero(double invalidPenalty) {
-    return new PassRateReward("r_zero", p -> 1 - 2 * Math.abs(p - 0.5), invalidPenalty);
+    return new PassRateReward("r_zero", ChallengerRewards::rZeroUncertainty, invalidPenalty);
+  }
+
+  /**
+   * R-Zero's uncertainty reward {@code 1 - 2|p - 0.5|}: 1 at {@code p = 0.5}, falling linearly to
+   * 0 at {@code p = 0} and {@code p = 1}. The one implementation of the formula: {@link #rZero()}
+   * and the R-Zero building blocks ({@code dev.spice.rewards.rzero}) both call it. Pure and
+   * thread-safe.
+   *
+   * @param p a pass rate or majority agreement in {@code [0, 1]}
+   * @return a value in {@code [0, 1]}
+   * @throws RewardException if {@code p} is {@code NaN} or outside {@code [0, 1]}
+   */
+  public static double rZeroUncertainty(double p) {
+    if (!(p >= 0 && p <= 1)) {
+      throw new RewardException("R-Zero uncertainty needs p in [0, 1], got " + p);
+    }
+    return 1 - 2 * Math.abs(p - 0.5);
   }
 
   /** Absolute Zero's learnability reward {@code 1 - p} if {@code p > 0} else 0, penalty -0.5; name {@code absolute_zero}. */

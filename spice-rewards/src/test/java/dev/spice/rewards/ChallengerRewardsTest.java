@@ -55,6 +55,15 @@ class ChallengerRewardsTest {
   }
 
   @Test
+  void rZeroUsesTheSharedUncertaintyFunction() {
+    double[] v = scoreAll(ChallengerRewards.rZero(), 8);
+    for (int k = 0; k <= 8; k++) {
+      assertEquals(ChallengerRewards.rZeroUncertainty(k / 8.0), v[k], 0.0, k + "/8");
+    }
+    assertThrows(RewardException.class, () -> ChallengerRewards.rZeroUncertainty(1.01));
+  }
+
+  @Test
   void noneGivesNaN() {
     double[] v = scoreAll(ChallengerRewards.none(), 2);
     for (double x : v) {
