@@ -33,8 +33,23 @@ public final class FreeTextQuickstart {
 
   private FreeTextQuickstart() {}
 
-  /** Runs the free-text quickstart; see the class comment for the arguments. */
+  /**
+   * Runs the free-text quickstart; see the class comment for the arguments. Exit status 2 for a bad
+   * argument or setting (the message names it), 1 when the run fails, 0 otherwise.
+   */
   public static void main(String[] args) {
+    try {
+      start(args);
+    } catch (SpiceException.ConfigurationException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+    } catch (SpiceException e) {
+      System.err.println("the run failed: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  private static void start(String[] args) {
     Path outDir = Path.of("runs", "free-text-" + java.time.LocalDateTime.now()
         .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
     FreeTextSettings.Builder b = FreeTextSettings.builder();
