@@ -197,4 +197,14 @@ public final class SelfPlayListeners {
       }
     }
   }
+
+  /**
+   * Writes every completed iteration's finite metrics to a TensorBoard event file in {@code logDir}
+   * (created if missing), step = iteration, tags = metric names; a restore starts a new file. Never
+   * throws: an I/O error is logged once as a WARN and the listener stops writing. Details in
+   * {@link TensorBoardListener}; close it at the end of the run.
+   */
+  public static TensorBoardListener tensorBoard(Path logDir) {
+    return new TensorBoardListener(logDir);
+  }
 }

@@ -7,7 +7,7 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Ready-made {@link WarmStartListener}s: SLF4J logging and a JSONL metrics file. */
+/** Ready-made {@link WarmStartListener}s: SLF4J logging, a JSONL metrics file and TensorBoard event files. */
 public final class WarmStartListeners {
   private WarmStartListeners() {}
 
@@ -60,6 +60,46 @@ public final class WarmStartListeners {
     @Override
     public void close() {
       lines.close();
+    }
+  }
+
+  /**
+   * Writes every completed step's finite metrics ({@code warmstart/loss}, ...) to a TensorBoard event
+   * file in {@code logDir}, step = {@link WarmStartResult#step()}, as
+   * {@link SelfPlayListeners#tensorBoard} does for self-play iterations (same file naming, a restore
+   * starts a new file, never throws). Close it at the end of the run.
+   */
+  public static TensorBoard tensorBoard(Path logDir) {
+    return new TensorBoard(SelfPlayListeners.tensorBoard(logDir));
+  }
+
+  /** The TensorBoard listener of {@link #tensorBoard}; close it when the run ends. */
+  public static final class TensorBoard implements WarmStartListener, AutoCloseable {
+    private final TensorBoardListener events;
+
+    private TensorBoard(TensorBoardListener events) {
+      this.events = events;
+    }
+
+    /** The event file being written, or null when none is open (see {@link TensorBoardListener#file()}). */
+    public Path file() {
+      return events.file();
+    }
+
+    @Override
+    public void onStepEnd(WarmStartResult result) {
+      events.onIterationEnd(new IterationResult(result.step(), result.metrics(), List.of(), result.update()));
+    }
+
+    @Override
+    public void onRestore(long step, Path checkpoint) {
+      events.onRestore(step, checkpoint);
+    }
+
+    /** Closes the event file. Never throws. */
+    @Override
+    public void close() {
+      events.close();
     }
   }
 
