@@ -1,6 +1,7 @@
 package dev.spice.core;
 
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * A policy that can also learn: one policy-gradient update from a batch of samples, optionally a
@@ -75,5 +76,19 @@ public interface TrainablePolicy extends PolicyBackend, Checkpointable {
   default SupervisedSample demonstrationSample(Demonstration d) {
     throw new SpiceException.BackendException("the '" + name() + "' backend (" + getClass().getName()
         + ") cannot encode demonstrations (demonstrationSample); use a backend that can, such as djl");
+  }
+
+  /**
+   * The learning rate the next {@link #update} (or {@link #supervisedUpdate}) uses, if the backend
+   * has one: with a schedule (warm-up, decay) the value for the coming optimizer step. The engine
+   * reports it as the {@code learning_rate} metric. It must be cheap, must not change any state,
+   * and should be finite and positive when present.
+   *
+   * <p>Optional: the default returns empty (no {@code learning_rate} metric).
+   *
+   * @return the learning rate of the next optimizer step, or empty
+   */
+  default OptionalDouble learningRate() {
+    return OptionalDouble.empty();
   }
 }

@@ -46,6 +46,11 @@ final class AdamW {
     return step;
   }
 
+  /** The learning rate of the next step ({@link OptimizerSettings#learningRateAt} of step count + 1). */
+  double nextLearningRate() {
+    return opt.learningRateAt(step + 1);
+  }
+
   /** The first moment, flat layout (a host copy). */
   float[] firstMoment() {
     return adamM.toFloatArray();

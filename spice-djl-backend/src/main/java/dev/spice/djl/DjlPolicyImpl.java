@@ -22,6 +22,7 @@ import dev.spice.core.text.Tokenizer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalDouble;
 
 /**
  * The {@link DjlPolicy} implementation: builds the model and coordinates the parts that do the
@@ -202,6 +203,15 @@ final class DjlPolicyImpl implements DjlPolicy {
   @Override
   public long updateCount() {
     return optimizer.stepCount();
+  }
+
+  /**
+   * {@link OptimizerSettings#learningRateAt} the next step (the warm-up ramp applies), counting
+   * supervised and policy-gradient steps alike and restored with a checkpoint's step count.
+   */
+  @Override
+  public OptionalDouble learningRate() {
+    return OptionalDouble.of(optimizer.nextLearningRate());
   }
 
   @Override

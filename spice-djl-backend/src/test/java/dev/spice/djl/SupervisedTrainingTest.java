@@ -130,6 +130,25 @@ class SupervisedTrainingTest {
     }
   }
 
+  @Test
+  void learningRateIsTheNextStepsOnTheWarmUpRampAndIsRestoredWithTheStepCount(@TempDir Path dir) {
+    OptimizerSettings opt = OptimizerSettings.adamW(1e-3).withWarmupSteps(4);
+    try (DjlPolicy p = build(Fixtures.llama(), 9, opt, 0); DjlPolicy twin = build(Fixtures.llama(), 9, opt, 0)) {
+      assertEquals(0.25e-3, p.learningRate().orElseThrow(), 1e-18, "step 1 of 4: lr / 4");
+      assertTrue(p.supervisedUpdate(List.of(EXAMPLES.get(4).sample())).skipped(), "all-zero weights skip");
+      assertEquals(0.25e-3, p.learningRate().orElseThrow(), 1e-18, "a skipped step is not counted");
+      assertFalse(p.supervisedUpdate(samples()).skipped());
+      assertEquals(0.5e-3, p.learningRate().orElseThrow(), 1e-18, "step 2 of 4");
+      p.saveCheckpoint(dir);
+      twin.loadCheckpoint(dir);
+      assertEquals(0.5e-3, twin.learningRate().orElseThrow(), 1e-18, "restored with the step count");
+      for (int i = 0; i < 3; i++) {
+        assertFalse(p.supervisedUpdate(samples()).skipped());
+      }
+      assertEquals(1e-3, p.learningRate().orElseThrow(), 1e-18, "after the ramp: lr");
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.spice.djl.GradientCheckTest#architectures")
   void analyticGradientMatchesFiniteDifferencesForEveryTensor(String label, TransformerConfig cfg) {

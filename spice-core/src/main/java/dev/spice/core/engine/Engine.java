@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 
 /**
@@ -111,6 +112,7 @@ final class Engine {
     times.reward += PhaseTimes.since(t);
     // 8. one update on the union of both roles' samples
     List<TrainingSample> samples = samples(docs, reasonerGroups);
+    OptionalDouble learningRate = cfg.policy().learningRate();
     events.fire(l -> l.onUpdateStart(it, samples.size()));
     UpdateStats stats = update(samples, times);
     if (stats == null) {
@@ -120,7 +122,8 @@ final class Engine {
     // 9. results and metrics (nothing below may fail: the update has been applied)
     List<DocumentRollout> rollouts = docs.stream().map(DocumentWork::toRollout).toList();
     double seconds = (System.nanoTime() - start) / 1e9;
-    Metrics metrics = IterationMetrics.of(it, docs, reasonerGroups, zero, stats, seconds, tokens, times);
+    Metrics metrics = IterationMetrics.of(it, docs, reasonerGroups, zero, stats, learningRate, seconds, tokens,
+        times);
     return new IterationResult(it, metrics, rollouts, stats);
   }
 

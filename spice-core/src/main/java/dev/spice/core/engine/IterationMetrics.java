@@ -9,14 +9,16 @@ import dev.spice.core.TaskFormat;
 import dev.spice.core.UpdateStats;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 
 /** Step 9 of an iteration: the metrics of {@link MetricNames} from the documents' work and the update. */
 final class IterationMetrics {
   private IterationMetrics() {}
 
+  /** @param learningRate the policy's learning rate for this update, if it reports one */
   static Metrics of(long it, List<DocumentWork> docs, List<DocumentWork> reasonerGroups, Scoring.ZeroStd zero,
-      UpdateStats stats, double seconds, int generatedTokens, PhaseTimes times) {
+      UpdateStats stats, OptionalDouble learningRate, double seconds, int generatedTokens, PhaseTimes times) {
     Map<String, Double> m = new TreeMap<>();
     challenger(m, docs, zero);
     reasoner(m, docs, reasonerGroups, zero);
@@ -26,6 +28,8 @@ final class IterationMetrics {
     m.put(MetricNames.ENTROPY, stats.entropy());
     m.put(MetricNames.CLIP_LOW, stats.clipFractionLow());
     m.put(MetricNames.CLIP_HIGH, stats.clipFractionHigh());
+    m.put(MetricNames.CLIP_REGION, stats.clipFractionLow() + stats.clipFractionHigh());
+    learningRate.ifPresent(lr -> m.put(MetricNames.LEARNING_RATE, lr));
     m.put(MetricNames.NUM_SAMPLES, (double) stats.numSamples());
     m.put(MetricNames.NUM_TOKENS, (double) stats.numTokens());
     m.put(MetricNames.UPDATE_SKIPPED, stats.skipped() ? 1.0 : 0.0);
@@ -139,7 +143,10 @@ final class IterationMetrics {
     }
     m.put(MetricNames.REASONER_PASS_RATE, pass.mean());
     m.put(MetricNames.REASONER_NO_ANSWER_RATE, ratio(noAnswer, rTotal));
-    comps.forEach((k, s) -> m.put(MetricNames.component("reasoner", k), s.mean()));
+    comps.forEach((k, s) -> {
+      m.put(MetricNames.component("reasoner", k), s.mean());
+      m.put(MetricNames.componentStd("reasoner", k), s.std());
+    });
     m.put(MetricNames.meanLength("reasoner"), rLen.mean());
     m.put(MetricNames.clippedRatio("reasoner"), ratio(rClipped, rTotal));
     Stats rs = new Stats();

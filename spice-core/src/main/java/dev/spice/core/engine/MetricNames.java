@@ -57,6 +57,21 @@ public final class MetricNames {
   public static final String CLIP_LOW = "clip_ratio/low_mean";
   /** Share of tokens clipped above. */
   public static final String CLIP_HIGH = "clip_ratio/high_mean";
+  /**
+   * Share of tokens whose ratio was clipped on either side (TRL's name):
+   * {@link #CLIP_LOW} plus {@link #CLIP_HIGH}. The sum is exact, not an approximation: both are
+   * shares of the same tokens (the update's completion tokens, {@link #NUM_TOKENS}), and no token
+   * can be clipped on both sides, since clipping below needs a ratio under {@code 1 - eps_low}
+   * and clipping above one over {@code 1 + eps_high}.
+   */
+  public static final String CLIP_REGION = "clip_ratio/region_mean";
+  /**
+   * The learning rate of this iteration's update: the policy's
+   * {@link dev.spice.core.TrainablePolicy#learningRate()} read just before the update (so with a
+   * warm-up it is the rate this step used, not the next one). Absent when the backend reports
+   * none.
+   */
+  public static final String LEARNING_RATE = "learning_rate";
   /** Samples in the update. */
   public static final String NUM_SAMPLES = "num_samples";
   /** Completion tokens in the update. */
@@ -111,8 +126,21 @@ public final class MetricNames {
     return rolePrefix + "/completions/clipped_ratio";
   }
 
-  /** {@code {role}/rewards/{name}/mean} for a named reward sub-score. */
+  /**
+   * {@code {role}/rewards/{name}/mean} for a named reward sub-score: its mean over every answer of
+   * the iteration that was scored (for the Reasoner, the answers to every kept valid task, not only
+   * the trained ones), NaN values left out.
+   */
   public static String component(String rolePrefix, String name) {
     return rolePrefix + "/rewards/" + name + "/mean";
+  }
+
+  /**
+   * {@code {role}/rewards/{name}/std}: the population standard deviation (divided by n, not
+   * n - 1) of a named reward sub-score over the same values as {@link #component}'s mean; 0 for a
+   * single value.
+   */
+  public static String componentStd(String rolePrefix, String name) {
+    return rolePrefix + "/rewards/" + name + "/std";
   }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Ready-made listeners: SLF4J logging, a JSONL metrics file, and combination. */
+/** Ready-made listeners: SLF4J logging, a JSONL metrics file, a completion log, and combination. */
 public final class SelfPlayListeners {
   private SelfPlayListeners() {}
 
@@ -35,6 +35,16 @@ public final class SelfPlayListeners {
    */
   public static JsonlMetricsListener jsonl(Path file) {
     return new JsonlMetricsListener(file);
+  }
+
+  /**
+   * Appends the completions of iterations 0, 10, 20, ... to {@code file} as JSON lines, one per
+   * kept Challenger attempt and one per Reasoner answer of the trained tasks (TRL's
+   * {@code log_completions}), stopping at 50 MB; never throws. Other settings:
+   * {@link CompletionLogListener#builder(Path)}.
+   */
+  public static CompletionLogListener completions(Path file) {
+    return CompletionLogListener.builder(file).build();
   }
 
   /** A listener that forwards every event to each of the given ones, in order. */

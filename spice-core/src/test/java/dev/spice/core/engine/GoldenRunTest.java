@@ -1,6 +1,7 @@
 package dev.spice.core.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.Document;
@@ -22,9 +23,12 @@ import org.junit.jupiter.api.Test;
  * (random valid and invalid tasks, a Reasoner that improves with updates, every zero-variance
  * policy) are written out in full (every metric but timings, every reward, advantage, kept
  * attempt and trained sample) and compared with a file written by the engine before its redesign.
- * Metrics added after the recording ({@code challenger/invalid/*}, {@code reasoner/no_answer_rate})
- * are not written out, so the recorded metrics stay byte for byte what they were; they are checked
- * here against the recorded ones instead (the invalid shares sum to 1 minus the valid rate). Timings
+ * Metrics added after the recording ({@code challenger/invalid/*}, {@code reasoner/no_answer_rate},
+ * {@code clip_ratio/region_mean}, {@code reasoner/rewards/<name>/std}, {@code learning_rate}) are not
+ * written out, so the recorded metrics stay byte for byte what they were; they are checked here
+ * against the recorded ones instead (the invalid shares sum to 1 minus the valid rate, the clip
+ * region is low plus high, a sub-score's std lies in [0, 0.5] for 0/1 scores, and the scripted
+ * policy reports no learning rate). Timings
  * ({@code step_time}, {@code tokens_per_second}, {@code timing_s/*}) are never written out.
  * Regenerate only for an intended change of results: -Dgolden.write=/path/to/engine-run.txt
  */
@@ -87,6 +91,12 @@ class GoldenRunTest {
     assertEquals(1 - m.get(MetricNames.CHALLENGER_VALID_RATE), invalid, 1e-12, "iteration " + r.iteration());
     double noAnswer = m.remove(MetricNames.REASONER_NO_ANSWER_RATE);
     assertTrue(noAnswer >= 0 && noAnswer <= 1, "iteration " + r.iteration() + ": " + noAnswer);
+    assertEquals(m.get(MetricNames.CLIP_LOW) + m.get(MetricNames.CLIP_HIGH), m.remove(MetricNames.CLIP_REGION), 0);
+    double correctStd = m.remove(MetricNames.componentStd("reasoner", "correct"));
+    double correctMean = m.get(MetricNames.component("reasoner", "correct"));
+    assertEquals(Math.sqrt(correctMean * (1 - correctMean)), correctStd, 1e-12, "std of 0/1 scores");
+    assertTrue(m.keySet().stream().noneMatch(k -> k.endsWith("/std")), "every sub-score std removed: " + m.keySet());
+    assertFalse(m.containsKey(MetricNames.LEARNING_RATE), "the scripted policy has no learning rate");
   }
 
   @Test
