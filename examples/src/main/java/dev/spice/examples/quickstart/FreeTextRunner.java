@@ -4,7 +4,9 @@ import dev.spice.core.SpiceException;
 import dev.spice.core.engine.IterationResult;
 import dev.spice.core.engine.MetricNames;
 import dev.spice.core.engine.RunMode;
+import dev.spice.core.engine.CompletionLogListener;
 import dev.spice.core.engine.SelfPlay;
+import dev.spice.core.engine.SelfPlayListeners;
 import dev.spice.core.engine.WarmStart;
 import dev.spice.core.engine.WarmStartResult;
 import dev.spice.core.eval.CoevolutionEvaluation;
@@ -33,6 +35,12 @@ final class FreeTextRunner {
   static final String SPICE = "spice";
   static final String FROZEN = "frozen_challenger";
   static final String NO_DOCUMENT = "no_document";
+  /** Each arm's metrics, one JSON line per iteration ({@code SelfPlayListeners.jsonl}). */
+  static final String METRICS_FILE = "metrics.jsonl";
+  /** Each arm's completion log ({@code CompletionLogListener}, every probe interval). */
+  static final String COMPLETIONS_FILE = "completions.jsonl";
+  /** Each arm's TensorBoard event files ({@code tensorboard --logdir <run>}). */
+  static final String TENSORBOARD_DIR = "tensorboard";
   /** Each arm's sample of Challenger tasks, appended at every probe evaluation. */
   static final String SAMPLES_FILE = "challenger-samples.txt";
   private static final int SAMPLE_DOCUMENTS = 4;
@@ -153,7 +161,11 @@ final class FreeTextRunner {
       }
       out.printf(Locale.ROOT, "Self-play arm '%s' (%s): %d iterations of B=%d, G_C=%d, G_R=%d%n", name, description,
           s.iterations(), s.batchSize(), s.challengerGroup(), s.reasonerGroup());
-      try (SelfPlay engine = b.build()) {
+      try (var metrics = SelfPlayListeners.jsonl(armDir.resolve(METRICS_FILE));
+          var completions = CompletionLogListener.builder(armDir.resolve(COMPLETIONS_FILE)).every(s.probeEvery())
+              .build();
+          var tb = SelfPlayListeners.tensorBoard(armDir.resolve(TENSORBOARD_DIR));
+          SelfPlay engine = b.listener(metrics).listener(completions).listener(tb).build()) {
         deleteSamples(armDir.resolve(SAMPLES_FILE));
         arm.probe.score(policy, 0);
         while (engine.iteration() < s.iterations()) {

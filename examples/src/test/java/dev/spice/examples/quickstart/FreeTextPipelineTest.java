@@ -54,6 +54,12 @@ class FreeTextPipelineTest {
     assertTrue((Double) checks.get("probe_gain_points") > 0, "probe gain " + checks);
     assertTrue(Files.isRegularFile(dir.resolve("report.json")));
     assertTrue(Files.isRegularFile(dir.resolve("report.html")));
+    for (String f : List.of(FreeTextRunner.METRICS_FILE, FreeTextRunner.COMPLETIONS_FILE)) {
+      assertTrue(Files.size(dir.resolve("spice").resolve(f)) > 0, f);
+    }
+    try (var tb = Files.list(dir.resolve("spice").resolve(FreeTextRunner.TENSORBOARD_DIR))) {
+      assertTrue(tb.anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents.")));
+    }
     String samples = Files.readString(dir.resolve("spice").resolve(FreeTextRunner.SAMPLES_FILE));
     assertTrue(samples.startsWith("== iteration 20\ndocument "), samples);
     assertTrue(samples.contains("question"), samples);
