@@ -104,6 +104,25 @@ class RZeroRunnerTest {
     assertEquals(7, RZeroRunSettings.defaults().with("rounds", "7").rounds());
   }
 
+  @Test
+  void compareReadsTheSpiceArmOfAFreeTextReport(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("report.json"), "{\"warm_start\":{\"probe_free\":0.1,\"probe_mcq\":0.2,"
+        + "\"probe_overall\":0.15},\"arms\":[{\"name\":\"spice\",\"seconds\":90,\"probe_free\":[0.1,0.4],"
+        + "\"probe_mcq\":[0.2,0.5],\"probe_overall\":[0.15,0.45]}]}");
+    Map<String, Object> rz = Map.of("warm_start", Map.of("probe_free", 0.1, "probe_mcq", 0.2, "probe_overall", 0.15),
+        "summary", Map.of("solver_probe_free", 0.12, "solver_probe_mcq", 0.22, "solver_probe_overall", 0.17),
+        "r_zero_seconds", 80.0);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    RZeroQuickstart.printComparison(rz, dir, new java.io.PrintStream(bytes, true, "UTF-8"));
+    String text = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).replaceAll(" +", " ");
+    assertTrue(text.contains("spice (final) 0.400 0.500 0.450 90"), text);
+    assertTrue(text.contains("r_zero Solver (final) 0.120 0.220 0.170 80"), text);
+    Files.writeString(dir.resolve("report.json"), "{\"arms\":[]}");
+    var e = assertThrows(SpiceException.ConfigurationException.class,
+        () -> RZeroQuickstart.printComparison(rz, dir, FreeTextPipelineTest.quiet()));
+    assertTrue(e.getMessage().contains("no 'spice' arm"), e.getMessage());
+  }
+
   /** Log-probabilities of the canonical answer to the first held-out probe task (exact, no sampling). */
   private static float[] fixedScore(DjlPolicy policy) {
     Task t = world.probeFree.get(0);
