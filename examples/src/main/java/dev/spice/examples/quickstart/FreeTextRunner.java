@@ -7,8 +7,6 @@ import dev.spice.core.engine.RunMode;
 import dev.spice.core.engine.CompletionLogListener;
 import dev.spice.core.engine.SelfPlay;
 import dev.spice.core.engine.SelfPlayListeners;
-import dev.spice.core.engine.WarmStart;
-import dev.spice.core.engine.WarmStartResult;
 import dev.spice.core.eval.CoevolutionEvaluation;
 import dev.spice.core.eval.CoevolutionMatrix;
 import dev.spice.core.eval.PolicyCheckpoint;
@@ -108,41 +106,11 @@ final class FreeTextRunner {
   }
 
   private void warmStart(Path tokenizer, Path warmDir) {
-    long t0 = System.nanoTime();
-    try (DjlPolicy policy = world.newPolicy(tokenizer);
-        WarmStart ws = WarmStart.builder()
-            .policy(policy)
-            .corpus(world.corpus(Seeds.mix(s.seed(), 7)))
-            .documentsPerStep(s.warmDocuments())
-            .demonstrations(world.demonstrations, s.warmDemonstrations())
-            .maxTokens(64)
-            .seed(Seeds.mix(s.seed(), 8))
-            .build()) {
-      parameters = policy.parameterCount();
-      out.printf(Locale.ROOT, "Warm start: model %,d parameters, vocabulary %d, %d steps of %d documents + %d "
-          + "demonstrations%n", parameters, policy.config().vocabSize(), s.warmSteps(), s.warmDocuments(),
-          s.warmDemonstrations());
-      double lossSum = 0;
-      int lossN = 0;
-      for (int i = 1; i <= s.warmSteps(); i++) {
-        WarmStartResult r = ws.step();
-        lossSum += r.update().loss();
-        lossN++;
-        if (i % 200 == 0 || i == s.warmSteps()) {
-          warmFinalLoss = lossSum / lossN;
-          out.printf(Locale.ROOT, "  warm-start step %d: loss %.3f (mean of the last %d steps), %.0f s%n", i,
-              warmFinalLoss, lossN, (System.nanoTime() - t0) / 1e9);
-          lossSum = 0;
-          lossN = 0;
-        }
-      }
-      policy.savePretrained(warmDir);
-      warmSeconds = (System.nanoTime() - t0) / 1e9;
-      warmProbe = new FreeTextProbe(world.probeFree, world.probeMcq, world.reasoner);
-      warmProbe.score(policy, 0);
-      out.printf(Locale.ROOT, "Warm-started model on the probe: free %.3f, mcq %.3f, overall %.3f%n",
-          warmProbe.lastFree(), warmProbe.lastMcq(), warmProbe.lastOverall());
-    }
+    FreeTextWarmStart w = FreeTextWarmStart.run(world, tokenizer, warmDir, out);
+    parameters = w.parameters();
+    warmSeconds = w.seconds();
+    warmFinalLoss = w.finalLoss();
+    warmProbe = w.probe();
   }
 
   private FreeTextArm arm(String name, String description, Path warmDir, Path outDir) {
