@@ -63,8 +63,8 @@ final class AdamW {
 
   /** Overwrites the moments and the step count (a checkpoint load; lengths already validated). */
   void restore(float[] m, float[] v, long savedStep) {
-    adamM.set(m);
-    adamV.set(v);
+    Model.overwrite(adamM, m);
+    Model.overwrite(adamV, v);
     step = savedStep;
   }
 

@@ -145,8 +145,10 @@ public interface DjlPolicy extends TrainablePolicy {
     }
 
     /**
-     * PyTorch intra-op threads (process-wide); 0 (default) = 1 for models under 5M parameters,
-     * else all cores. One thread is fastest for tiny matrices.
+     * PyTorch intra-op threads (process-wide: the last built policy's count wins); 0 (default) =
+     * the {@code ai.djl.pytorch.num_threads} system property when set, else 1 for models under 5M
+     * parameters and all cores above. One thread is fastest for tiny matrices. The inter-op pool,
+     * unused by the policy, is sized 1 unless {@code ai.djl.pytorch.num_interop_threads} is set.
      */
     public Builder threads(int n) {
       this.threads = n;

@@ -91,28 +91,21 @@ final class DjlPolicyImpl implements DjlPolicy {
   }
 
   static DjlPolicyImpl create(DjlPolicy.Builder b) {
-    if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
-    Engine engine;
-    try {
-      engine = Engine.getEngine("PyTorch");
-    } catch (RuntimeException e) {
-      throw new SpiceException.BackendException("the DJL PyTorch engine cannot start (native library missing? "
-          + "with ai.djl.offline=true the pytorch-native-cpu jar must be on the class path): " + e.getMessage(), e);
-    }
+    // config.json first (cheap, and it sizes the thread pool), then the engine, then the rest.
+    Path configJson = b.pretrained == null ? null : b.pretrained.resolve("config.json");
+    TransformerConfig cfg = b.pretrained == null ? b.config : TransformerConfig.read(configJson);
+    int threads = EngineStart.threads(b.threads, cfg.parameterCount());
+    boolean cpu = b.device.toLowerCase(java.util.Locale.ROOT).equals("cpu");
+    Engine engine = EngineStart.pytorch(threads, cpu);
     Device device = device(b.device, engine);
-    TransformerConfig cfg;
     float[] init;
     Tokenizer tok = b.tokenizer;
     boolean owns = false;
     PromptTemplate template = b.template;
     if (b.pretrained != null) {
-      // Cheap checks first, model-sized work last: config.json, then the config against the
+      // Cheap checks first, model-sized work last: config.json (read above), then the config against the
       // safetensors header (names, shapes, dtypes; nothing allocated), then the tokenizer file,
       // and only then the weights themselves.
-      Path configJson = b.pretrained.resolve("config.json");
-      cfg = TransformerConfig.read(configJson);
       try (SafeTensors.Reader r = SafeTensors.openDirectory(b.pretrained)) {
         cfg.checkTensors(r, configJson);
         if (tok == null) {
@@ -132,7 +125,6 @@ final class DjlPolicyImpl implements DjlPolicy {
         template = PromptTemplate.PLAIN;
       }
     } else {
-      cfg = b.config;
       init = Model.randomInit(cfg, b.seed);
       if (template == null) {
         template = PromptTemplate.RAW;
@@ -145,9 +137,6 @@ final class DjlPolicyImpl implements DjlPolicy {
       throw new SpiceException.ConfigurationException("the tokenizer has " + tok.vocabSize()
           + " ids but the model's vocab_size is " + cfg.vocabSize() + "; make vocab_size >= the tokenizer size");
     }
-    int threads = b.threads > 0 ? b.threads
-        : cfg.parameterCount() < 5_000_000 ? 1 : Runtime.getRuntime().availableProcessors();
-    JniUtils.setNumThreads(threads);
     NDManager mgr = NDManager.newBaseManager(device, "PyTorch");
     try {
       Model model = new Model(cfg, mgr, init);
@@ -163,10 +152,10 @@ final class DjlPolicyImpl implements DjlPolicy {
 
   private static Device device(String spec, Engine engine) {
     String s = spec.toLowerCase(java.util.Locale.ROOT);
-    int gpus = engine.getGpuCount();
     if (s.equals("cpu")) {
       return Device.cpu();
     }
+    int gpus = engine.getGpuCount();
     if (s.equals("auto")) {
       return gpus > 0 ? Device.gpu() : Device.cpu();
     }
@@ -428,6 +417,6 @@ final class DjlPolicyImpl implements DjlPolicy {
     if (w.length != model.size) {
       throw new IllegalArgumentException("expected " + model.size + " weights, got " + w.length);
     }
-    model.flat.set(w);
+    Model.overwrite(model.flat, w);
   }
 }

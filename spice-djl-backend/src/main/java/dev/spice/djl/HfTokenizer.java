@@ -59,6 +59,7 @@ public final class HfTokenizer implements Tokenizer {
     // and a JSON without model.vocab with a terse serde message.
     TokenizerJson.Info info = TokenizerJson.read(file, SpiceException.BackendException::new);
     HuggingFaceTokenizer t;
+    EngineStart.quietGpuProbeIfCpuOnly(); // DJL probes for GPUs when it loads the tokenizers natives
     try {
       t = HuggingFaceTokenizer.newInstance(file, Map.of(
           "addSpecialTokens", "false", "truncation", "false", "padding", "false"));

@@ -161,6 +161,23 @@ final class Model implements AutoCloseable {
     this.ropeTables = new RopeTables(cfg);
   }
 
+  /**
+   * Copies {@code values} into the 1-D float32 array {@code target} in place (an index-put from a
+   * temporary tensor on the same device). Not {@code NDArray.set(float[])}: DJL's native set runs
+   * under libtorch's deprecated {@code AutoNonVariableTypeMode}, which prints a C++ deprecation
+   * warning to the process's stderr, and it would swap the tensor's storage for a Java buffer.
+   */
+  static void overwrite(NDArray target, float[] values) {
+    if (target.getShape().dimension() != 1 || values.length != target.size()) {
+      throw new IllegalArgumentException("cannot copy " + values.length + " values into " + target.getShape());
+    }
+    try (NDManager scratch = target.getManager().newSubManager()) {
+      NDArray source = scratch.create(values, target.getShape());
+      JniUtils.indexSet((PtNDArray) target, (PtNDArray) source, new long[] {0}, new long[] {values.length},
+          new long[] {1});
+    }
+  }
+
   /** Initial weights: N(0, 0.02) matrices, unit norms, zero biases; deterministic in {@code seed}. */
   static float[] randomInit(TransformerConfig cfg, long seed) {
     Layout l = layoutOf(cfg);

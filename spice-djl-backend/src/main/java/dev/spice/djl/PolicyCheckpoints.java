@@ -172,9 +172,9 @@ final class PolicyCheckpoints {
       throw new SpiceException.CheckpointException("cannot load checkpoint " + dir + ": " + e.getMessage(), e);
     }
     // Commit only after everything was read and validated.
-    model.flat.set(w);
+    Model.overwrite(model.flat, w);
     if (ref != null) {
-      reference.set(ref);
+      Model.overwrite(reference, ref);
     }
     optimizer.restore(m, v, savedStep);
   }
