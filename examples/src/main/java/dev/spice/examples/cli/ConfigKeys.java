@@ -76,9 +76,11 @@ final class ConfigKeys {
     k.add(ConfigKey.choice("recipe", Mode.MODEL, "spice", "training recipe (spice-rewards preset)",
         Presets.NAMES.stream().filter(n -> !n.equals("fixed-challenger")).toList()));
     k.add(ConfigKey.of("batch_size", Type.INT, Mode.MODEL, "128", "B, documents per iteration (paper 128)").atLeast(1));
-    k.add(ConfigKey.of("challenger_group_size", Type.INT, Mode.MODEL, "recipe's",
+    k.add(ConfigKey.of("challenger_group_size", Type.INT, Mode.MODEL,
+        "recipe's (spice: " + Presets.spice().challengerGroupSize() + ")",
         "G_C, Challenger attempts kept per document (default: the recipe's)").atLeast(1));
-    k.add(ConfigKey.of("reasoner_group_size", Type.INT, Mode.MODEL, "recipe's",
+    k.add(ConfigKey.of("reasoner_group_size", Type.INT, Mode.MODEL,
+        "recipe's (spice: " + Presets.spice().reasonerGroupSize() + ")",
         "G_R, Reasoner answers per task (default: the recipe's); TRL's num_generations and verl's "
             + "actor_rollout_ref.rollout.n set this, the Reasoner's group (the quickstart's group_size sets both roles)")
         .atLeast(2));
