@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
  * checkpoint and a corpus ({@code --corpus}). Settings come, later ones winning, from a resumed
  * run's saved {@code cli-config.json}, a {@code --config} file (YAML or JSON), {@code --set
  * key=value} pairs, and the dedicated options. Every key is listed by {@code --help} and in
- * {@code examples/README.md}; an unknown key or a bad value is an error naming the valid ones.
+ * {@code examples/README.md}, with its TRL and verl aliases ({@link ConfigAliases}); an unknown key
+ * or a bad value is an error naming the valid ones. {@code --print-config} and the run folder's
+ * saved config hold every setting, defaults included ({@link EffectiveConfig}).
  *
  * <p>Exit status: 0 success, 2 bad command line or configuration, 1 the run failed.
  */
