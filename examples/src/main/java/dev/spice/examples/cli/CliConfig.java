@@ -19,13 +19,23 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * The effective configuration: parsed, typed values by key, layered (later layers win) from a
- * saved run config, a config file, {@code --set} pairs and the dedicated options.
+ * The effective configuration: parsed, typed values by canonical key, layered (later layers win)
+ * from a saved run config, a config file, {@code --set} pairs and the dedicated options. A key may
+ * be given by an alias ({@link ConfigAliases}); within one layer, a key and an alias of it set to
+ * different values is an error naming both.
  */
 final class CliConfig {
   private final Map<String, ConfigKey> keys = ConfigKeys.all();
   private final Map<String, Object> values = new TreeMap<>();
   private final Map<String, String> origin = new TreeMap<>();
+  private final Map<String, String> givenAs = new TreeMap<>();
+  /** Canonical key to the name it was given by in the current layer. */
+  private final Map<String, String> layer = new TreeMap<>();
+
+  /** Starts a new layer (a file, the {@code --set} pairs, the options): its values may override earlier ones. */
+  void beginLayer() {
+    layer.clear();
+  }
 
   /** Reads a YAML ({@code .yaml}, {@code .yml}) or JSON ({@code .json}) file of {@code key: value} pairs. */
   static Map<String, Object> readFile(Path file) {
@@ -74,8 +84,9 @@ final class CliConfig {
     }
   }
 
-  /** Applies raw values (from a file or saved config); every key must be known. */
+  /** Applies raw values (from a file or saved config) as one layer; every key must be known. */
   void applyRaw(Map<String, Object> raw, String where) {
+    beginLayer();
     for (Map.Entry<String, Object> e : raw.entrySet()) {
       Object v = e.getValue();
       String text;
@@ -93,11 +104,31 @@ final class CliConfig {
     }
   }
 
-  /** Sets one key from text. */
+  /**
+   * Sets one key, given by its name or an alias, from text.
+   *
+   * @throws SpiceException.ConfigurationException for an unknown key, a bad value, or a key and an
+   *     alias of it set to different values in the same layer
+   */
   void set(String name, String text, String where) {
-    ConfigKey k = key(name, where);
-    values.put(name, k.parse(text, where));
-    origin.put(name, where);
+    ConfigAliases.Alias alias = ConfigAliases.get(name);
+    String canonical = alias == null ? name : alias.key();
+    ConfigKey k = key(canonical, where);
+    Object v = alias == null ? k.parse(text, where) : k.parse(alias.translate(text, where), where + " (as " + name + ")");
+    String before = layer.get(canonical);
+    if (before != null && !before.equals(name) && !v.equals(values.get(canonical))) {
+      throw new SpiceException.ConfigurationException(where + ": keys '" + before + "' and '" + name + "' name the same setting '"
+          + canonical + "' but are set to different values (" + show(values.get(canonical)) + " and " + show(v)
+          + "); give only one of them");
+    }
+    layer.put(canonical, name);
+    values.put(canonical, v);
+    origin.put(canonical, where);
+    givenAs.put(canonical, name);
+  }
+
+  private static String show(Object v) {
+    return v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : String.valueOf(v);
   }
 
   /** Sets one key from a {@code key=value} pair. */
@@ -112,15 +143,14 @@ final class CliConfig {
   private ConfigKey key(String name, String where) {
     ConfigKey k = keys.get(name);
     if (k == null) {
-      String near = nearest(name);
+      List<String> names = new ArrayList<>(keys.keySet());
+      names.addAll(ConfigAliases.names());
+      String near = nearest(name, names);
       throw new SpiceException.ConfigurationException(where + ": unknown key '" + name + "'"
-          + (near == null ? "" : " (did you mean '" + near + "'?)") + "; valid keys: " + String.join(", ", keys.keySet()));
+          + (near == null ? "" : " (did you mean '" + near + "'?)") + "; valid keys: " + String.join(", ", keys.keySet())
+          + "; aliases (TRL, verl): " + String.join(", ", ConfigAliases.names()));
     }
     return k;
-  }
-
-  private String nearest(String name) {
-    return nearest(name, keys.keySet());
   }
 
   /** The candidate closest to a name within edit distance 2, or null. */
@@ -171,7 +201,9 @@ final class CliConfig {
     for (String name : values.keySet()) {
       Mode m = keys.get(name).mode();
       if (m != Mode.BOTH && m != run) {
-        wrong.add("'" + name + "' (from " + origin.get(name) + ")");
+        String as = givenAs.getOrDefault(name, name);
+        wrong.add("'" + as + "' (" + (as.equals(name) ? "" : "alias of '" + name + "', ") + "from " + origin.get(name)
+            + ")");
       }
     }
     if (!wrong.isEmpty()) {
@@ -199,13 +231,6 @@ final class CliConfig {
 
   boolean has(String name) {
     return values.containsKey(name);
-  }
-
-  /** The set values as plain JSON-friendly values (paths as text), sorted by key. */
-  Map<String, Object> asMap() {
-    Map<String, Object> m = new TreeMap<>();
-    values.forEach((k, v) -> m.put(k, v instanceof Path p ? p.toString() : v));
-    return m;
   }
 
   /** The parsed values (typed), sorted by key. */

@@ -126,10 +126,7 @@ record ConfigKey(String name, Type type, Mode mode, String defaultText, String d
               out.add(s.trim());
             }
           }
-          if (out.isEmpty()) {
-            throw new NumberFormatException();
-          }
-          yield List.copyOf(out);
+          yield List.copyOf(out); // empty: the key's default (e.g. include's defaults by kind)
         }
       };
       if (v instanceof Number n && !(n.doubleValue() >= min && n.doubleValue() <= max)) {

@@ -3,6 +3,8 @@ package dev.spice.examples.cli;
 import dev.spice.examples.cli.ConfigKey.Mode;
 import dev.spice.examples.cli.ConfigKey.Type;
 import dev.spice.examples.quickstart.QuickstartSettings;
+import dev.spice.core.Recipe;
+import dev.spice.rewards.LossAggregations;
 import dev.spice.rewards.Presets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,7 +31,8 @@ final class ConfigKeys {
       Map.entry("pointers", "lines the Challenger can point at: it emits one action token MCQ@Lk or FREE@Lk, k < pointers (a line past the document's end is an invalid task)"),
       Map.entry("iterations", "self-play iterations"),
       Map.entry("batch_size", "B, documents per iteration"),
-      Map.entry("group_size", "G, samples per group for both roles"),
+      Map.entry("group_size", "G, samples per group for both roles (the --model run sets them apart: "
+          + "challenger_group_size, reasoner_group_size; TRL's num_generations is reasoner_group_size there)"),
       Map.entry("learning_rate", "AdamW learning rate"),
       Map.entry("grad_clip", "global gradient-norm clip (0 disables)"),
       Map.entry("hidden_size", "model width"),
@@ -73,12 +76,17 @@ final class ConfigKeys {
     k.add(ConfigKey.choice("recipe", Mode.MODEL, "spice", "training recipe (spice-rewards preset)",
         Presets.NAMES.stream().filter(n -> !n.equals("fixed-challenger")).toList()));
     k.add(ConfigKey.of("batch_size", Type.INT, Mode.MODEL, "128", "B, documents per iteration (paper 128)").atLeast(1));
-    k.add(ConfigKey.of("challenger_group_size", Type.INT, Mode.MODEL, "recipe's",
+    k.add(ConfigKey.of("challenger_group_size", Type.INT, Mode.MODEL,
+        "recipe's (spice: " + Presets.spice().challengerGroupSize() + ")",
         "G_C, Challenger attempts kept per document (default: the recipe's)").atLeast(1));
-    k.add(ConfigKey.of("reasoner_group_size", Type.INT, Mode.MODEL, "recipe's",
-        "G_R, Reasoner answers per task (default: the recipe's)").atLeast(2));
+    k.add(ConfigKey.of("reasoner_group_size", Type.INT, Mode.MODEL,
+        "recipe's (spice: " + Presets.spice().reasonerGroupSize() + ")",
+        "G_R, Reasoner answers per task (default: the recipe's); TRL's num_generations and verl's "
+            + "actor_rollout_ref.rollout.n set this, the Reasoner's group (the quickstart's group_size sets both roles)")
+        .atLeast(2));
     k.add(ConfigKey.of("max_challenger_attempts", Type.INT, Mode.MODEL, "2 * G_C",
         "N, most Challenger attempts per document until one is valid").atLeast(1));
+    addRecipeKeys(k);
     k.add(ConfigKey.choice("zero_variance_policy", Mode.MODEL, "keep",
         "what to do with groups whose rewards are all equal", List.of("keep", "drop", "resample")));
     k.add(ConfigKey.choice("device", Mode.MODEL, "auto", "where the model runs (gpu:N picks a GPU)",
@@ -101,6 +109,33 @@ final class ConfigKeys {
     k.add(ConfigKey.of("checkpoint_every", Type.INT, Mode.MODEL, "50",
         "iterations between checkpoints (one is always written at the end)").atLeast(1));
     return k;
+  }
+
+  /** Estimator names of the {@code advantage_estimator} key (those of {@code AdvantageEstimators.byName}). */
+  static final List<String> ADVANTAGE_ESTIMATORS = List.of("dr_grpo", "grpo", "rloo", "reinforce_pp");
+
+  /** Aggregation names of the {@code loss_aggregation} key (see {@link RecipeKeys#aggregation}). */
+  static final List<String> LOSS_AGGREGATIONS = List.of("dr_grpo", "seq_mean", "token_mean");
+
+  /** The recipe settings of the --model run; each defaults to the chosen recipe's value. */
+  private static void addRecipeKeys(List<ConfigKey> k) {
+    Recipe spice = Presets.spice();
+    String of = "recipe's (spice: ";
+    k.add(ConfigKey.of("clip_low", Type.DOUBLE, Mode.MODEL, of + spice.loss().clipLow() + ")",
+        "PPO clip epsilon below: the ratio is clipped at 1 - clip_low").range(0, 1));
+    k.add(ConfigKey.of("clip_high", Type.DOUBLE, Mode.MODEL, "clip_low if set, else the " + of
+        + spice.loss().clipHigh() + ")", "PPO clip epsilon above: the ratio is clipped at 1 + clip_high (DAPO: 0.28)")
+        .range(0, 10));
+    k.add(ConfigKey.of("kl_beta", Type.DOUBLE, Mode.MODEL, of + spice.loss().klBeta() + ")",
+        "weight of the KL penalty to the initial model (0 disables it; above 0 keeps a frozen reference copy)")
+        .range(0, 100));
+    k.add(ConfigKey.choice("advantage_estimator", Mode.MODEL, of + spice.reasonerAdvantage().name() + ")",
+        "advantage of both roles: dr_grpo (r - group mean, no std: Dr. GRPO, SPICE), grpo ((r - mean) / std), "
+            + "rloo (leave-one-out mean), reinforce_pp (REINFORCE++ batch baseline and std)", ADVANTAGE_ESTIMATORS));
+    k.add(ConfigKey.choice("loss_aggregation", Mode.MODEL, of + RecipeKeys.aggregationName(spice) + ")",
+        "how token losses are averaged: dr_grpo (token sums over the constant L_norm " + LossAggregations.PAPER_L_NORM
+            + "), seq_mean (per-sequence mean, then over samples: GRPO), token_mean (one mean over all tokens: DAPO)",
+        LOSS_AGGREGATIONS));
   }
 
   /** Keys of every run. */
@@ -174,16 +209,50 @@ final class ConfigKeys {
     for (ConfigKey k : all().values()) {
       sb.append("  ").append(k.name()).append("  [").append(k.mode().label).append("]  ").append(k.typeText())
           .append("; default ").append(k.defaultText() == null ? "none" : k.defaultText()).append('\n');
-      StringBuilder line = new StringBuilder("      ");
-      for (String word : k.description().split(" ")) {
-        if (line.length() + word.length() + 1 > 98 && line.length() > 6) {
-          sb.append(line).append('\n');
-          line = new StringBuilder("      ");
-        }
-        line.append(line.length() > 6 ? " " : "").append(word);
+      wrap(sb, k.description());
+      List<String> aliases = ConfigAliases.of(k.name()).stream().map(ConfigAliases.Alias::describe).toList();
+      if (!aliases.isEmpty()) {
+        wrap(sb, "aliases: " + String.join("; ", aliases));
       }
-      sb.append(line).append('\n');
     }
     return sb.toString();
+  }
+
+  /**
+   * The keys as the Markdown table of examples/README.md (one row per key, its aliases in a column),
+   * so that the README can be checked against the code.
+   */
+  static String markdownTable() {
+    StringBuilder sb = new StringBuilder("| key | run | valid values | default | TRL / verl aliases | meaning |\n"
+        + "|---|---|---|---|---|---|\n");
+    for (ConfigKey k : all().values()) {
+      List<String> aliases = ConfigAliases.of(k.name()).stream().map(a -> {
+        String d = a.describe();
+        int sp = d.indexOf(' ');
+        return "`" + d.substring(0, sp) + "`" + d.substring(sp);
+      }).toList();
+      sb.append("| `").append(k.name()).append("` | ").append(k.mode().label).append(" | ").append(md(k.typeText()))
+          .append(" | ").append(md(k.defaultText() == null ? "none" : k.defaultText())).append(" | ")
+          .append(aliases.isEmpty() ? "" : md(String.join("; ", aliases))).append(" | ").append(md(k.description()))
+          .append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  private static String md(String text) {
+    return text.replace("<", "&lt;").replace("|", "\\|");
+  }
+
+  /** Appends text in lines of at most 98 characters, indented by six spaces. */
+  private static void wrap(StringBuilder sb, String text) {
+    StringBuilder line = new StringBuilder("      ");
+    for (String word : text.split(" ")) {
+      if (line.length() + word.length() + 1 > 98 && line.length() > 6) {
+        sb.append(line).append('\n');
+        line = new StringBuilder("      ");
+      }
+      line.append(line.length() > 6 ? " " : "").append(word);
+    }
+    sb.append(line).append('\n');
   }
 }

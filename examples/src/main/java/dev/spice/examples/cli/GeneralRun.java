@@ -22,7 +22,6 @@ import dev.spice.djl.HfTokenizer;
 import dev.spice.djl.OptimizerSettings;
 import dev.spice.examples.progress.ProgressBar;
 import dev.spice.examples.report.ReportRenderer;
-import dev.spice.rewards.Presets;
 import dev.spice.rewards.verify.AnswerExtractors;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,7 +38,7 @@ import java.util.stream.Stream;
 /**
  * The {@code --model} run: a {@link DjlPolicy} from a Hugging Face checkpoint, a corpus from
  * spice-corpus, the paper-style JSON Challenger, a Reasoner with spice-rewards' extractor, a
- * spice-rewards preset recipe; checkpoints, metrics and the report in the run folder.
+ * spice-rewards preset recipe (with the overrides of {@link RecipeKeys}); checkpoints, metrics and the report in the run folder.
  */
 final class GeneralRun {
   private GeneralRun() {}
@@ -231,22 +230,6 @@ final class GeneralRun {
     }
   }
 
-  /** The recipe of the config: a preset with optional group-size overrides. */
-  static Recipe recipe(CliConfig c) {
-    Recipe base = Presets.byName(c.get("recipe", "spice"));
-    if (!c.has("challenger_group_size") && !c.has("reasoner_group_size")) {
-      return base;
-    }
-    Presets.Builder b = Presets.builder(base);
-    if (c.has("challenger_group_size")) {
-      b.challengerGroupSize((Integer) c.get("challenger_group_size"));
-    }
-    if (c.has("reasoner_group_size")) {
-      b.reasonerGroupSize((Integer) c.get("reasoner_group_size"));
-    }
-    return b.build();
-  }
-
   /**
    * Drops the lines of iterations at or after a checkpoint's (done again after a resume), so that
    * the metrics file holds each iteration once. A checkpoint is named {@code checkpoint-N} after
@@ -301,7 +284,7 @@ final class GeneralRun {
   static int run(CliConfig c, Path out, Optional<Path> resumeFrom, PrintWriter log) {
     long seed = c.get("seed", 0L);
     int iterations = c.get("iterations", 640);
-    Recipe recipe = recipe(c);
+    Recipe recipe = RecipeKeys.recipe(c);
     String device = c.get("device", "auto");
     Path modelDir = (Path) c.get("model");
     OptimizerSettings opt = OptimizerSettings.adamW(c.get("learning_rate", 1e-6))
@@ -318,7 +301,7 @@ final class GeneralRun {
       log.flush();
       DjlPolicy.Builder pb = DjlPolicy.builder().pretrained(modelDir).device(device)
           .template(PromptTemplate.named(c.get("template", "plain"))).optimizer(opt).threads(c.get("threads", 0))
-          .microBatchSize(c.get("micro_batch_size", 0));
+          .microBatchSize(c.get("micro_batch_size", 0)).keepReference(recipe.loss().klBeta() > 0);
       if (tok != null) {
         pb.tokenizer(tok);
       }

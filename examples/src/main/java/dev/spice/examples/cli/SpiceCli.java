@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
  * checkpoint and a corpus ({@code --corpus}). Settings come, later ones winning, from a resumed
  * run's saved {@code cli-config.json}, a {@code --config} file (YAML or JSON), {@code --set
  * key=value} pairs, and the dedicated options. Every key is listed by {@code --help} and in
- * {@code examples/README.md}; an unknown key or a bad value is an error naming the valid ones.
+ * {@code examples/README.md}, with its TRL and verl aliases ({@link ConfigAliases}); an unknown key
+ * or a bad value is an error naming the valid ones. {@code --print-config} and the run folder's
+ * saved config hold every setting, defaults included ({@link EffectiveConfig}).
  *
  * <p>Exit status: 0 success, 2 bad command line or configuration, 1 the run failed.
  */
@@ -66,7 +68,9 @@ public final class SpiceCli implements Callable<Integer> {
   @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "set any config key (repeatable)")
   List<String> sets = new ArrayList<>();
 
-  @Option(names = "--print-config", description = "print the effective configuration as JSON and exit")
+  @Option(names = "--print-config",
+      description = "print every setting of the run as JSON (defaults included) and exit; the run folder's "
+          + SAVED_CONFIG + " holds the same")
   boolean printConfig;
 
   private final PrintWriter stdout;
@@ -97,7 +101,8 @@ public final class SpiceCli implements Callable<Integer> {
     cl.setOut(out);
     cl.setErr(err);
     cl.getCommandSpec().usageMessage().footerHeading("%nConfig keys (in --config files or --set KEY=VALUE; "
-        + "[quickstart], [--model] or [both] says which run a key configures):%n");
+        + "[quickstart], [--model] or [both] says which run a key configures; an alias of TRL or verl sets the "
+        + "key it is listed under):%n");
     cl.getCommandSpec().usageMessage().footer(ConfigKeys.table().replace("%", "%%")
         + "%nExamples:%n  spice                                   # the quickstart, report in runs/spice-<date>-<time>/"
         + "%n  spice --iterations 200 --set countries=12 --out runs/small"
@@ -135,25 +140,29 @@ public final class SpiceCli implements Callable<Integer> {
       if (Files.isRegularFile(saved)) {
         c.applyRaw(CliConfig.readFile(saved), "saved config " + saved);
       }
-      c.set("out", resume.toString(), "--resume");
       resumeFrom = Optional.of(resume);
     }
     if (config != null) {
       c.applyRaw(CliConfig.readFile(config), "config file " + config);
     }
+    c.beginLayer();
     for (String s : sets) {
       c.setPair(s);
     }
+    c.beginLayer();
     option(c, "model", model);
     option(c, "corpus", corpus);
     option(c, "iterations", iterations);
     option(c, "seed", seed);
-    if (out != null) {
-      if (resume != null && !Path.of(out).equals(resume)) {
-        throw new SpiceException.ConfigurationException("--out " + out + " and --resume " + resume
-            + " name different folders; a resumed run continues in its own folder, give only --resume");
+    option(c, "out", out);
+    if (resume != null) {
+      String from = c.origin("out");
+      if (from != null && !from.startsWith("saved config") && !c.get("out").equals(resume)) {
+        throw new SpiceException.ConfigurationException((from.equals("--out") ? "--out " : from + ": ") + c.get("out")
+            + " and --resume " + resume + " name different folders; a resumed run continues in its own folder, "
+            + "give only --resume");
       }
-      option(c, "out", out);
+      c.set("out", resume.toString(), "--resume");
     }
     if (c.has("corpus") && !c.modelRun()) {
       throw new SpiceException.ConfigurationException("--corpus (key 'corpus') needs --model DIR, a Hugging Face "
@@ -174,12 +183,13 @@ public final class SpiceCli implements Callable<Integer> {
       c.set("out", "runs/spice-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")),
           "default");
     }
+    Map<String, Object> effective = EffectiveConfig.of(c); // checks the recipe keys too
     if (printConfig) {
-      stdout.println(Json.write(c.asMap()));
+      stdout.println(Json.write(effective));
       return 0;
     }
     Path outDir = (Path) c.get("out");
-    saveConfig(c, outDir);
+    saveConfig(effective, outDir);
     stdout.println((c.modelRun() ? "SPICE on " + c.get("model") : "SPICE quickstart") + ", run folder " + outDir);
     stdout.flush();
     return c.modelRun() ? GeneralRun.run(c, outDir, resumeFrom, stdout) : QuickstartRun.run(c, outDir, resumeFrom, stdout);
@@ -191,10 +201,9 @@ public final class SpiceCli implements Callable<Integer> {
     }
   }
 
-  private static void saveConfig(CliConfig c, Path outDir) {
+  private static void saveConfig(Map<String, Object> m, Path outDir) {
     try {
       Files.createDirectories(outDir);
-      Map<String, Object> m = c.asMap();
       Files.writeString(outDir.resolve(SAVED_CONFIG), Json.write(m) + "\n", StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new SpiceException.CheckpointException(

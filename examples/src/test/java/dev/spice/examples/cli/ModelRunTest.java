@@ -47,6 +47,13 @@ class ModelRunTest {
     assertTrue(Files.isRegularFile(out.resolve("report.html")));
     assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size());
     assertTrue(Files.readString(out.resolve(SpiceCli.SAVED_CONFIG)).contains("\"batch_size\":2"));
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> saved = (java.util.Map<String, Object>) dev.spice.core.internal.json.Json.parse(
+        Files.readString(out.resolve(SpiceCli.SAVED_CONFIG)));
+    for (ConfigKey k : ConfigKeys.all().values()) {
+      assertEquals(k.mode() != ConfigKey.Mode.QUICKSTART, saved.containsKey(k.name()), "saved config has " + k.name());
+    }
+    assertEquals("dr_grpo", saved.get("advantage_estimator"));
 
     // a crash after iteration 2's checkpoint could leave a line for an iteration that is done again
     Files.writeString(out.resolve("metrics.jsonl"), "{\"iteration\": 2, \"metrics\": {}}\n",
@@ -58,5 +65,26 @@ class ModelRunTest {
     assertEquals(3, lines.size(), "each iteration once: " + lines);
     assertTrue(lines.get(2).startsWith("{\"iteration\":2,\"metrics\":{\"") , lines.get(2));
     assertTrue(Files.isDirectory(out.resolve("checkpoint-00000003")));
+  }
+
+  @Test
+  void trlNamedRecipeSettingsRunWithAKlReference() throws Exception {
+    Path model = dir.resolve("model");
+    WordTokenizer tok = WordTokenizer.withSpecialTokens(List.of("the", "river", "is", "long", "{", "}", "question"));
+    try (DjlPolicy p = DjlPolicy.builder().randomInit(TransformerConfig.tiny(tok.vocabSize(), 16, 1, 2, 2), 3)
+        .tokenizer(tok).build()) {
+      p.savePretrained(model);
+    }
+    Path cfg = dir.resolve("trl.yaml");
+    Files.writeString(cfg, "max_steps: 1\nbeta: 0.05\nloss_type: dapo\nscale_rewards: true\nepsilon: 0.1\n"
+        + "epsilon_high: 0.28\nnum_generations: 2\nmax_completion_length: 4\nbatch_size: 1\n"
+        + "challenger_max_tokens: 4\ndevice: cpu\ntemplate: raw\nsegment_tokens: 0\nreport: false\n");
+    Path out = dir.resolve("run");
+    StringWriter log = new StringWriter();
+    run(log, "--model", model.toString(), "--config", cfg.toString(), "--set", "output_dir=" + out);
+    assertTrue(log.toString().contains("done: 1 iterations"), log.toString());
+    String saved = Files.readString(out.resolve(SpiceCli.SAVED_CONFIG));
+    assertTrue(saved.contains("\"kl_beta\":0.05") && saved.contains("\"loss_aggregation\":\"token_mean\"")
+        && saved.contains("\"advantage_estimator\":\"grpo\"") && saved.contains("\"reasoner_group_size\":2"), saved);
   }
 }

@@ -38,5 +38,14 @@ class QuickstartCliTest {
     assertEquals(3L, settings.get("seed"));
     assertEquals(16L, settings.get("hidden_size"));
     assertTrue(o.toString().contains("quickstart finished"), o.toString());
+
+    // the saved cli-config.json lists every quickstart setting, and resuming with it goes on
+    Map<String, Object> saved = Json.parseObject(Files.readString(out.resolve(SpiceCli.SAVED_CONFIG)));
+    assertEquals(16L, saved.get("hidden_size"));
+    assertTrue(saved.containsKey("probe_every") && saved.containsKey("threads"), saved.toString());
+    StringWriter o2 = new StringWriter();
+    assertEquals(0, SpiceCli.execute(new String[] {"--resume", out.toString(), "--set", "max_steps=8"},
+        new PrintWriter(o2), new PrintWriter(e)), e.toString());
+    assertTrue(o2.toString().contains("quickstart finished"), o2.toString());
   }
 }
