@@ -56,27 +56,17 @@ public final class FreeTextQuickstart {
     String corpus = null;
     int maxDocuments = DEFAULT_MAX_DOCUMENTS;
     int maxWords = DEFAULT_MAX_DOCUMENT_WORDS;
-    String[] words = String.join(" ", args).strip().split("\\s+");
-    for (int i = 0; i < words.length; i++) {
-      String w = words[i];
-      if (w.isEmpty()) {
-        continue;
-      }
-      if (i + 1 >= words.length) {
-        throw new SpiceException.ConfigurationException("option '" + w + "' needs a value; " + USAGE);
-      }
-      String v = words[++i];
+    for (String[] p : OptionWords.pairs(args, USAGE)) {
+      String w = p[0];
+      String v = p[1];
       switch (w) {
         case "--out" -> outDir = Path.of(v);
         case "--corpus" -> corpus = v;
         case "--max-documents" -> maxDocuments = positive(w, v);
         case "--max-document-words" -> maxWords = positive(w, v);
         case "--set" -> {
-          int eq = v.indexOf('=');
-          if (eq <= 0) {
-            throw new SpiceException.ConfigurationException("--set needs KEY=VALUE, got '" + v + "'");
-          }
-          b.set(v.substring(0, eq), v.substring(eq + 1));
+          String[] kv = OptionWords.keyValue(w, v);
+          b.set(kv[0], kv[1]);
         }
         default -> throw new SpiceException.ConfigurationException("unknown option '" + w + "'; " + USAGE);
       }

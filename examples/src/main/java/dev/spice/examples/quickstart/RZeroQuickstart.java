@@ -40,37 +40,27 @@ public final class RZeroQuickstart {
     RZeroRunSettings rs = RZeroRunSettings.defaults();
     Path warm = null;
     Path compare = null;
-    String[] words = String.join(" ", args).strip().split("\\s+");
-    for (int i = 0; i < words.length; i++) {
-      String w = words[i];
-      if (w.isEmpty()) {
-        continue;
-      }
-      if (i + 1 >= words.length) {
-        throw new SpiceException.ConfigurationException("option '" + w + "' needs a value; " + USAGE);
-      }
-      String v = words[++i];
-      switch (w) {
+    for (String[] p : OptionWords.pairs(args, USAGE)) {
+      String v = p[1];
+      switch (p[0]) {
         case "--out" -> outDir = Path.of(v);
         case "--warm" -> warm = Path.of(v);
         case "--compare" -> compare = Path.of(v);
-        case "--set" -> b.set(key(w, v), v.substring(v.indexOf('=') + 1));
-        case "--rzero" -> rs = rs.with(key(w, v), v.substring(v.indexOf('=') + 1));
-        default -> throw new SpiceException.ConfigurationException("unknown option '" + w + "'; " + USAGE);
+        case "--set" -> {
+          String[] kv = OptionWords.keyValue(p[0], v);
+          b.set(kv[0], kv[1]);
+        }
+        case "--rzero" -> {
+          String[] kv = OptionWords.keyValue(p[0], v);
+          rs = rs.with(kv[0], kv[1]);
+        }
+        default -> throw new SpiceException.ConfigurationException("unknown option '" + p[0] + "'; " + USAGE);
       }
     }
     Map<String, Object> report = run(new FreeTextWorld(b.build()), rs, warm, outDir, System.out);
     if (compare != null) {
       printComparison(report, compare, System.out);
     }
-  }
-
-  private static String key(String option, String v) {
-    int eq = v.indexOf('=');
-    if (eq <= 0) {
-      throw new SpiceException.ConfigurationException(option + " needs KEY=VALUE, got '" + v + "'");
-    }
-    return v.substring(0, eq);
   }
 
   /**
