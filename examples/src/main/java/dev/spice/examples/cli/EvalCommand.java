@@ -12,6 +12,7 @@ import dev.spice.core.internal.json.Json;
 import dev.spice.core.roles.Roles;
 import dev.spice.core.text.PromptTemplate;
 import dev.spice.djl.DjlPolicy;
+import dev.spice.examples.report.EvalReportRenderer;
 import dev.spice.onnx.OnnxPolicy;
 import dev.spice.rewards.ReasonerRewards;
 import dev.spice.rewards.verify.AnswerExtractors;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Option;
  * an ONNX export) on a benchmark file ({@link BenchmarkFile}) with {@link BenchmarkEvaluation}:
  * greedy pass@1 and, with {@code --samples K}, mean@K and pass@K, overall and per category. Prints
  * a Markdown table; with {@code --out DIR} also writes {@value #RESULT_FILE} (the result's
- * {@link BenchmarkResult#toMap()} plus a {@code settings} entry) and {@value #TABLE_FILE}.
+ * {@link BenchmarkResult#toMap()} plus a {@code settings} entry), {@value #TABLE_FILE} and
+ * {@code eval.html} ({@link EvalReportRenderer}).
  *
  * <p>Exit status: 0 success, 2 bad command line, settings or benchmark file (the message names the
  * option), 1 the evaluation failed.
@@ -52,6 +54,8 @@ public final class EvalCommand implements Callable<Integer> {
   public static final String RESULT_FILE = "eval.json";
   /** The Markdown table written under {@code --out}. */
   public static final String TABLE_FILE = "eval.md";
+  /** The HTML page written under {@code --out}: tables and a bar chart per category. */
+  public static final String HTML_FILE = EvalReportRenderer.HTML_FILE;
   /** The {@code --benchmark} value that selects the bundled sample set. */
   public static final String SAMPLE = "sample";
 
@@ -106,7 +110,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--skip-bad-lines", description = "skip (and count) bad benchmark lines instead of failing")
   boolean skipBadLines;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "folder for " + RESULT_FILE + " and " + TABLE_FILE)
+  @Option(names = "--out", paramLabel = "DIR", description = "folder for " + RESULT_FILE + ", " + TABLE_FILE + " and eval.html")
   Path out;
 
   private final PrintWriter stdout;
@@ -211,11 +215,13 @@ public final class EvalCommand implements Callable<Integer> {
       Map<String, Object> m = new LinkedHashMap<>(result.toMap());
       m.put("settings", settings());
       Files.writeString(out.resolve(RESULT_FILE), Json.write(m) + "\n", StandardCharsets.UTF_8);
+      EvalReportRenderer.render(m, out.resolve(HTML_FILE));
       Files.writeString(out.resolve(TABLE_FILE), table, StandardCharsets.UTF_8);
     }
     stdout.print(table);
     if (out != null) {
-      stdout.println("\nWrote " + out.resolve(RESULT_FILE) + " and " + out.resolve(TABLE_FILE));
+      stdout.println("\nWrote " + out.resolve(RESULT_FILE) + ", " + out.resolve(TABLE_FILE) + " and "
+          + out.resolve(HTML_FILE));
     }
     return 0;
   }

@@ -190,6 +190,26 @@ final class Charts {
     return png(chart, WIDTH, HEIGHT);
   }
 
+  /**
+   * Grouped bars: one group per category, one bar per series, values 0..1; a NaN value draws no
+   * bar.
+   */
+  static byte[] bars(String title, String yLabel, String[] categories, String[] seriesNames, double[][] values) {
+    DefaultCategoryDataset data = new DefaultCategoryDataset();
+    for (int s = 0; s < seriesNames.length; s++) {
+      for (int c = 0; c < categories.length; c++) {
+        double v = values[s][c];
+        data.addValue(Double.isFinite(v) ? Double.valueOf(v) : null, seriesNames[s], categories[c]);
+      }
+    }
+    JFreeChart chart = ChartFactory.createBarChart(title, "category", yLabel, data, PlotOrientation.VERTICAL, true,
+        false, false);
+    chart.getCategoryPlot().setBackgroundPaint(Color.WHITE);
+    chart.getCategoryPlot().setRangeGridlinePaint(Color.LIGHT_GRAY);
+    chart.getCategoryPlot().getRangeAxis().setRange(0.0, 1.0);
+    return png(chart, WIDTH, HEIGHT);
+  }
+
   private static void addShares(DefaultCategoryDataset data, String key, String[] bins, double[] counts) {
     if (counts == null) {
       return;

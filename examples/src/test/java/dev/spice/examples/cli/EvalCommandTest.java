@@ -80,6 +80,9 @@ class EvalCommandTest {
     assertTrue(r.out().contains("| mean@2 | pass@2 |"), r.out());
     assertEquals(r.out().substring(r.out().indexOf("Benchmark factbook-sample")).split("\n\nWrote")[0],
         Files.readString(out.resolve(EvalCommand.TABLE_FILE)).stripTrailing());
+    String html = Files.readString(out.resolve(EvalCommand.HTML_FILE));
+    assertTrue(html.contains("<h1>Benchmark factbook-sample on ") && html.contains("<code>capitals</code>")
+        && html.contains("<th>mean@2</th>") && html.contains("data:image/png;base64,"), "eval.html");
 
     Run again = run("--model", model.toString(), "--benchmark", "sample", "--template", "raw", "--samples", "2",
         "--max-new-tokens", "3", "--seed", "5", "--out", dir.resolve("again").toString());

@@ -220,12 +220,62 @@ class FreeTextReportRendererTest {
     assertTrue(e.getMessage().contains("report.json"), e.getMessage());
   }
 
+  /** A small completions log: two iterations, valid and invalid attempts, Reasoner answers, one bad line. */
+  private void writeCompletions() throws IOException {
+    Files.createDirectories(dir.resolve("spice"));
+    Files.writeString(dir.resolve(ChallengerTasks.FILE), String.join("\n",
+        "{\"iteration\":0,\"role\":\"challenger\",\"document\":\"France/0\",\"completion\":\"question : a<b ?\","
+            + "\"valid\":false,\"invalid_code\":\"format\",\"invalid_detail\":\"no answer line\",\"task\":null,"
+            + "\"pass_rate\":null,\"reward\":-0.1}",
+        "{\"iteration\":100,\"role\":\"challenger\",\"document\":\"France/0\",\"completion\":\"question : "
+            + "France capital ___ ? answer : paris\",\"valid\":true,\"invalid_code\":null,\"task\":{\"question\":"
+            + "\"France capital ___ ?\",\"format\":\"FREE_FORM\",\"options\":[],\"gold\":\"paris\"},"
+            + "\"pass_rate\":0.5,\"reward\":0.25}",
+        "{\"iteration\":100,\"role\":\"challenger\",\"document\":\"France/0\",\"completion\":\"junk\","
+            + "\"valid\":false,\"invalid_code\":\"not_grounded\",\"pass_rate\":null,\"reward\":-0.1}",
+        "{\"iteration\":100,\"role\":\"reasoner\",\"document\":\"France/0\",\"question\":\"France capital ___ ?\","
+            + "\"answer\":\"paris\",\"correct\":1.0}",
+        "{\"iteration\":100,\"role\":\"reasoner\",\"document\":\"France/0\",\"question\":\"France capital ___ ?\","
+            + "\"answer\":\"lima\",\"correct\":0.0}",
+        "{not json", "[1,2]", ""), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void challengerTasksSectionFromCompletionsLog() throws IOException {
+    write(sample());
+    writeCompletions();
+    String s = Files.readString(FreeTextReportRenderer.render(dir));
+    int at = s.indexOf("<h2>Challenger tasks (sample)</h2>");
+    assertTrue(at > s.indexOf("<h2>Challenger of the <code>spice</code> arm") && at < s.indexOf(
+        "<h2>Iteration time split</h2>"), "section after the Challenger section");
+    assertTrue(s.contains("2 malformed lines skipped"), "malformed lines counted");
+    assertTrue(s.contains("question : a&lt;b ?") && !s.contains("a<b"), "completion escaped");
+    assertTrue(s.indexOf("<summary>Iteration 100: 2 attempts</summary>") < s.indexOf(
+        "<summary>Iteration 0: 1 attempt</summary>"), "latest iteration first");
+    assertTrue(s.contains("<span class=\"fail\" title=\"no answer line\">format</span>"), "invalid code");
+    Matcher valid = Pattern.compile("<tr><td><code>France/0</code></td><td class=\"txt\">question : France capital"
+        + ".*?</tr>").matcher(s);
+    assertTrue(valid.find());
+    assertTrue(valid.group().contains("50.0%") && valid.group().contains("+0.250") && valid.group().contains(
+        "paris <span class=\"pass\">&#10003;</span>, lima <span class=\"fail\">&#10007;</span>"), valid.group());
+    Matcher junk = Pattern.compile("<td class=\"txt\">junk</td>.*?</tr>").matcher(s);
+    assertTrue(junk.find() && !junk.group().contains("paris"), "answers only on the trained task's row");
+  }
+
+  @Test
+  void noCompletionsLogNoSection() throws IOException {
+    String s = Files.readString(FreeTextReportRenderer.render(write(sample())));
+    assertFalse(s.contains("Challenger tasks (sample)"));
+  }
+
   /** Loads the page in headless Chromium where Debian's {@code chromium} is installed; skipped otherwise. */
   @Test
   void chromiumFindsTheTables() throws IOException, InterruptedException {
     Path chromium = onPath("chromium");
     Assumptions.assumeTrue(chromium != null, "chromium is not installed");
-    Path html = FreeTextReportRenderer.render(write(threeArms()));
+    write(threeArms());
+    writeCompletions();
+    Path html = FreeTextReportRenderer.render(dir);
     Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
     Process p = new ProcessBuilder(chromium.toString(), "--headless", "--disable-gpu", "--no-sandbox",
         "--user-data-dir=" + profile, "--dump-dom", html.toUri().toString())
@@ -240,6 +290,8 @@ class FreeTextReportRendererTest {
       assertTrue(dom.contains("<h2>" + h + "</h2>"), h);
     }
     assertTrue(dom.contains("frozen_challenger") && dom.contains("PASS"));
+    assertTrue(dom.contains("<h2>Challenger tasks (sample)</h2>") && dom.contains("<details open=\"\">")
+        && dom.contains("a&lt;b"), "completions table parsed");
   }
 
   private static Path onPath(String name) {
