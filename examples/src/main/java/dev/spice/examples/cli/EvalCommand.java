@@ -141,19 +141,8 @@ public final class EvalCommand implements Callable<Integer> {
     cl.getCommandSpec().usageMessage().footer("%nExamples:"
         + "%n  spice-eval --model ~/models/Qwen3-0.6B-Base --benchmark sample --template chatml --out runs/eval"
         + "%n  spice-eval --onnx runs/onnx --benchmark bench.jsonl --reasoner text --template raw --samples 8%n");
-    cl.setExecutionExceptionHandler((e, c, parsed) -> {
-      List<String> lines = UserMessages.lines(e);
-      boolean config = e instanceof SpiceException.ConfigurationException;
-      err.println((config ? "error: " : "evaluation failed: ") + lines.get(0));
-      for (String line : lines.subList(1, lines.size())) {
-        err.println("  " + line);
-      }
-      if (config) {
-        err.println("Run 'spice-eval --help' for every option.");
-      }
-      err.flush();
-      return config ? 2 : 1;
-    });
+    // messages only, never class names or stack traces (see UserMessages)
+    cl.setExecutionExceptionHandler(UserMessages.handler(err, "evaluation failed: ", "Run 'spice-eval --help' for every option."));
     int code = cl.execute(args);
     out.flush();
     err.flush();

@@ -108,20 +108,8 @@ public final class SpiceCli implements Callable<Integer> {
         + "%n  spice --iterations 200 --set countries=12 --out runs/small"
         + "%n  spice --model ~/models/Qwen3-0.6B-Base --corpus docs/ --set batch_size=16 --set device=gpu"
         + "%n  spice --resume runs/small --iterations 400%n");
-    cl.setExecutionExceptionHandler((e, c, parsed) -> {
-      // messages only, never class names or stack traces (see UserMessages)
-      List<String> lines = UserMessages.lines(e);
-      boolean config = e instanceof SpiceException.ConfigurationException;
-      err.println((config ? "error: " : "run failed: ") + lines.get(0));
-      for (String line : lines.subList(1, lines.size())) {
-        err.println("  " + line);
-      }
-      if (config) {
-        err.println("Run 'spice --help' for every option and config key.");
-      }
-      err.flush();
-      return config ? 2 : 1;
-    });
+    // messages only, never class names or stack traces (see UserMessages)
+    cl.setExecutionExceptionHandler(UserMessages.handler(err, "run failed: ", "Run 'spice --help' for every option and config key."));
     int code = cl.execute(args);
     out.flush();
     err.flush();

@@ -105,4 +105,30 @@ final class UserMessages {
     }
     return "unexpected internal error without a message; please report it with the command line you ran";
   }
+
+  /**
+   * The execution-exception handler of a picocli command: the messages only (never class names
+   * or stack traces), status 2 for a configuration error (with a pointer to {@code helpHint}),
+   * else 1.
+   *
+   * @param err where the messages go
+   * @param failed the prefix of a failure that is not a configuration error, e.g. {@code "run failed: "}
+   * @param helpHint the line printed after a configuration error
+   */
+  static picocli.CommandLine.IExecutionExceptionHandler handler(java.io.PrintWriter err, String failed,
+      String helpHint) {
+    return (e, c, parsed) -> {
+      List<String> lines = lines(e);
+      boolean config = e instanceof dev.spice.core.SpiceException.ConfigurationException;
+      err.println((config ? "error: " : failed) + lines.get(0));
+      for (String line : lines.subList(1, lines.size())) {
+        err.println("  " + line);
+      }
+      if (config) {
+        err.println(helpHint);
+      }
+      err.flush();
+      return config ? 2 : 1;
+    };
+  }
 }
