@@ -43,6 +43,7 @@ public final class HfTokenizer implements TokenCodec {
    * Loads a Hugging Face {@code tokenizer.json} from a local file.
    *
    * @param tokenizerJson the {@code tokenizer.json} file
+   * @return the loaded tokenizer; close it to free native memory
    * @throws SpiceException.ConfigurationException naming the file if it is missing, unreadable, not
    *     UTF-8, not JSON, or lacks {@code model.vocab}
    */
@@ -110,7 +111,11 @@ public final class HfTokenizer implements TokenCodec {
     return pad;
   }
 
-  /** The {@code tokenizer.json} file read. */
+  /**
+   * The {@code tokenizer.json} file read.
+   *
+   * @return the file passed to {@link #load(Path)}
+   */
   public Path file() {
     return file;
   }

@@ -82,7 +82,20 @@ public final class OnnxExporter {
       List<Path> copiedFiles,
       List<String> ignoredTensors,
       Duration elapsed) {
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param model the graph file
+     * @param weights the external-data weight file
+     * @param config the architecture that was exported
+     * @param withCache whether the graph has the past/present key-value cache I/O
+     * @param inputNames graph inputs in order
+     * @param outputNames graph outputs in order
+     * @param weightBytes bytes of float32 weight data written
+     * @param copiedFiles side files copied into the output directory
+     * @param ignoredTensors checkpoint tensors reported but not exported
+     * @param elapsed wall time of the export
+     */
     public Result {
       inputNames = List.copyOf(inputNames);
       outputNames = List.copyOf(outputNames);
@@ -91,12 +104,25 @@ public final class OnnxExporter {
     }
   }
 
-  /** Exports with the key-value cache; see {@link #export(Path, Path, boolean)}. */
+  /**
+   * Exports with the key-value cache; see {@link #export(Path, Path, boolean)}.
+   *
+   * @param checkpointDir Hugging Face directory with {@code config.json} and safetensors weights
+   * @param outputDir directory to write into
+   * @return what was written
+   */
   public static Result export(Path checkpointDir, Path outputDir) {
     return export(checkpointDir, outputDir, true);
   }
 
-  /** Exports, refusing NaN or infinite weights; see {@link #export(Path, Path, boolean, boolean)}. */
+  /**
+   * Exports, refusing NaN or infinite weights; see {@link #export(Path, Path, boolean, boolean)}.
+   *
+   * @param checkpointDir Hugging Face directory with {@code config.json} and safetensors weights
+   * @param outputDir directory to write into
+   * @param withCache true for the Optimum cache I/O, false for a logits-only graph
+   * @return what was written
+   */
   public static Result export(Path checkpointDir, Path outputDir, boolean withCache) {
     return export(checkpointDir, outputDir, withCache, false);
   }

@@ -22,6 +22,8 @@ public interface TokenCodec extends Tokenizer {
    * Loads a Hugging Face {@code tokenizer.json} from a local file (never downloads). Encoding adds
    * no special tokens, pads nothing and truncates nothing; decoding keeps special tokens.
    *
+   * @param tokenizerJson the {@code tokenizer.json} file
+   * @return the loaded tokenizer
    * @throws SpiceException.ConfigurationException naming the file if it is missing, unreadable, not
    *     UTF-8, not JSON, or lacks {@code model.vocab}
    * @deprecated use {@link HfTokenizer#load(Path)}
@@ -40,6 +42,7 @@ public interface TokenCodec extends Tokenizer {
    * raise {@link IllegalArgumentException}; kept so for one release.
    *
    * @param vocabulary distinct, non-empty words without whitespace
+   * @return a codec over a copy of {@code vocabulary}
    * @throws IllegalArgumentException on a duplicate, empty or whitespace-containing word
    * @deprecated use {@link dev.spice.core.text.WordTokenizer#of(List)}
    */
