@@ -71,7 +71,18 @@ public interface OnnxPolicy extends PolicyBackend {
    */
   record ModelInfo(Path model, boolean kvCache, int layers, int kvHeads, int headDim, int vocabSize,
       boolean positionIds, List<String> executionProviders) {
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param model the graph file
+     * @param kvCache whether the graph has past/present key-value I/O
+     * @param layers decoder layers (0 without a cache)
+     * @param kvHeads key/value heads (0 without a cache)
+     * @param headDim per-head width (0 without a cache)
+     * @param vocabSize logits width, or -1 if the graph leaves it symbolic
+     * @param positionIds whether the graph takes {@code position_ids}
+     * @param executionProviders the execution providers the session was created with, in priority
+     */
     public ModelInfo {
       executionProviders = List.copyOf(executionProviders);
     }
@@ -90,13 +101,26 @@ public interface OnnxPolicy extends PolicyBackend {
    */
   record RefreshStats(int tensors, long bytes, Duration read, Duration session, Duration total,
       List<String> ignoredTensors) {
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param tensors initializers replaced
+     * @param bytes float32 bytes of the new weights
+     * @param read time to read and convert the checkpoint
+     * @param session time to create the new session with the new weights
+     * @param total wall time of the refresh
+     * @param ignoredTensors checkpoint tensors the graph does not use
+     */
     public RefreshStats {
       ignoredTensors = List.copyOf(ignoredTensors);
     }
   }
 
-  /** What the loaded graph looks like. */
+  /**
+   * What the loaded graph looks like.
+   *
+   * @return the graph's shape, I/O and execution providers
+   */
   ModelInfo info();
 
   /**
@@ -113,7 +137,11 @@ public interface OnnxPolicy extends PolicyBackend {
    */
   RefreshStats refreshWeights(Path checkpointDir);
 
-  /** Starts a builder. */
+  /**
+   * Starts a builder.
+   *
+   * @return a new builder with default settings
+   */
   static Builder builder() {
     return new Builder();
   }
@@ -138,7 +166,12 @@ public interface OnnxPolicy extends PolicyBackend {
 
     Builder() {}
 
-    /** The graph file, or a directory holding {@value OnnxExporter#MODEL_FILE}. Required. */
+    /**
+     * The graph file, or a directory holding {@value OnnxExporter#MODEL_FILE}. Required.
+     *
+     * @param path the graph file or its directory
+     * @return this builder
+     */
     public Builder model(Path path) {
       this.model = Objects.requireNonNull(path, "model");
       return this;
@@ -149,6 +182,9 @@ public interface OnnxPolicy extends PolicyBackend {
      * (the same object the DJL backend takes) or any other {@link Tokenizer}; only
      * {@link Tokenizer#encode} and {@link Tokenizer#decode} are used. The policy does not close a
      * tokenizer supplied here.
+     *
+     * @param tokenizer the tokenizer to use
+     * @return this builder
      */
     public Builder tokenizer(Tokenizer tokenizer) {
       this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
@@ -159,6 +195,9 @@ public interface OnnxPolicy extends PolicyBackend {
      * Renders a prompt to the text that is tokenized: {@link PromptTemplate#RAW} (the default: the
      * prompt's text unchanged), {@link PromptTemplate#PLAIN}, {@link PromptTemplate#CHATML} or any
      * lambda {@code prompt -> text}.
+     *
+     * @param template how a prompt becomes text
+     * @return this builder
      */
     public Builder template(PromptTemplate template) {
       this.template = Objects.requireNonNull(template, "template");
@@ -170,31 +209,55 @@ public interface OnnxPolicy extends PolicyBackend {
      * {@code auto} (CUDA device 0 when this ONNX Runtime has the CUDA execution provider, else the
      * CPU). A GPU needs the {@code onnxruntime_gpu} artifact; {@link #build()} fails clearly
      * without it.
+     *
+     * @param device the device name, checked by {@link #build()}
+     * @return this builder
      */
     public Builder device(String device) {
       this.device = Objects.requireNonNull(device, "device");
       return this;
     }
 
-    /** ONNX Runtime intra-op threads (inside one operator), {@code >= 0}; 0 (default) lets ONNX Runtime choose. */
+    /**
+     * ONNX Runtime intra-op threads (inside one operator), {@code >= 0}; 0 (default) lets ONNX
+     * Runtime choose.
+     *
+     * @param n the thread count, checked by {@link #build()}
+     * @return this builder
+     */
     public Builder threads(int n) {
       this.threads = n;
       return this;
     }
 
-    /** Threads across independent operators, {@code >= 0}; 0 lets ONNX Runtime choose. */
+    /**
+     * Threads across independent operators, {@code >= 0}; 0 lets ONNX Runtime choose.
+     *
+     * @param n the thread count, checked by {@link #build()}
+     * @return this builder
+     */
     public Builder interOpThreads(int n) {
       this.interOpThreads = n;
       return this;
     }
 
-    /** Graph optimisation level; default {@link Optimization#ALL}. */
+    /**
+     * Graph optimisation level; default {@link Optimization#ALL}.
+     *
+     * @param level the optimisation level
+     * @return this builder
+     */
     public Builder optimization(Optimization level) {
       this.optimization = Objects.requireNonNull(level, "optimization");
       return this;
     }
 
-    /** End-of-sequence ids; overrides {@code config.json}. May be empty (generation stops by length). */
+    /**
+     * End-of-sequence ids; overrides {@code config.json}. May be empty (generation stops by length).
+     *
+     * @param ids the end-of-sequence token ids (copied)
+     * @return this builder
+     */
     public Builder eosTokenIds(Collection<Integer> ids) {
       this.eosTokenIds = List.copyOf(ids);
       return this;
@@ -203,6 +266,8 @@ public interface OnnxPolicy extends PolicyBackend {
     /**
      * Old name of {@link #threads(int)}.
      *
+     * @param n the thread count, checked by {@link #build()}
+     * @return this builder
      * @deprecated use {@link #threads(int)}
      */
     @Deprecated
@@ -213,6 +278,8 @@ public interface OnnxPolicy extends PolicyBackend {
     /**
      * Old name of {@link #template(PromptTemplate)}, taking a {@code Function}.
      *
+     * @param renderer renders a prompt to the text that is tokenized
+     * @return this builder
      * @deprecated use {@link #template(PromptTemplate)} (a lambda, or {@code f::apply} for a
      *     {@code Function f})
      */
@@ -226,6 +293,8 @@ public interface OnnxPolicy extends PolicyBackend {
      * {@code cuda(true)} is {@code device("gpu:N")} with N from {@link #cudaDevice(int)} (default
      * 0); {@code cuda(false)} is {@code device("cpu")}.
      *
+     * @param enabled true for the GPU, false for the CPU
+     * @return this builder
      * @deprecated use {@link #device(String)}
      */
     @Deprecated
@@ -237,6 +306,8 @@ public interface OnnxPolicy extends PolicyBackend {
      * The CUDA device ordinal, {@code >= 0}: moves a GPU {@link #device(String)} to device N and is
      * remembered for a later {@link #cuda(boolean) cuda(true)}; changes nothing on the CPU.
      *
+     * @param device the CUDA device ordinal, checked by {@link #build()}
+     * @return this builder
      * @deprecated use {@link #device(String) device("gpu:N")}
      */
     @Deprecated
@@ -251,6 +322,7 @@ public interface OnnxPolicy extends PolicyBackend {
     /**
      * Validates the settings, loads the graph and creates the session.
      *
+     * @return the new policy; close it to free native memory
      * @throws SpiceException.ConfigurationException on a bad setting (the message names valid
      *     values) or a missing tokenizer
      * @throws SpiceException.BackendException if the graph is missing, unreadable or not a decoder
