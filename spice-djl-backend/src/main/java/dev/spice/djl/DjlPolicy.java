@@ -35,16 +35,32 @@ import java.util.Objects;
  */
 public interface DjlPolicy extends TrainablePolicy {
 
-  /** The architecture. */
+  /**
+   * The architecture.
+   *
+   * @return the model's transformer configuration
+   */
   TransformerConfig config();
 
-  /** The tokenizer in use. */
+  /**
+   * The tokenizer in use.
+   *
+   * @return the policy's tokenizer
+   */
   Tokenizer tokenizer();
 
-  /** Number of trainable parameters. */
+  /**
+   * Number of trainable parameters.
+   *
+   * @return the trainable parameter count
+   */
   long parameterCount();
 
-  /** Number of optimizer steps taken (skipped updates do not count). */
+  /**
+   * Number of optimizer steps taken (skipped updates do not count).
+   *
+   * @return the optimizer step count
+   */
   long updateCount();
 
   /**
@@ -52,11 +68,16 @@ public interface DjlPolicy extends TrainablePolicy {
    * {@code model.safetensors} (float32) and {@code tokenizer.json}. Creates the directory if
    * needed; existing files of these names are replaced.
    *
+   * @param directory the checkpoint directory to write
    * @throws SpiceException.CheckpointException on I/O failure
    */
   void savePretrained(Path directory);
 
-  /** A new builder. */
+  /**
+   * A new builder.
+   *
+   * @return a builder with default settings
+   */
   static Builder builder() {
     return new Builder();
   }
@@ -83,13 +104,26 @@ public interface DjlPolicy extends TrainablePolicy {
 
     Builder() {}
 
-    /** Loads weights, config and (unless {@link #tokenizer} is given) tokenizer from a Hugging Face directory. */
+    /**
+     * Loads weights, config and (unless {@link #tokenizer} is given) tokenizer from a Hugging Face
+     * directory.
+     *
+     * @param directory the Hugging Face checkpoint directory
+     * @return this builder
+     */
     public Builder pretrained(Path directory) {
       this.pretrained = Objects.requireNonNull(directory, "directory");
       return this;
     }
 
-    /** Random initial weights (N(0, 0.02) matrices, unit norms) for {@code config}, deterministic in {@code seed}. */
+    /**
+     * Random initial weights (N(0, 0.02) matrices, unit norms) for {@code config}, deterministic in
+     * {@code seed}.
+     *
+     * @param config the architecture
+     * @param seed the seed of the random initialisation
+     * @return this builder
+     */
     public Builder randomInit(TransformerConfig config, long seed) {
       this.config = Objects.requireNonNull(config, "config");
       this.seed = seed;
@@ -100,6 +134,9 @@ public interface DjlPolicy extends TrainablePolicy {
      * The tokenizer ({@link WordTokenizer}, {@link HfTokenizer} or any other {@link Tokenizer});
      * required with {@link #randomInit}, optional with {@link #pretrained}. The policy does not
      * close a tokenizer supplied here.
+     *
+     * @param tokenizer the tokenizer to use
+     * @return this builder
      */
     public Builder tokenizer(Tokenizer tokenizer) {
       this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
@@ -111,19 +148,33 @@ public interface DjlPolicy extends TrainablePolicy {
      * {@link PromptTemplate#CHATML} or any lambda {@code prompt -> text}); default {@code RAW} for
      * random init, {@code PLAIN} for checkpoints. Any template other than {@code RAW} and
      * {@code PLAIN} adds the tokenizer's {@code <|im_end|>} (if it has one) to the stop ids.
+     *
+     * @param template the prompt template
+     * @return this builder
      */
     public Builder template(PromptTemplate template) {
       this.template = Objects.requireNonNull(template, "template");
       return this;
     }
 
-    /** {@code cpu} (default), {@code gpu}, {@code gpu:N}, or {@code auto} (a GPU when one is visible). */
+    /**
+     * The device: {@code cpu} (default), {@code gpu}, {@code gpu:N}, or {@code auto} (a GPU when
+     * one is visible).
+     *
+     * @param device the device name
+     * @return this builder
+     */
     public Builder device(String device) {
       this.device = Objects.requireNonNull(device, "device");
       return this;
     }
 
-    /** AdamW settings; default {@code OptimizerSettings.adamW(1e-6)} (the paper's constant rate). */
+    /**
+     * AdamW settings; default {@code OptimizerSettings.adamW(1e-6)} (the paper's constant rate).
+     *
+     * @param optimizer the optimizer settings
+     * @return this builder
+     */
     public Builder optimizer(OptimizerSettings optimizer) {
       this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
       return this;
@@ -132,13 +183,21 @@ public interface DjlPolicy extends TrainablePolicy {
     /**
      * Most samples per training micro-batch (gradients are accumulated, the result does not depend
      * on it); 0 (default) = no limit. Samples are also grouped by length to limit padding.
+     *
+     * @param n the most samples per micro-batch, or 0 for no limit
+     * @return this builder
      */
     public Builder microBatchSize(int n) {
       this.microBatchSize = n;
       return this;
     }
 
-    /** Most prompts per generation forward pass; default 256. */
+    /**
+     * Most prompts per generation forward pass; default 256.
+     *
+     * @param n the most prompts per forward pass
+     * @return this builder
+     */
     public Builder generationBatchSize(int n) {
       this.generationBatchSize = n;
       return this;
@@ -149,13 +208,21 @@ public interface DjlPolicy extends TrainablePolicy {
      * the {@code ai.djl.pytorch.num_threads} system property when set, else 1 for models under 5M
      * parameters and all cores above. One thread is fastest for tiny matrices. The inter-op pool,
      * unused by the policy, is sized 1 unless {@code ai.djl.pytorch.num_interop_threads} is set.
+     *
+     * @param n the intra-op thread count, or 0 for automatic
+     * @return this builder
      */
     public Builder threads(int n) {
       this.threads = n;
       return this;
     }
 
-    /** Keeps a frozen copy of the initial weights as the KL reference (needed for {@code klBeta > 0}). */
+    /**
+     * Keeps a frozen copy of the initial weights as the KL reference (needed for {@code klBeta > 0}).
+     *
+     * @param keep whether to keep the reference copy
+     * @return this builder
+     */
     public Builder keepReference(boolean keep) {
       this.keepReference = keep;
       return this;
@@ -165,13 +232,22 @@ public interface DjlPolicy extends TrainablePolicy {
      * Whether end-of-sequence tokens stay allowed under constrained decoding (default true, as
      * {@link dev.spice.core.Prompt} documents). Set false when constrained answers are exactly one
      * of the listed tokens (for example one-token answers with {@code maxNewTokens = 1}).
+     *
+     * @param allowed whether end-of-sequence stays allowed under constraints
+     * @return this builder
      */
     public Builder eosWhenConstrained(boolean allowed) {
       this.eosWhenConstrained = allowed;
       return this;
     }
 
-    /** Prepends the beginning-of-sequence token to every prompt (Llama base models want it); default false. */
+    /**
+     * Prepends the beginning-of-sequence token to every prompt (Llama base models want it); default
+     * false.
+     *
+     * @param add whether to prepend the beginning-of-sequence token
+     * @return this builder
+     */
     public Builder addBos(boolean add) {
       this.addBos = add;
       return this;
@@ -181,6 +257,9 @@ public interface DjlPolicy extends TrainablePolicy {
      * Whether a {@link #pretrained} checkpoint may hold NaN or infinite weights; default false:
      * loading refuses them, naming the file, the tensor and the first bad index, because such
      * weights make every log-prob NaN.
+     *
+     * @param allow whether non-finite weights are accepted
+     * @return this builder
      */
     public Builder allowNonFiniteWeights(boolean allow) {
       this.allowNonFiniteWeights = allow;
@@ -190,6 +269,7 @@ public interface DjlPolicy extends TrainablePolicy {
     /**
      * Validates the settings and creates the policy.
      *
+     * @return the new policy
      * @throws SpiceException.ConfigurationException naming the bad setting and its valid values
      * @throws SpiceException.BackendException if the checkpoint cannot be loaded
      */

@@ -51,6 +51,7 @@ public final class HfTokenizer implements Tokenizer {
    * Loads a Hugging Face {@code tokenizer.json}.
    *
    * @param path the {@code tokenizer.json} file, or a directory containing it
+   * @return the loaded tokenizer
    * @throws SpiceException.BackendException naming the file if it is missing or invalid
    */
   public static HfTokenizer load(Path path) {
@@ -126,7 +127,11 @@ public final class HfTokenizer implements Tokenizer {
     return pad;
   }
 
-  /** The {@code tokenizer.json} file read. */
+  /**
+   * The {@code tokenizer.json} file read.
+   *
+   * @return the path of the loaded {@code tokenizer.json}
+   */
   public Path file() {
     return file;
   }

@@ -22,7 +22,18 @@ public record OptimizerSettings(
     double learningRate, double beta1, double beta2, double epsilon, double weightDecay,
     double gradClip, int warmupSteps) {
 
-  /** Validates. @throws SpiceException.ConfigurationException naming the field and valid range */
+  /**
+   * Validates.
+   *
+   * @param learningRate {@code > 0}
+   * @param beta1 first-moment decay in {@code [0, 1)}
+   * @param beta2 second-moment decay in {@code [0, 1)}
+   * @param epsilon denominator term, {@code > 0}
+   * @param weightDecay decoupled weight decay, {@code >= 0}
+   * @param gradClip maximum global gradient L2 norm, {@code >= 0} (0 disables clipping)
+   * @param warmupSteps linear warm-up length in updates, {@code >= 0}
+   * @throws SpiceException.ConfigurationException naming the field and valid range
+   */
   public OptimizerSettings {
     check(learningRate > 0 && Double.isFinite(learningRate), "learningRate", learningRate, "> 0");
     check(beta1 >= 0 && beta1 < 1, "beta1", beta1, "[0, 1)");
@@ -40,32 +51,63 @@ public record OptimizerSettings(
     }
   }
 
-  /** AdamW with the given learning rate, betas (0.9, 0.999), eps 1e-8, no weight decay, clip 1.0, no warm-up. */
+  /**
+   * AdamW with the given learning rate, betas (0.9, 0.999), eps 1e-8, no weight decay, clip 1.0,
+   * no warm-up.
+   *
+   * @param learningRate the learning rate, {@code > 0}
+   * @return the settings
+   */
   public static OptimizerSettings adamW(double learningRate) {
     return new OptimizerSettings(learningRate, 0.9, 0.999, 1e-8, 0.0, 1.0, 0);
   }
 
-  /** A copy with another learning rate. */
+  /**
+   * A copy with another learning rate.
+   *
+   * @param lr the new learning rate
+   * @return a copy with {@code learningRate = lr}
+   */
   public OptimizerSettings withLearningRate(double lr) {
     return new OptimizerSettings(lr, beta1, beta2, epsilon, weightDecay, gradClip, warmupSteps);
   }
 
-  /** A copy with another weight decay. */
+  /**
+   * A copy with another weight decay.
+   *
+   * @param wd the new weight decay
+   * @return a copy with {@code weightDecay = wd}
+   */
   public OptimizerSettings withWeightDecay(double wd) {
     return new OptimizerSettings(learningRate, beta1, beta2, epsilon, wd, gradClip, warmupSteps);
   }
 
-  /** A copy with another gradient clip norm (0 disables). */
+  /**
+   * A copy with another gradient clip norm (0 disables).
+   *
+   * @param clip the new gradient clip norm
+   * @return a copy with {@code gradClip = clip}
+   */
   public OptimizerSettings withGradClip(double clip) {
     return new OptimizerSettings(learningRate, beta1, beta2, epsilon, weightDecay, clip, warmupSteps);
   }
 
-  /** A copy with another warm-up length. */
+  /**
+   * A copy with another warm-up length.
+   *
+   * @param steps the new warm-up length in updates
+   * @return a copy with {@code warmupSteps = steps}
+   */
   public OptimizerSettings withWarmupSteps(int steps) {
     return new OptimizerSettings(learningRate, beta1, beta2, epsilon, weightDecay, gradClip, steps);
   }
 
-  /** Learning rate of update number {@code step} (1-based). */
+  /**
+   * Learning rate of update number {@code step} (1-based).
+   *
+   * @param step the 1-based update number
+   * @return the learning rate, ramped during warm-up
+   */
   public double learningRateAt(long step) {
     return warmupSteps == 0 ? learningRate : learningRate * Math.min(1.0, (double) step / warmupSteps);
   }

@@ -24,6 +24,8 @@ public interface PromptTemplate extends dev.spice.core.text.PromptTemplate {
   /**
    * As {@link dev.spice.core.text.PromptTemplate#chatMl(String)}.
    *
+   * @param system the system message
+   * @return a ChatML template with that system message
    * @deprecated use {@link dev.spice.core.text.PromptTemplate#chatMl(String)}
    */
   @Deprecated
@@ -35,6 +37,8 @@ public interface PromptTemplate extends dev.spice.core.text.PromptTemplate {
   /**
    * As {@link dev.spice.core.text.PromptTemplate#named(String)}, returning this type's constants.
    *
+   * @param name the template name
+   * @return the matching constant
    * @throws dev.spice.core.SpiceException.ConfigurationException naming the valid values
    * @deprecated use {@link dev.spice.core.text.PromptTemplate#named(String)}
    */

@@ -18,6 +18,7 @@ public interface Tokenizer extends dev.spice.core.text.Tokenizer {
    * only (never the hub).
    *
    * @param tokenizerJson the {@code tokenizer.json} file, or a directory containing it
+   * @return the loaded tokenizer
    * @throws dev.spice.core.SpiceException.BackendException if the file is missing or invalid
    * @deprecated use {@link HfTokenizer#load(Path)}
    */

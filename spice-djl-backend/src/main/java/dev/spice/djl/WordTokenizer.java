@@ -19,6 +19,8 @@ public final class WordTokenizer extends dev.spice.core.text.WordTokenizer imple
   /**
    * A tokenizer whose vocabulary is exactly {@code vocabulary} (id = index).
    *
+   * @param vocabulary the words, in id order
+   * @return the tokenizer
    * @throws dev.spice.core.SpiceException.ConfigurationException on an empty list, a duplicate or
    *     a word with whitespace
    * @deprecated use {@link dev.spice.core.text.WordTokenizer#of(List)}
@@ -32,6 +34,8 @@ public final class WordTokenizer extends dev.spice.core.text.WordTokenizer imple
    * A tokenizer with ids 0-3 = {@value #PAD}, {@value #UNK}, {@value #BOS}, {@value #EOS},
    * followed by {@code words} in order.
    *
+   * @param words the words after the special tokens
+   * @return the tokenizer
    * @deprecated use {@link dev.spice.core.text.WordTokenizer#withSpecialTokens(List)}
    */
   @Deprecated
