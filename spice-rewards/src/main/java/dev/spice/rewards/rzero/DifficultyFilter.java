@@ -101,7 +101,6 @@ public final class DifficultyFilter {
    *
    * @param vote the Solver's majority vote on a question
    * @return the verdict
-   * @throws NullPointerException if {@code vote} is null
    */
   public Verdict classify(MajorityVote vote) {
     Objects.requireNonNull(vote, "vote");
