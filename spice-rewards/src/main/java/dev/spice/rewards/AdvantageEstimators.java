@@ -30,12 +30,20 @@ public final class AdvantageEstimators {
 
   private AdvantageEstimators() {}
 
-  /** Dr. GRPO: the group mean is subtracted and nothing else; name {@code dr_grpo}. */
+  /**
+   * Dr. GRPO: the group mean is subtracted and nothing else; name {@code dr_grpo}.
+   *
+   * @return the shared Dr. GRPO estimator
+   */
   public static AdvantageEstimator drGrpo() {
     return GroupAdvantages.DR_GRPO;
   }
 
-  /** GRPO with the default std floor {@value #DEFAULT_STD_FLOOR}; name {@code grpo}. */
+  /**
+   * GRPO with the default std floor {@value #DEFAULT_STD_FLOOR}; name {@code grpo}.
+   *
+   * @return a GRPO estimator
+   */
   public static AdvantageEstimator grpo() {
     return grpo(DEFAULT_STD_FLOOR);
   }
@@ -45,6 +53,7 @@ public final class AdvantageEstimators {
    * of the group's applicable rewards. A zero-variance group gets zeros.
    *
    * @param stdFloor the smallest divisor, finite and {@code > 0}
+   * @return a GRPO estimator with that floor
    * @throws ConfigurationException if {@code stdFloor} is not finite and positive
    */
   public static AdvantageEstimator grpo(double stdFloor) {
@@ -52,7 +61,11 @@ public final class AdvantageEstimators {
     return new GroupAdvantages.Grpo(stdFloor);
   }
 
-  /** RLOO: each reward minus the mean of the other applicable rewards of its group; name {@code rloo}. */
+  /**
+   * RLOO: each reward minus the mean of the other applicable rewards of its group; name {@code rloo}.
+   *
+   * @return the shared RLOO estimator
+   */
   public static AdvantageEstimator rloo() {
     return GroupAdvantages.RLOO;
   }
@@ -62,6 +75,8 @@ public final class AdvantageEstimators {
    * (Absolute Zero's "task-relative" baseline, one per task type and role; SPICE has one task type
    * per role), then advantages are divided by the batch standard deviation (floored at {@value
    * #DEFAULT_STD_FLOOR}). Works with groups of one; name {@code reinforce_pp}.
+   *
+   * @return a REINFORCE++ estimator with the batch baseline
    */
   public static AdvantageEstimator reinforcePlusPlus() {
     return new ReinforcePlusPlus(false, DEFAULT_STD_FLOOR);
@@ -73,6 +88,7 @@ public final class AdvantageEstimators {
    * @param perGroupBaseline {@code true}: subtract each group's own mean first (a per-task
    *     baseline, for groups of several answers to one task); {@code false}: subtract the batch mean
    * @param stdFloor floor of the batch standard deviation, finite and {@code > 0}
+   * @return a REINFORCE++ estimator with that baseline and floor
    * @throws ConfigurationException if {@code stdFloor} is not finite and positive
    */
   public static AdvantageEstimator reinforcePlusPlus(boolean perGroupBaseline, double stdFloor) {
@@ -84,6 +100,8 @@ public final class AdvantageEstimators {
    * The estimator with this name: {@code dr_grpo}, {@code grpo}, {@code rloo} or
    * {@code reinforce_pp} (defaults).
    *
+   * @param name the estimator's name
+   * @return the estimator of that name
    * @throws ConfigurationException for any other name, listing the valid ones
    */
   public static AdvantageEstimator byName(String name) {

@@ -37,6 +37,8 @@ public final class ChallengerRewards {
   /**
    * SPICE's reward: {@code exp(-(p(1-p) - 0.25)^2 / (2 * 0.01))}, invalid penalty -0.1; name
    * {@code variance}. For G = 8: 0/8 gives 0.044, 1/8 0.372, 2/8 0.823, 3/8 0.988, 4/8 1.0.
+   *
+   * @return the SPICE variance reward
    */
   public static RewardFunction<ChallengerOutcome> variance() {
     return variance(SPICE_SIGMA_SQUARED, SPICE_PENALTY);
@@ -48,6 +50,7 @@ public final class ChallengerRewards {
    *
    * @param sigmaSquared finite and {@code > 0}
    * @param invalidPenalty reward of an invalid task, finite
+   * @return the variance reward with these constants
    * @throws ConfigurationException for a non-positive or non-finite constant
    */
   public static RewardFunction<ChallengerOutcome> variance(double sigmaSquared, double invalidPenalty) {
@@ -61,12 +64,21 @@ public final class ChallengerRewards {
     }, invalidPenalty);
   }
 
-  /** R-Zero's reward {@code 1 - 2|p - 0.5|} with penalty -1; name {@code r_zero}. */
+  /**
+   * R-Zero's reward {@code 1 - 2|p - 0.5|} with penalty -1; name {@code r_zero}.
+   *
+   * @return the R-Zero reward
+   */
   public static RewardFunction<ChallengerOutcome> rZero() {
     return rZero(R_ZERO_PENALTY);
   }
 
-  /** R-Zero's reward {@code 1 - 2|p - 0.5|} with the given invalid penalty (finite). */
+  /**
+   * R-Zero's reward {@code 1 - 2|p - 0.5|} with the given invalid penalty (finite).
+   *
+   * @param invalidPenalty reward of an invalid task
+   * @return the R-Zero reward with that penalty
+   */
   public static RewardFunction<ChallengerOutcome> rZero(double invalidPenalty) {
     return new PassRateReward("r_zero", ChallengerRewards::rZeroUncertainty, invalidPenalty);
   }
@@ -88,22 +100,40 @@ public final class ChallengerRewards {
     return 1 - 2 * Math.abs(p - 0.5);
   }
 
-  /** Absolute Zero's learnability reward {@code 1 - p} if {@code p > 0} else 0, penalty -0.5; name {@code absolute_zero}. */
+  /**
+   * Absolute Zero's learnability reward {@code 1 - p} if {@code p > 0} else 0, penalty -0.5; name {@code absolute_zero}.
+   *
+   * @return the Absolute Zero reward
+   */
   public static RewardFunction<ChallengerOutcome> absoluteZero() {
     return absoluteZero(ABSOLUTE_ZERO_PENALTY);
   }
 
-  /** Absolute Zero's reward with the given invalid penalty (finite). */
+  /**
+   * Absolute Zero's reward with the given invalid penalty (finite).
+   *
+   * @param invalidPenalty reward of an invalid task
+   * @return the Absolute Zero reward with that penalty
+   */
   public static RewardFunction<ChallengerOutcome> absoluteZero(double invalidPenalty) {
     return new PassRateReward("absolute_zero", p -> p > 0 ? 1 - p : 0, invalidPenalty);
   }
 
-  /** Threshold reward: 0 if all answers are wrong or all right, else 1; penalty -0.1; name {@code threshold}. */
+  /**
+   * Threshold reward: 0 if all answers are wrong or all right, else 1; penalty -0.1; name {@code threshold}.
+   *
+   * @return the threshold reward
+   */
   public static RewardFunction<ChallengerOutcome> threshold() {
     return threshold(SPICE_PENALTY);
   }
 
-  /** Threshold reward with the given invalid penalty (finite). */
+  /**
+   * Threshold reward with the given invalid penalty (finite).
+   *
+   * @param invalidPenalty reward of an invalid task
+   * @return the threshold reward with that penalty
+   */
   public static RewardFunction<ChallengerOutcome> threshold(double invalidPenalty) {
     return new PassRateReward("threshold", p -> (p > 0 && p < 1) ? 1 : 0, invalidPenalty);
   }
@@ -111,6 +141,8 @@ public final class ChallengerRewards {
   /**
    * No Challenger reward: every value is {@code NaN} ("not applicable"), so no Challenger sample
    * is trained (the fixed-Challenger baseline); name {@code none}.
+   *
+   * @return the all-NaN reward
    */
   public static RewardFunction<ChallengerOutcome> none() {
     return new PassRateReward("none", p -> Double.NaN, Double.NaN);
@@ -122,6 +154,7 @@ public final class ChallengerRewards {
    * @param name stable name used in metric names, not blank
    * @param ofPassRate maps {@code p} in {@code [0, 1]} to a finite reward; must be thread-safe
    * @param invalidPenalty reward of an invalid task, finite
+   * @return the custom reward
    * @throws ConfigurationException for a blank name or a non-finite penalty
    */
   public static RewardFunction<ChallengerOutcome> of(

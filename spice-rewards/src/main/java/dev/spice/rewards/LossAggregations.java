@@ -27,7 +27,11 @@ public final class LossAggregations {
 
   private LossAggregations() {}
 
-  /** Dr. GRPO with {@code L_norm = 3000}; name {@code dr_grpo(3000)}. */
+  /**
+   * Dr. GRPO with {@code L_norm = 3000}; name {@code dr_grpo(3000)}.
+   *
+   * @return the paper's Dr. GRPO aggregation
+   */
   public static LossAggregation drGrpo() {
     return drGrpo(PAPER_L_NORM);
   }
@@ -36,6 +40,7 @@ public final class LossAggregations {
    * Dr. GRPO's constant normaliser: {@code w_i = 1 / (lNorm * N)}; name {@code dr_grpo(lNorm)}.
    *
    * @param lNorm the constant, {@code >= 1} (normally the maximum number of generated tokens)
+   * @return a Dr. GRPO aggregation with that normaliser
    * @throws ConfigurationException if {@code lNorm < 1}
    */
   public static LossAggregation drGrpo(int lNorm) {
@@ -45,12 +50,20 @@ public final class LossAggregations {
     return new Aggregation("dr_grpo(" + lNorm + ")", 0, lNorm);
   }
 
-  /** Per-sequence token mean, then the mean over samples: {@code w_i = 1/(L_i N)}; name {@code seq_mean}. */
+  /**
+   * Per-sequence token mean, then the mean over samples: {@code w_i = 1/(L_i N)}; name {@code seq_mean}.
+   *
+   * @return the sequence-mean aggregation
+   */
   public static LossAggregation sequenceMean() {
     return new Aggregation("seq_mean", 1, 0);
   }
 
-  /** Global token mean: {@code w_i = 1 / sum_j L_j}; name {@code token_mean}. */
+  /**
+   * Global token mean: {@code w_i = 1 / sum_j L_j}; name {@code token_mean}.
+   *
+   * @return the token-mean aggregation
+   */
   public static LossAggregation tokenMean() {
     return new Aggregation("token_mean", 2, 0);
   }

@@ -45,37 +45,61 @@ public final class Presets {
 
   private Presets() {}
 
-  /** The paper's recipe: G 8/8, variance reward, penalty -0.1, Dr. GRPO, L_norm 3000, KL 0. */
+  /**
+   * The paper's recipe: G 8/8, variance reward, penalty -0.1, Dr. GRPO, L_norm 3000, KL 0.
+   *
+   * @return the {@code spice} recipe
+   */
   public static Recipe spice() {
     return new Recipe("spice", 8, 8, ChallengerRewards.variance(), ReasonerRewards.correctness().async(),
         AdvantageEstimators.drGrpo(), AdvantageEstimators.drGrpo(),
         loss(LossAggregations.drGrpo(LossAggregations.PAPER_L_NORM)));
   }
 
-  /** R-Zero: G 4/5, reward {@code 1 - 2|p - 0.5|}, penalty -1, GRPO, per-sequence token mean. */
+  /**
+   * R-Zero: G 4/5, reward {@code 1 - 2|p - 0.5|}, penalty -1, GRPO, per-sequence token mean.
+   *
+   * @return the {@code r-zero} recipe
+   */
   public static Recipe rZero() {
     return new Recipe("r-zero", 4, 5, ChallengerRewards.rZero(), ReasonerRewards.correctness().async(),
         AdvantageEstimators.grpo(), AdvantageEstimators.grpo(), loss(LossAggregations.sequenceMean()));
   }
 
-  /** Absolute Zero: G 1/8, reward {@code 1 - p} if {@code p > 0}, penalty -0.5, REINFORCE++, token mean. */
+  /**
+   * Absolute Zero: G 1/8, reward {@code 1 - p} if {@code p > 0}, penalty -0.5, REINFORCE++, token mean.
+   *
+   * @return the {@code absolute-zero} recipe
+   */
   public static Recipe absoluteZero() {
     return new Recipe("absolute-zero", 1, 8, ChallengerRewards.absoluteZero(),
         ReasonerRewards.correctness().async(), AdvantageEstimators.reinforcePlusPlus(),
         AdvantageEstimators.reinforcePlusPlus(), loss(LossAggregations.tokenMean()));
   }
 
-  /** The threshold-reward ablation: SPICE with reward 0 for 0/G or G/G, else 1. */
+  /**
+   * The threshold-reward ablation: SPICE with reward 0 for 0/G or G/G, else 1.
+   *
+   * @return the {@code threshold} recipe
+   */
   public static Recipe threshold() {
     return builder(spice()).name("threshold").challengerReward(ChallengerRewards.threshold()).build();
   }
 
-  /** Fixed strong Challenger: SPICE whose Challenger reward is NaN (its samples are not trained). */
+  /**
+   * Fixed strong Challenger: SPICE whose Challenger reward is NaN (its samples are not trained).
+   *
+   * @return the {@code fixed-challenger} recipe
+   */
   public static Recipe fixedChallenger() {
     return builder(spice()).name("fixed-challenger").challengerReward(ChallengerRewards.none()).build();
   }
 
-  /** No corpus: SPICE's recipe under another name; the engine writes tasks without documents. */
+  /**
+   * No corpus: SPICE's recipe under another name; the engine writes tasks without documents.
+   *
+   * @return the {@code no-corpus} recipe
+   */
   public static Recipe noCorpus() {
     return builder(spice()).name("no-corpus").build();
   }
@@ -83,6 +107,8 @@ public final class Presets {
   /**
    * The preset with this name (one of {@link #NAMES}).
    *
+   * @param name the preset's name
+   * @return a new recipe of that preset
    * @throws ConfigurationException for any other name, listing the valid ones
    */
   public static Recipe byName(String name) {
@@ -104,7 +130,12 @@ public final class Presets {
     }
   }
 
-  /** A builder seeded with every setting of {@code base}. */
+  /**
+   * A builder seeded with every setting of {@code base}.
+   *
+   * @param base the recipe whose settings the builder starts from
+   * @return a new builder
+   */
   public static Builder builder(Recipe base) {
     return new Builder(base);
   }
@@ -141,75 +172,136 @@ public final class Presets {
       aggregation = r.loss().aggregation();
     }
 
-    /** Recipe name recorded in provenance. */
+    /**
+     * Recipe name recorded in provenance.
+     *
+     * @param n the name, not blank
+     * @return this builder
+     */
     public Builder name(String n) {
       this.name = n;
       return this;
     }
 
-    /** Challenger group size, {@code >= 1}. */
+    /**
+     * Challenger group size, {@code >= 1}.
+     *
+     * @param g the group size
+     * @return this builder
+     */
     public Builder challengerGroupSize(int g) {
       this.challengerGroupSize = g;
       return this;
     }
 
-    /** Reasoner group size, {@code >= 2}. */
+    /**
+     * Reasoner group size, {@code >= 2}.
+     *
+     * @param g the group size
+     * @return this builder
+     */
     public Builder reasonerGroupSize(int g) {
       this.reasonerGroupSize = g;
       return this;
     }
 
-    /** Challenger reward (its invalid penalty included), e.g. {@code ChallengerRewards.variance(0.01, -0.2)}. */
+    /**
+     * Challenger reward (its invalid penalty included), e.g. {@code ChallengerRewards.variance(0.01, -0.2)}.
+     *
+     * @param f the reward function
+     * @return this builder
+     */
     public Builder challengerReward(RewardFunction<ChallengerOutcome> f) {
       this.challengerReward = f;
       return this;
     }
 
-    /** Reasoner reward. */
+    /**
+     * Reasoner reward.
+     *
+     * @param f the reward function, wrapped with {@code async()}
+     * @return this builder
+     */
     public Builder reasonerReward(RewardFunction<ReasonerAttempt> f) {
       this.reasonerReward = f == null ? null : f.async();
       return this;
     }
 
-    /** Reasoner reward that may be slow or remote (a separate name keeps lambdas unambiguous). */
+    /**
+     * Reasoner reward that may be slow or remote (a separate name keeps lambdas unambiguous).
+     *
+     * @param f the asynchronous reward function
+     * @return this builder
+     */
     public Builder reasonerRewardAsync(AsyncRewardFunction<ReasonerAttempt> f) {
       this.reasonerReward = f;
       return this;
     }
 
-    /** The same advantage estimator for both roles. */
+    /**
+     * The same advantage estimator for both roles.
+     *
+     * @param e the estimator for Challenger and Reasoner groups
+     * @return this builder
+     */
     public Builder advantage(AdvantageEstimator e) {
       this.challengerAdvantage = e;
       this.reasonerAdvantage = e;
       return this;
     }
 
-    /** Advantage estimator of Challenger groups. */
+    /**
+     * Advantage estimator of Challenger groups.
+     *
+     * @param e the estimator
+     * @return this builder
+     */
     public Builder challengerAdvantage(AdvantageEstimator e) {
       this.challengerAdvantage = e;
       return this;
     }
 
-    /** Advantage estimator of Reasoner groups. */
+    /**
+     * Advantage estimator of Reasoner groups.
+     *
+     * @param e the estimator
+     * @return this builder
+     */
     public Builder reasonerAdvantage(AdvantageEstimator e) {
       this.reasonerAdvantage = e;
       return this;
     }
 
-    /** Clip epsilons (low, high), each finite and {@code >= 0}. */
+    /**
+     * Clip epsilons (low, high), each finite and {@code >= 0}.
+     *
+     * @param low the lower clip epsilon
+     * @param high the upper clip epsilon
+     * @return this builder
+     */
     public Builder clip(double low, double high) {
       this.clipLow = low;
       this.clipHigh = high;
       return this;
     }
 
-    /** KL weight, finite and {@code >= 0} (0: no KL, the paper). */
+    /**
+     * KL weight, finite and {@code >= 0} (0: no KL, the paper).
+     *
+     * @param beta the KL weight
+     * @return this builder
+     */
     public Builder klBeta(double beta) {
       this.klBeta = beta;
       return this;
     }
 
-    /** Loss aggregation (see {@link LossAggregations}). */
+    /**
+     * Loss aggregation (see {@link LossAggregations}).
+     *
+     * @param a the aggregation
+     * @return this builder
+     */
     public Builder aggregation(LossAggregation a) {
       this.aggregation = a;
       return this;
@@ -218,6 +310,7 @@ public final class Presets {
     /**
      * Builds the recipe.
      *
+     * @return the validated recipe
      * @throws ConfigurationException naming the first invalid setting and its valid values
      */
     public Recipe build() {

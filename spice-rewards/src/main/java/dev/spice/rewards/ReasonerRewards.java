@@ -39,12 +39,22 @@ public final class ReasonerRewards {
 
   private ReasonerRewards() {}
 
-  /** The paper's Reasoner reward: 1 if the answer verifies, else 0; name {@code correctness}. */
+  /**
+   * The paper's Reasoner reward: 1 if the answer verifies, else 0; name {@code correctness}.
+   *
+   * @return the shared default correctness reward
+   */
   public static RewardFunction<ReasonerAttempt> correctness() {
     return DEFAULT;
   }
 
-  /** Correctness with a chosen extractor and verifier (both thread-safe, non-null). */
+  /**
+   * Correctness with a chosen extractor and verifier (both thread-safe, non-null).
+   *
+   * @param extractor finds the final answer in a completion
+   * @param verifier judges the answer against the task
+   * @return a correctness reward using them
+   */
   public static RewardFunction<ReasonerAttempt> correctness(AnswerExtractor extractor, AnswerVerifier verifier) {
     return new Correctness(Objects.requireNonNull(extractor, "extractor"), Objects.requireNonNull(verifier, "verifier"));
   }
@@ -53,12 +63,18 @@ public final class ReasonerRewards {
    * Format reward: 1 if the completion follows the paper's convention (a non-empty final
    * {@code \boxed{...}}), else 0; name {@code format}. Its {@value Rewards#CORRECT} sub-score still
    * holds correctness, so it can be used alone.
+   *
+   * @return a new format reward
    */
   public static RewardFunction<ReasonerAttempt> format() {
     return builder().correctnessWeight(0).formatWeight(1).name(FORMAT).build();
   }
 
-  /** A builder of a weighted composition, seeded with correctness weight 1 and no format reward. */
+  /**
+   * A builder of a weighted composition, seeded with correctness weight 1 and no format reward.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -80,31 +96,58 @@ public final class ReasonerRewards {
 
     private Builder() {}
 
-    /** The extractor used for correctness and format. */
+    /**
+     * The extractor used for correctness and format.
+     *
+     * @param e the extractor
+     * @return this builder
+     */
     public Builder extractor(AnswerExtractor e) {
       this.extractor = e;
       return this;
     }
 
-    /** The verifier used for correctness. */
+    /**
+     * The verifier used for correctness.
+     *
+     * @param v the verifier
+     * @return this builder
+     */
     public Builder verifier(AnswerVerifier v) {
       this.verifier = v;
       return this;
     }
 
-    /** Weight of correctness (finite); default 1. */
+    /**
+     * Weight of correctness (finite); default 1.
+     *
+     * @param w the weight
+     * @return this builder
+     */
     public Builder correctnessWeight(double w) {
       this.correctnessWeight = w;
       return this;
     }
 
-    /** Weight of the format sub-score (finite); default 0 (off). */
+    /**
+     * Weight of the format sub-score (finite); default 0 (off).
+     *
+     * @param w the weight
+     * @return this builder
+     */
     public Builder formatWeight(double w) {
       this.formatWeight = w;
       return this;
     }
 
-    /** Adds a named sub-score; its values must be finite or NaN. */
+    /**
+     * Adds a named sub-score; its values must be finite or NaN.
+     *
+     * @param subScoreName the sub-score's name, not blank and not reserved
+     * @param f the function computing the sub-score
+     * @param weight the sub-score's weight, finite
+     * @return this builder
+     */
     public Builder add(String subScoreName, RewardFunction<ReasonerAttempt> f, double weight) {
       names.add(subScoreName);
       extra.add(f);
@@ -112,7 +155,12 @@ public final class ReasonerRewards {
       return this;
     }
 
-    /** The function's name in metrics; default {@code correctness}. */
+    /**
+     * The function's name in metrics; default {@code correctness}.
+     *
+     * @param n the name
+     * @return this builder
+     */
     public Builder name(String n) {
       this.name = n;
       return this;
@@ -121,6 +169,7 @@ public final class ReasonerRewards {
     /**
      * Builds the function.
      *
+     * @return the weighted reward function
      * @throws ConfigurationException for a null extractor or verifier, a blank or duplicate
      *     name, a non-finite weight, or a sub-score named {@value Rewards#CORRECT}
      */

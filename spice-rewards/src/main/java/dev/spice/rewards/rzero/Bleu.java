@@ -42,6 +42,8 @@ public final class Bleu {
   /**
    * Sentence BLEU of {@code candidate} against {@code reference} (see the class comment).
    *
+   * @param candidate the text scored
+   * @param reference the text it is compared with
    * @return a value in {@code [0, 1]}
    * @throws NullPointerException if either text is null
    */
@@ -53,6 +55,9 @@ public final class Bleu {
    * {@code (sentence(a, b) + sentence(b, a)) / 2}: a symmetric BLEU, in {@code [0, 1]};
    * {@code symmetric(a, b) == symmetric(b, a)} exactly.
    *
+   * @param a one text
+   * @param b the other text
+   * @return a value in {@code [0, 1]}
    * @throws NullPointerException if either text is null
    */
   public static double symmetric(String a, String b) {

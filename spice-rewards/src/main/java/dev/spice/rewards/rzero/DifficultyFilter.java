@@ -47,7 +47,11 @@ public final class DifficultyFilter {
     this.high = high;
   }
 
-  /** The filter with R-Zero's band {@code [0.25, 0.75]}. */
+  /**
+   * The filter with R-Zero's band {@code [0.25, 0.75]}.
+   *
+   * @return the default filter
+   */
   public static DifficultyFilter defaults() {
     return DEFAULT;
   }
@@ -55,6 +59,9 @@ public final class DifficultyFilter {
   /**
    * A filter keeping agreements in {@code [low, high]}.
    *
+   * @param low the lower bound, in {@code [0, 1]}
+   * @param high the upper bound, in {@code [low, 1]}
+   * @return a new filter
    * @throws ConfigurationException unless {@code 0 <= low <= high <= 1} (the message names the bad
    *     value)
    */
@@ -71,17 +78,30 @@ public final class DifficultyFilter {
     return new DifficultyFilter(low, high);
   }
 
-  /** The lower bound of the band. */
+  /**
+   * The lower bound of the band.
+   *
+   * @return the lower bound
+   */
   public double low() {
     return low;
   }
 
-  /** The upper bound of the band. */
+  /**
+   * The upper bound of the band.
+   *
+   * @return the upper bound
+   */
   public double high() {
     return high;
   }
 
-  /** The verdict on one vote (see {@link Verdict}). */
+  /**
+   * The verdict on one vote (see {@link Verdict}).
+   *
+   * @param vote the Solver's majority vote on a question
+   * @return the verdict
+   */
   public Verdict classify(MajorityVote vote) {
     Objects.requireNonNull(vote, "vote");
     if (!vote.hasLabel()) {
@@ -113,6 +133,7 @@ public final class DifficultyFilter {
    * @param answers for each task, in the same order, the Solver's {@code m >= 1} extracted answers
    *     (elements may be null: no answer); {@code m} may differ between tasks
    * @param verifier groups answers into equivalence classes
+   * @return the kept tasks with their pseudo-labels, and the counts of dropped ones
    * @throws IllegalArgumentException if the two lists differ in length or an answer list is empty
    * @throws NullPointerException if an argument, a task or an answer list is null
    */

@@ -46,6 +46,9 @@ public final class MajorityVote {
   /**
    * Votes with the default verifier ({@link Verifiers#defaults()}).
    *
+   * @param answers the Solver's {@code m >= 1} extracted answers, in sample order
+   * @param type how answers compare
+   * @return the vote
    * @see #of(List, AnswerType, AnswerVerifier)
    */
   public static MajorityVote of(List<String> answers, AnswerType type) {
@@ -59,6 +62,7 @@ public final class MajorityVote {
    *     {@code null} (no answer)
    * @param type how answers compare (the question's answer type)
    * @param verifier decides equivalence; called {@code O(m * classes)} times
+   * @return the vote
    * @throws NullPointerException if {@code answers}, {@code type} or {@code verifier} is null
    * @throws IllegalArgumentException if {@code answers} is empty
    */
@@ -105,32 +109,56 @@ public final class MajorityVote {
         : new MajorityVote(reps.get(best), sizes.get(best), correct);
   }
 
-  /** The pseudo-label (the winning class's first member, as written), or empty if no class formed. */
+  /**
+   * The pseudo-label (the winning class's first member, as written), or empty if no class formed.
+   *
+   * @return the label, if any
+   */
   public Optional<String> label() {
     return Optional.ofNullable(label);
   }
 
-  /** Whether any answer formed a class, so that there is a pseudo-label. */
+  /**
+   * Whether any answer formed a class, so that there is a pseudo-label.
+   *
+   * @return {@code true} if there is a label
+   */
   public boolean hasLabel() {
     return label != null;
   }
 
-  /** The agreement {@code p̂ = labelCount() / sampleCount()}, in {@code [0, 1]}; 0 without a label. */
+  /**
+   * The agreement {@code p̂ = labelCount() / sampleCount()}, in {@code [0, 1]}; 0 without a label.
+   *
+   * @return the agreement
+   */
   public double agreement() {
     return (double) classSize / correct.length;
   }
 
-  /** The number of samples {@code m}, nulls included. */
+  /**
+   * The number of samples {@code m}, nulls included.
+   *
+   * @return the sample count
+   */
   public int sampleCount() {
     return correct.length;
   }
 
-  /** The size of the label's class (0 without a label). */
+  /**
+   * The size of the label's class (0 without a label).
+   *
+   * @return the label's class size
+   */
   public int labelCount() {
     return classSize;
   }
 
-  /** A fresh copy of the per-sample correctness: {@code true} for members of the label's class. */
+  /**
+   * A fresh copy of the per-sample correctness: {@code true} for members of the label's class.
+   *
+   * @return one flag per sample
+   */
   public boolean[] correct() {
     return correct.clone();
   }
@@ -138,6 +166,8 @@ public final class MajorityVote {
   /**
    * The per-sample correctness as pass indicators (1 or 0), ready for a
    * {@link dev.spice.core.ChallengerOutcome}, whose pass rate is then {@link #agreement()}.
+   *
+   * @return a new array, one indicator per sample
    */
   public double[] passIndicators() {
     double[] out = new double[correct.length];

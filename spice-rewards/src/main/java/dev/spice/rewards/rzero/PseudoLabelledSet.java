@@ -17,6 +17,10 @@ public record PseudoLabelledSet(List<PseudoLabelledTask> kept, int noLabel, int 
   /**
    * Validates and copies.
    *
+   * @param kept the tasks whose agreement lies in the band, in input order
+   * @param noLabel dropped because no Solver answer formed a class
+   * @param tooEasy dropped because the agreement was above the band
+   * @param tooHard dropped because the agreement was below the band
    * @throws IllegalArgumentException for a negative count
    * @throws NullPointerException if {@code kept} or an element is null
    */
@@ -28,17 +32,29 @@ public record PseudoLabelledSet(List<PseudoLabelledTask> kept, int noLabel, int 
     }
   }
 
-  /** The number of kept tasks. */
+  /**
+   * The number of kept tasks.
+   *
+   * @return the size of {@link #kept()}
+   */
   public int keptCount() {
     return kept.size();
   }
 
-  /** The number of dropped tasks, all reasons together. */
+  /**
+   * The number of dropped tasks, all reasons together.
+   *
+   * @return {@code noLabel + tooEasy + tooHard}
+   */
   public int droppedCount() {
     return noLabel + tooEasy + tooHard;
   }
 
-  /** The number of tasks examined: kept plus dropped. */
+  /**
+   * The number of tasks examined: kept plus dropped.
+   *
+   * @return the total count
+   */
   public int total() {
     return keptCount() + droppedCount();
   }

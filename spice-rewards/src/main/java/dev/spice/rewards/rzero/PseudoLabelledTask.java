@@ -22,6 +22,9 @@ public record PseudoLabelledTask(Task task, String label, double agreement) {
   /**
    * Validates.
    *
+   * @param task the question
+   * @param label the pseudo-label, not blank
+   * @param agreement the share of the Solver's samples in the label's class, in {@code (0, 1]}
    * @throws NullPointerException if {@code task} or {@code label} is null
    * @throws IllegalArgumentException for a blank label or an agreement outside {@code (0, 1]}
    */
@@ -44,6 +47,7 @@ public record PseudoLabelledTask(Task task, String label, double agreement) {
    * For multiple choice the gold answer becomes the letter the label names ({@code "(b)"} gives
    * {@code B}).
    *
+   * @return a new task labelled with the pseudo-label
    * @throws RewardException for a multiple-choice task whose label names no letter A-D
    */
   public Task labelledTask() {

@@ -53,6 +53,13 @@ public record RZeroSettings(
   /**
    * Validates every value (see the component descriptions).
    *
+   * @param solverSamples Solver answers per question for the vote, {@code >= 1}
+   * @param bandLow lower bound of the kept agreement band, in {@code [0, 1]}
+   * @param bandHigh upper bound of the kept agreement band, in {@code [bandLow, 1]}
+   * @param tau the repetition penalty's merge threshold, in {@code [0, 1]}
+   * @param invalidPenalty Challenger reward of an invalid question, finite
+   * @param challengerGroupSize GRPO group size of the Challenger phase, {@code >= 2}
+   * @param solverGroupSize GRPO group size of the Solver phase, {@code >= 2}
    * @throws ConfigurationException listing each bad setting
    */
   public RZeroSettings {
@@ -101,27 +108,47 @@ public record RZeroSettings(
     return false;
   }
 
-  /** R-Zero's settings: m = 10, band [0.25, 0.75], tau = 0.5, penalty -1, groups 4 and 5. */
+  /**
+   * R-Zero's settings: m = 10, band [0.25, 0.75], tau = 0.5, penalty -1, groups 4 and 5.
+   *
+   * @return the default settings
+   */
   public static RZeroSettings defaults() {
     return DEFAULTS;
   }
 
-  /** A builder seeded with {@link #defaults()}. */
+  /**
+   * A builder seeded with {@link #defaults()}.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder(DEFAULTS);
   }
 
-  /** A builder seeded with these settings. */
+  /**
+   * A builder seeded with these settings.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** The difficulty filter of the band {@code [bandLow, bandHigh]}. */
+  /**
+   * The difficulty filter of the band {@code [bandLow, bandHigh]}.
+   *
+   * @return a new filter
+   */
   public DifficultyFilter difficultyFilter() {
     return DifficultyFilter.band(bandLow, bandHigh);
   }
 
-  /** The repetition penalty with threshold {@code tau}. */
+  /**
+   * The repetition penalty with threshold {@code tau}.
+   *
+   * @return a new repetition penalty
+   */
   public RepetitionPenalty repetitionPenalty() {
     return RepetitionPenalty.withThreshold(tau);
   }
@@ -144,6 +171,8 @@ public record RZeroSettings(
    * {@code uncertainty} and {@code repetition} (the last three {@code NaN} for invalid items).
    * Values lie in {@code [0, 1]} for valid items. Deterministic and thread-safe; a pass indicator
    * outside {@code [0, 1]} raises a {@link dev.spice.core.SpiceException.RewardException}.
+   *
+   * @return a new Challenger reward
    */
   public RewardFunction<ChallengerOutcome> challengerReward() {
     return new RZeroChallengerReward(repetitionPenalty(), invalidPenalty);
@@ -169,38 +198,69 @@ public record RZeroSettings(
       solverGroupSize = s.solverGroupSize;
     }
 
-    /** Solver samples per question {@code m}, {@code >= 1}. */
+    /**
+     * Solver samples per question {@code m}, {@code >= 1}.
+     *
+     * @param m the number of samples
+     * @return this builder
+     */
     public Builder solverSamples(int m) {
       this.solverSamples = m;
       return this;
     }
 
-    /** The kept agreement band {@code [low, high]}, {@code 0 <= low <= high <= 1}. */
+    /**
+     * The kept agreement band {@code [low, high]}, {@code 0 <= low <= high <= 1}.
+     *
+     * @param low the lower bound
+     * @param high the upper bound
+     * @return this builder
+     */
     public Builder band(double low, double high) {
       this.bandLow = low;
       this.bandHigh = high;
       return this;
     }
 
-    /** The repetition penalty's merge threshold, in {@code [0, 1]}. */
+    /**
+     * The repetition penalty's merge threshold, in {@code [0, 1]}.
+     *
+     * @param tau the threshold
+     * @return this builder
+     */
     public Builder tau(double tau) {
       this.tau = tau;
       return this;
     }
 
-    /** The Challenger reward of an invalid question, finite. */
+    /**
+     * The Challenger reward of an invalid question, finite.
+     *
+     * @param penalty the reward
+     * @return this builder
+     */
     public Builder invalidPenalty(double penalty) {
       this.invalidPenalty = penalty;
       return this;
     }
 
-    /** The Challenger phase's GRPO group size, {@code >= 2}. */
+    /**
+     * The Challenger phase's GRPO group size, {@code >= 2}.
+     *
+     * @param g the group size
+     * @return this builder
+     */
     public Builder challengerGroupSize(int g) {
       this.challengerGroupSize = g;
       return this;
     }
 
-    /** The Solver phase's GRPO group size, {@code >= 2}. */
+    /**
+     * The Solver phase's GRPO group size, {@code >= 2}.
+     *
+     * @param g the group size
+     * @return this builder
+     */
     public Builder solverGroupSize(int g) {
       this.solverGroupSize = g;
       return this;
@@ -209,6 +269,7 @@ public record RZeroSettings(
     /**
      * Builds and validates.
      *
+     * @return the settings
      * @throws ConfigurationException listing each bad setting
      */
     public RZeroSettings build() {

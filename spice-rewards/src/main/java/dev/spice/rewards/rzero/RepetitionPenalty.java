@@ -40,7 +40,11 @@ public final class RepetitionPenalty {
     this.tau = tau;
   }
 
-  /** The penalty with {@code tau = 0.5}. */
+  /**
+   * The penalty with {@code tau = 0.5}.
+   *
+   * @return the default penalty
+   */
   public static RepetitionPenalty defaults() {
     return DEFAULT;
   }
@@ -50,6 +54,7 @@ public final class RepetitionPenalty {
    *
    * @param tau distance threshold in {@code [0, 1]}: clusters merge while their average distance
    *     is below it
+   * @return a new penalty with that threshold
    * @throws ConfigurationException if {@code tau} is outside {@code [0, 1]} or NaN
    */
   public static RepetitionPenalty withThreshold(double tau) {
@@ -59,7 +64,11 @@ public final class RepetitionPenalty {
     return new RepetitionPenalty(tau);
   }
 
-  /** The merge threshold {@code tau}. */
+  /**
+   * The merge threshold {@code tau}.
+   *
+   * @return {@code tau}
+   */
   public double tau() {
     return tau;
   }
@@ -68,6 +77,9 @@ public final class RepetitionPenalty {
    * The BLEU distance {@code 1 - Bleu.symmetric(a, b)}, in {@code [0, 1]}; symmetric, and 0 for
    * texts with the same tokens.
    *
+   * @param a one text
+   * @param b the other text
+   * @return the distance
    * @throws NullPointerException if either text is null
    */
   public static double distance(String a, String b) {
@@ -79,6 +91,7 @@ public final class RepetitionPenalty {
    * question, so equal ids mean "near copies". Deterministic.
    *
    * @param questions the batch, no element null
+   * @return one cluster id per question, in input order
    * @throws NullPointerException if the list or an element is null
    */
   public int[] clusters(List<String> questions) {
@@ -103,6 +116,7 @@ public final class RepetitionPenalty {
    * lies in {@code [1/B, 1]}.
    *
    * @param questions the batch, no element null
+   * @return one penalty per question, in input order
    * @throws NullPointerException if the list or an element is null
    */
   public double[] penalties(List<String> questions) {

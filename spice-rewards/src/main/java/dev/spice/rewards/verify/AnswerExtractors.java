@@ -37,12 +37,20 @@ public final class AnswerExtractors {
 
   private AnswerExtractors() {}
 
-  /** The extractor with the default order (shared, thread-safe). */
+  /**
+   * The extractor with the default order (shared, thread-safe).
+   *
+   * @return the default extractor
+   */
   public static AnswerExtractor defaults() {
     return DEFAULT;
   }
 
-  /** Only the paper's convention: the last {@code \boxed{...}}. */
+  /**
+   * Only the paper's convention: the last {@code \boxed{...}}.
+   *
+   * @return an extractor using only {@link ExtractionRule#BOXED}
+   */
   public static AnswerExtractor boxedOnly() {
     return new DefaultExtractor(List.of(ExtractionRule.BOXED));
   }
@@ -50,6 +58,8 @@ public final class AnswerExtractors {
   /**
    * An extractor trying {@code rules} in the given order.
    *
+   * @param rules the rules, first tried first
+   * @return a new extractor
    * @throws ConfigurationException if no rule is given, a rule is null, or a rule repeats
    */
   public static AnswerExtractor ordered(ExtractionRule... rules) {

@@ -25,10 +25,18 @@ public interface AnswerVerifier {
    * @param predicted the extracted answer; {@code null} gives {@code false}
    * @param gold the gold answer (for {@link AnswerType#CHOICE}: a letter)
    * @param type how to compare
+   * @return {@code true} if they match
    */
   boolean verify(String predicted, String gold, AnswerType type);
 
-  /** Whether {@code predicted} matches any of {@code golds} (aliases). */
+  /**
+   * Whether {@code predicted} matches any of {@code golds} (aliases).
+   *
+   * @param predicted the extracted answer
+   * @param golds the accepted gold answers; null elements are skipped
+   * @param type how to compare
+   * @return {@code true} if it matches at least one
+   */
   default boolean verifyAny(String predicted, Collection<String> golds, AnswerType type) {
     for (String g : golds) {
       if (g != null && verify(predicted, g, type)) {
@@ -42,6 +50,10 @@ public interface AnswerVerifier {
    * Whether {@code predicted} answers {@code task}: for multiple choice the letter (or the text of
    * an option) against the gold letter; otherwise against the gold answer and its aliases, read
    * from the task metadata key {@value Verifiers#ALIASES_KEY} ({@code |}-separated).
+   *
+   * @param predicted the extracted answer
+   * @param task the task holding the gold answer, format and answer type
+   * @return {@code true} if the answer is correct
    */
   default boolean verify(String predicted, Task task) {
     if (task.format() == TaskFormat.MULTIPLE_CHOICE) {

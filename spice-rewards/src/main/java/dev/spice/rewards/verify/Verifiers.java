@@ -64,12 +64,20 @@ public final class Verifiers {
 
   private Verifiers() {}
 
-  /** The verifier with all defaults (shared, thread-safe). */
+  /**
+   * The verifier with all defaults (shared, thread-safe).
+   *
+   * @return the default verifier
+   */
   public static AnswerVerifier defaults() {
     return DEFAULT;
   }
 
-  /** A builder seeded with the defaults. */
+  /**
+   * A builder seeded with the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -84,31 +92,56 @@ public final class Verifiers {
 
     private Builder() {}
 
-    /** Relative tolerance, in {@code [0, 0.1]}; 0 demands exact equality of numbers. */
+    /**
+     * Relative tolerance, in {@code [0, 0.1]}; 0 demands exact equality of numbers.
+     *
+     * @param v the tolerance
+     * @return this builder
+     */
     public Builder relativeTolerance(double v) {
       this.relativeTolerance = v;
       return this;
     }
 
-    /** Absolute tolerance of expression evaluation, in {@code [0, 0.1]}. */
+    /**
+     * Absolute tolerance of expression evaluation, in {@code [0, 0.1]}.
+     *
+     * @param v the tolerance
+     * @return this builder
+     */
     public Builder absoluteTolerance(double v) {
       this.absoluteTolerance = v;
       return this;
     }
 
-    /** How percentages compare with plain numbers; default {@link PercentMode#LENIENT}. */
+    /**
+     * How percentages compare with plain numbers; default {@link PercentMode#LENIENT}.
+     *
+     * @param mode the percent mode
+     * @return this builder
+     */
     public Builder percentMode(PercentMode mode) {
       this.percentMode = mode;
       return this;
     }
 
-    /** Number of random evaluation points for expressions, in {@code [3, 64]}. */
+    /**
+     * Number of random evaluation points for expressions, in {@code [3, 64]}.
+     *
+     * @param n the number of points
+     * @return this builder
+     */
     public Builder evaluationPoints(int n) {
       this.points = n;
       return this;
     }
 
-    /** Seed of the evaluation points (any value; the same seed gives the same verdicts). */
+    /**
+     * Seed of the evaluation points (any value; the same seed gives the same verdicts).
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
@@ -117,6 +150,7 @@ public final class Verifiers {
     /**
      * Builds the verifier.
      *
+     * @return the configured verifier
      * @throws ConfigurationException naming the setting and its valid values
      */
     public AnswerVerifier build() {
