@@ -15,6 +15,10 @@ import dev.spice.core.CorpusSource;
  */
 public interface Corpus extends CorpusSource {
 
-  /** What was read, kept, filtered and skipped while indexing; immutable snapshot, never null. */
+  /**
+   * What was read, kept, filtered and skipped while indexing; immutable snapshot, never null.
+   *
+   * @return the indexing statistics
+   */
   CorpusStats stats();
 }

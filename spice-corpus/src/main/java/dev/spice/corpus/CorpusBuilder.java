@@ -38,19 +38,32 @@ public abstract class CorpusBuilder<B extends CorpusBuilder<B>> {
   /**
    * The source name used in {@link dev.spice.core.Document#source()} and cursors; one line, not
    * blank. Default: derived from the input (file or directory name).
+   *
+   * @param name the source name
+   * @return this builder
    */
   public B name(String name) {
     this.name = Objects.requireNonNull(name, "name");
     return self();
   }
 
-  /** The sampling seed (default {@link Corpora#DEFAULT_SEED}). */
+  /**
+   * The sampling seed (default {@link Corpora#DEFAULT_SEED}).
+   *
+   * @param seed the sampling seed
+   * @return this builder
+   */
   public B seed(long seed) {
     this.seed = seed;
     return self();
   }
 
-  /** Adds a filter; documents it rejects are counted in {@link CorpusStats#removed()}. */
+  /**
+   * Adds a filter; documents it rejects are counted in {@link CorpusStats#removed()}.
+   *
+   * @param filter the filter to add
+   * @return this builder
+   */
   public B filter(DocumentFilter filter) {
     filters.add(Objects.requireNonNull(filter, "filter"));
     return self();
@@ -59,19 +72,32 @@ public abstract class CorpusBuilder<B extends CorpusBuilder<B>> {
   /**
    * De-duplicates with a fresh instance from the factory per build, for example
    * {@code Deduplicator::exact} or {@code () -> Deduplicator.nearDuplicates(0.8, 1)}.
+   *
+   * @param factory makes a fresh de-duplicator per build
+   * @return this builder
    */
   public B deduplicate(Supplier<Deduplicator> factory) {
     this.dedup = Objects.requireNonNull(factory, "factory");
     return self();
   }
 
-  /** Splits kept documents into segments; each segment becomes one sampling entry. */
+  /**
+   * Splits kept documents into segments; each segment becomes one sampling entry.
+   *
+   * @param segmenter the segmenter
+   * @return this builder
+   */
   public B segment(Segmenter segmenter) {
     this.segmenter = Objects.requireNonNull(segmenter, "segmenter");
     return self();
   }
 
-  /** What to do with unreadable records (default {@link BadRecordPolicy#FAIL}). */
+  /**
+   * What to do with unreadable records (default {@link BadRecordPolicy#FAIL}).
+   *
+   * @param policy the bad-record policy
+   * @return this builder
+   */
   public B onBadRecord(BadRecordPolicy policy) {
     this.policy = Objects.requireNonNull(policy, "policy");
     return self();
@@ -82,6 +108,9 @@ public abstract class CorpusBuilder<B extends CorpusBuilder<B>> {
    * tells the user to skip such records instead; it is appended in parentheses. Default
    * {@value #DEFAULT_BAD_RECORD_HINT}. An application that exposes the policy under its own name
    * says so here, for example {@code "set on_bad_record=skip to skip and count such records"}.
+   *
+   * @param hint the hint text; not blank
+   * @return this builder
    */
   public B badRecordHint(String hint) {
     Objects.requireNonNull(hint, "hint");
@@ -95,6 +124,7 @@ public abstract class CorpusBuilder<B extends CorpusBuilder<B>> {
   /**
    * Validates the settings, reads and indexes the input.
    *
+   * @return the indexed corpus
    * @throws ConfigurationException for invalid settings (naming the valid values)
    * @throws dev.spice.core.SpiceException.CorpusException for unreadable input or an empty corpus
    */

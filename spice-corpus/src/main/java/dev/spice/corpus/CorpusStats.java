@@ -36,13 +36,34 @@ public record CorpusStats(
   /** How many skip messages are kept. */
   public static final int MAX_EXAMPLES = 10;
 
-  /** Copies the collections. */
+  /**
+   * Copies the collections.
+   *
+   * @param recordsRead records read, including skipped ones
+   * @param skippedRecords records skipped under {@link BadRecordPolicy#SKIP}
+   * @param skippedExamples messages about skipped records (copied)
+   * @param removed documents removed, by filter name (copied and sorted)
+   * @param documents documents kept after filtering
+   * @param entries sampling entries per epoch
+   * @param bytesRead bytes of input read while indexing
+   * @param blankLines blank JSON Lines lines passed over
+   */
   public CorpusStats {
     skippedExamples = List.copyOf(skippedExamples);
     removed = Collections.unmodifiableMap(new TreeMap<>(removed));
   }
 
-  /** The statistics without a blank-line count (0), as before {@code blankLines} was added. */
+  /**
+   * The statistics without a blank-line count (0), as before {@code blankLines} was added.
+   *
+   * @param recordsRead records read, including skipped ones
+   * @param skippedRecords records skipped under {@link BadRecordPolicy#SKIP}
+   * @param skippedExamples messages about skipped records (copied)
+   * @param removed documents removed, by filter name (copied and sorted)
+   * @param documents documents kept after filtering
+   * @param entries sampling entries per epoch
+   * @param bytesRead bytes of input read while indexing
+   */
   public CorpusStats(
       long recordsRead,
       long skippedRecords,
@@ -54,12 +75,21 @@ public record CorpusStats(
     this(recordsRead, skippedRecords, skippedExamples, removed, documents, entries, bytesRead, 0);
   }
 
-  /** Total documents removed by all filters. */
+  /**
+   * Total documents removed by all filters.
+   *
+   * @return the sum of the {@code removed} counts
+   */
   public long removedTotal() {
     return removed.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** The sum of two snapshots (examples concatenated, capped); used by mixtures. */
+  /**
+   * The sum of two snapshots (examples concatenated, capped); used by mixtures.
+   *
+   * @param o the snapshot to add to this one
+   * @return a new snapshot holding the sums
+   */
   public CorpusStats plus(CorpusStats o) {
     List<String> ex = new ArrayList<>(skippedExamples);
     for (String s : o.skippedExamples) {
@@ -80,7 +110,11 @@ public record CorpusStats(
         blankLines + o.blankLines);
   }
 
-  /** An all-zero snapshot. */
+  /**
+   * An all-zero snapshot.
+   *
+   * @return statistics with every count zero and no examples
+   */
   public static CorpusStats empty() {
     return new CorpusStats(0, 0, List.of(), Map.of(), 0, 0, 0, 0);
   }

@@ -10,12 +10,19 @@ import dev.spice.core.SpiceException.ConfigurationException;
  */
 public interface Deduplicator {
 
-  /** The name under which removed documents are counted in {@link CorpusStats#removed()}. */
+  /**
+   * The name under which removed documents are counted in {@link CorpusStats#removed()}.
+   *
+   * @return the filter name
+   */
   String name();
 
   /**
    * Records the document and returns true if it is the first of its kind, false if it duplicates
    * a document seen before (the duplicate is not recorded).
+   *
+   * @param document the document to check
+   * @return true if no equal document was seen before
    */
   boolean firstSeen(Document document);
 
@@ -23,6 +30,8 @@ public interface Deduplicator {
    * Exact de-duplication of the text (byte-identical after UTF-8 encoding) by a 64-bit prefix of
    * its SHA-256; about 16 bytes of memory per distinct document. Two different texts collide with
    * probability about {@code n^2 / 2^65} for {@code n} documents.
+   *
+   * @return a new exact de-duplicator
    */
   static Deduplicator exact() {
     return new ExactDeduplicator();
@@ -36,6 +45,7 @@ public interface Deduplicator {
    *
    * @param threshold Jaccard similarity in (0, 1]
    * @param seed seeds the hash functions
+   * @return a new near-duplicate de-duplicator
    */
   static Deduplicator nearDuplicates(double threshold, long seed) {
     if (!(threshold > 0 && threshold <= 1)) {

@@ -28,13 +28,23 @@ public final class DirectoryCorpusBuilder extends CorpusBuilder<DirectoryCorpusB
     this.root = root;
   }
 
-  /** Replaces the globs of files to include (at least one). */
+  /**
+   * Replaces the globs of files to include (at least one).
+   *
+   * @param globs the globs of files to include
+   * @return this builder
+   */
   public DirectoryCorpusBuilder include(String... globs) {
     this.include = List.of(globs);
     return this;
   }
 
-  /** Adds globs of files to leave out. */
+  /**
+   * Adds globs of files to leave out.
+   *
+   * @param globs the globs of files to leave out
+   * @return this builder
+   */
   public DirectoryCorpusBuilder exclude(String... globs) {
     exclude.addAll(List.of(globs));
     return this;

@@ -9,9 +9,18 @@ import dev.spice.core.Document;
  */
 public interface DocumentFilter {
 
-  /** A short stable name, used as the key in {@link CorpusStats#removed()}. */
+  /**
+   * A short stable name, used as the key in {@link CorpusStats#removed()}.
+   *
+   * @return the filter name
+   */
   String name();
 
-  /** True to keep the document. */
+  /**
+   * True to keep the document.
+   *
+   * @param document the document to check
+   * @return true to keep it, false to remove it
+   */
   boolean keep(Document document);
 }

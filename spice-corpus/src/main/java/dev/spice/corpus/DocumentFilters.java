@@ -14,6 +14,10 @@ public final class DocumentFilters {
   /**
    * Keeps documents whose text length in characters (UTF-16 chars) lies in
    * {@code [minChars, maxChars]}; named {@code length}.
+   *
+   * @param minChars the least length, at least 0
+   * @param maxChars the greatest length, at least {@code minChars}
+   * @return the length filter
    */
   public static DocumentFilter length(int minChars, int maxChars) {
     if (minChars < 0 || maxChars < minChars) {
@@ -23,7 +27,11 @@ public final class DocumentFilters {
     return of("length", d -> d.text().length() >= minChars && d.text().length() <= maxChars);
   }
 
-  /** {@link #junk(double, double)} with a minimum letter share of 0.5 and at most 0.3 repeated lines. */
+  /**
+   * {@link #junk(double, double)} with a minimum letter share of 0.5 and at most 0.3 repeated lines.
+   *
+   * @return the junk filter
+   */
   public static DocumentFilter junk() {
     return junk(0.5, 0.3);
   }
@@ -36,6 +44,7 @@ public final class DocumentFilters {
    *
    * @param minLetterShare in [0, 1]
    * @param maxRepeatedLineShare in [0, 1]
+   * @return the junk filter
    */
   public static DocumentFilter junk(double minLetterShare, double maxRepeatedLineShare) {
     if (!(minLetterShare >= 0 && minLetterShare <= 1) || !(maxRepeatedLineShare >= 0 && maxRepeatedLineShare <= 1)) {
@@ -45,7 +54,13 @@ public final class DocumentFilters {
     return of("junk", d -> !isJunk(d.text(), minLetterShare, maxRepeatedLineShare));
   }
 
-  /** A filter from a name and a predicate (true keeps). The predicate must be deterministic. */
+  /**
+   * A filter from a name and a predicate (true keeps). The predicate must be deterministic.
+   *
+   * @param name the filter name; not blank
+   * @param keep true keeps a document
+   * @return the filter
+   */
   public static DocumentFilter of(String name, Predicate<Document> keep) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(keep, "keep");

@@ -107,7 +107,14 @@ public final class Factbook {
    *     order; fields the profile lacks are absent
    */
   public record Country(String code, String name, String area, Map<String, String> fields) {
-    /** Validates and copies (order kept). */
+    /**
+     * Validates and copies (order kept).
+     *
+     * @param code the GEC code
+     * @param name the short country name
+     * @param area the Factbook grouping
+     * @param fields field name to value (copied, order kept)
+     */
     public Country {
       Objects.requireNonNull(code, "code");
       Objects.requireNonNull(name, "name");
@@ -115,28 +122,51 @@ public final class Factbook {
       fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
 
-    /** The value of a field, if present. */
+    /**
+     * The value of a field, if present.
+     *
+     * @param field the field name
+     * @return the value, or empty if absent
+     */
     public Optional<String> field(String field) {
       return Optional.ofNullable(fields.get(field));
     }
 
-    /** True if every named field is present. */
+    /**
+     * True if every named field is present.
+     *
+     * @param wanted the field names
+     * @return whether all of them are present
+     */
     public boolean has(Collection<String> wanted) {
       return fields.keySet().containsAll(wanted);
     }
   }
 
-  /** All section documents (2,538), in file order; source {@value #SOURCE}. */
+  /**
+   * All section documents (2,538), in file order; source {@value #SOURCE}.
+   *
+   * @return the section documents
+   */
   public static List<Document> documents() {
     return Holder.SECTIONS;
   }
 
-  /** Key facts of all 261 profiles (countries, territories, oceans, the world), sorted by code. */
+  /**
+   * Key facts of all 261 profiles (countries, territories, oceans, the world), sorted by code.
+   *
+   * @return all profiles
+   */
   public static List<Country> countries() {
     return Holder.COUNTRIES;
   }
 
-  /** Profiles that have every one of the given fields, sorted by code. */
+  /**
+   * Profiles that have every one of the given fields, sorted by code.
+   *
+   * @param fields field names from {@link #FIELDS}
+   * @return the matching profiles
+   */
   public static List<Country> countriesWith(Collection<String> fields) {
     for (String f : fields) {
       if (!FIELDS.contains(f)) {
@@ -147,7 +177,12 @@ public final class Factbook {
     return countries().stream().filter(c -> c.has(fields)).toList();
   }
 
-  /** The profile with this name (case-insensitive) or GEC code, if any. */
+  /**
+   * The profile with this name (case-insensitive) or GEC code, if any.
+   *
+   * @param nameOrCode a country name or GEC code
+   * @return the profile, or empty if none matches
+   */
   public static Optional<Country> country(String nameOrCode) {
     String k = nameOrCode.strip().toLowerCase(Locale.ROOT);
     return countries().stream()

@@ -40,19 +40,34 @@ public final class JsonlCorpusBuilder extends CorpusBuilder<JsonlCorpusBuilder> 
     this.paths = List.copyOf(paths);
   }
 
-  /** The dotted path of the text field (default {@code text}). */
+  /**
+   * The dotted path of the text field (default {@code text}).
+   *
+   * @param path the dotted field path
+   * @return this builder
+   */
   public JsonlCorpusBuilder textField(String path) {
     this.textField = checkPath(path);
     return this;
   }
 
-  /** The dotted path of the id field (default: none; ids from file and byte offset). */
+  /**
+   * The dotted path of the id field (default: none; ids from file and byte offset).
+   *
+   * @param path the dotted field path
+   * @return this builder
+   */
   public JsonlCorpusBuilder idField(String path) {
     this.idField = checkPath(path);
     return this;
   }
 
-  /** Adds dotted paths copied into {@link dev.spice.core.Document#metadata()} under the same key. */
+  /**
+   * Adds dotted paths copied into {@link dev.spice.core.Document#metadata()} under the same key.
+   *
+   * @param paths the dotted field paths to add
+   * @return this builder
+   */
   public JsonlCorpusBuilder metadataFields(String... paths) {
     for (String p : paths) {
       metadataFields.add(checkPath(p));
@@ -60,19 +75,34 @@ public final class JsonlCorpusBuilder extends CorpusBuilder<JsonlCorpusBuilder> 
     return this;
   }
 
-  /** Replaces the globs that select files inside directory inputs. */
+  /**
+   * Replaces the globs that select files inside directory inputs.
+   *
+   * @param globs the globs of files to include
+   * @return this builder
+   */
   public JsonlCorpusBuilder include(String... globs) {
     this.include = List.of(globs);
     return this;
   }
 
-  /** Adds globs of files to leave out of directory inputs. */
+  /**
+   * Adds globs of files to leave out of directory inputs.
+   *
+   * @param globs the globs of files to leave out
+   * @return this builder
+   */
   public JsonlCorpusBuilder exclude(String... globs) {
     exclude.addAll(List.of(globs));
     return this;
   }
 
-  /** Where decompressed copies of gzip files go (default: {@code java.io.tmpdir}). */
+  /**
+   * Where decompressed copies of gzip files go (default: {@code java.io.tmpdir}).
+   *
+   * @param dir the directory for decompressed copies
+   * @return this builder
+   */
   public JsonlCorpusBuilder tempDirectory(Path dir) {
     this.tempDirectory = Objects.requireNonNull(dir, "dir");
     return this;

@@ -26,20 +26,36 @@ public final class MixtureBuilder {
 
   MixtureBuilder() {}
 
-  /** Adds a child with a weight, finite and {@code > 0}. */
+  /**
+   * Adds a child with a weight, finite and {@code > 0}.
+   *
+   * @param source the child source
+   * @param weight its weight, finite and positive
+   * @return this builder
+   */
   public MixtureBuilder add(CorpusSource source, double weight) {
     children.add(Objects.requireNonNull(source, "source"));
     weights.add(weight);
     return this;
   }
 
-  /** The mixture's name (one non-blank line; default {@code mix}). */
+  /**
+   * The mixture's name (one non-blank line; default {@code mix}).
+   *
+   * @param name the mixture name
+   * @return this builder
+   */
   public MixtureBuilder name(String name) {
     this.name = Objects.requireNonNull(name, "name");
     return this;
   }
 
-  /** Seeds the choice of child per draw (default {@link Corpora#DEFAULT_SEED}). */
+  /**
+   * Seeds the choice of child per draw (default {@link Corpora#DEFAULT_SEED}).
+   *
+   * @param seed the seed of the child choice
+   * @return this builder
+   */
   public MixtureBuilder seed(long seed) {
     this.seed = seed;
     return this;
@@ -48,6 +64,7 @@ public final class MixtureBuilder {
   /**
    * Validates and builds.
    *
+   * @return the mixture corpus
    * @throws ConfigurationException if there is no child, a weight is not finite and positive, or
    *     two children share a name
    */

@@ -28,7 +28,12 @@ public final class Segmenter {
    * @param end last character, exclusive; {@code end > start}
    */
   public record Span(int start, int end) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param start first character, inclusive
+     * @param end last character, exclusive
+     */
     public Span {
       if (start < 0 || end <= start) {
         throw new IllegalArgumentException("bad span [" + start + ", " + end + ")");
@@ -46,12 +51,21 @@ public final class Segmenter {
     this.counter = counter;
   }
 
-  /** A segmenter with a budget of {@code maxChars} characters and no overlap. */
+  /**
+   * A segmenter with a budget of {@code maxChars} characters and no overlap.
+   *
+   * @param maxChars the budget in characters
+   * @return the segmenter
+   */
   public static Segmenter chars(int maxChars) {
     return builder().maxChars(maxChars).build();
   }
 
-  /** A builder; set exactly one of {@code maxChars} or {@code maxTokens}. */
+  /**
+   * A builder; set exactly one of {@code maxChars} or {@code maxTokens}.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -65,7 +79,12 @@ public final class Segmenter {
 
     private Builder() {}
 
-    /** Budget in characters (UTF-16 chars), at least 1. */
+    /**
+     * Budget in characters (UTF-16 chars), at least 1.
+     *
+     * @param maxChars the budget in characters
+     * @return this builder
+     */
     public Builder maxChars(int maxChars) {
       this.maxChars = maxChars;
       return this;
@@ -74,6 +93,10 @@ public final class Segmenter {
     /**
      * Budget in tokens as counted by {@code counter} (for example a tokenizer's encode length),
      * at least 1. The counter must be deterministic; it is called on substrings of the text.
+     *
+     * @param maxTokens the budget in tokens
+     * @param counter counts the tokens of a string
+     * @return this builder
      */
     public Builder maxTokens(int maxTokens, ToIntFunction<String> counter) {
       this.maxTokens = maxTokens;
@@ -81,7 +104,12 @@ public final class Segmenter {
       return this;
     }
 
-    /** Overlap between consecutive segments, in the budget's unit; 0 (default) to budget - 1. */
+    /**
+     * Overlap between consecutive segments, in the budget's unit; 0 (default) to budget - 1.
+     *
+     * @param overlap the overlap in the budget's unit
+     * @return this builder
+     */
     public Builder overlap(int overlap) {
       this.overlap = overlap;
       return this;
@@ -90,6 +118,7 @@ public final class Segmenter {
     /**
      * Validates and builds.
      *
+     * @return the segmenter
      * @throws ConfigurationException if neither or both budgets are set, or a value is out of range
      */
     public Segmenter build() {
@@ -113,17 +142,29 @@ public final class Segmenter {
     }
   }
 
-  /** The budget per segment, in characters or tokens. */
+  /**
+   * The budget per segment, in characters or tokens.
+   *
+   * @return the budget
+   */
   public int budget() {
     return budget;
   }
 
-  /** The overlap between consecutive segments, in characters or tokens. */
+  /**
+   * The overlap between consecutive segments, in characters or tokens.
+   *
+   * @return the overlap
+   */
   public int overlap() {
     return overlap;
   }
 
-  /** True if the budget is counted in tokens. */
+  /**
+   * True if the budget is counted in tokens.
+   *
+   * @return whether the budget is in tokens
+   */
   public boolean countsTokens() {
     return counter != null;
   }
@@ -132,6 +173,9 @@ public final class Segmenter {
    * The segments of a text, in order; empty for a blank text. Each segment's measured size is at
    * most the budget, except that a single character (a code point: a surrogate pair is never cut)
    * is never split further.
+   *
+   * @param text the text to segment
+   * @return the segment spans
    */
   public List<Span> spans(String text) {
     List<Span> units = new ArrayList<>();
@@ -178,6 +222,9 @@ public final class Segmenter {
   /**
    * The segments of a document as documents: id {@code docId#start}, same source, metadata plus
    * {@code document.id}, {@code segment.start} and {@code segment.end}.
+   *
+   * @param document the document to segment
+   * @return the segment documents
    */
   public List<Document> split(Document document) {
     List<Document> out = new ArrayList<>();

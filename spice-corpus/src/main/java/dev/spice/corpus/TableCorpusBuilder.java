@@ -62,19 +62,34 @@ public final class TableCorpusBuilder extends CorpusBuilder<TableCorpusBuilder> 
     this.include = List.of(format.glob);
   }
 
-  /** The text column, or a dotted path into a struct column (default {@code text}). */
+  /**
+   * The text column, or a dotted path into a struct column (default {@code text}).
+   *
+   * @param column the column name or dotted path
+   * @return this builder
+   */
   public TableCorpusBuilder textColumn(String column) {
     this.textColumn = check(column);
     return this;
   }
 
-  /** The id column (default: none; ids from file and position). */
+  /**
+   * The id column (default: none; ids from file and position).
+   *
+   * @param column the column name or dotted path
+   * @return this builder
+   */
   public TableCorpusBuilder idColumn(String column) {
     this.idColumn = check(column);
     return this;
   }
 
-  /** Adds columns (or dotted paths) copied into document metadata under the same key. */
+  /**
+   * Adds columns (or dotted paths) copied into document metadata under the same key.
+   *
+   * @param columns the column names or dotted paths to add
+   * @return this builder
+   */
   public TableCorpusBuilder metadataColumns(String... columns) {
     for (String c : columns) {
       metadataColumns.add(check(c));
@@ -82,19 +97,34 @@ public final class TableCorpusBuilder extends CorpusBuilder<TableCorpusBuilder> 
     return this;
   }
 
-  /** Replaces the globs that select files inside directory inputs. */
+  /**
+   * Replaces the globs that select files inside directory inputs.
+   *
+   * @param globs the globs of files to include
+   * @return this builder
+   */
   public TableCorpusBuilder include(String... globs) {
     this.include = List.of(globs);
     return this;
   }
 
-  /** Adds globs of files to leave out of directory inputs. */
+  /**
+   * Adds globs of files to leave out of directory inputs.
+   *
+   * @param globs the globs of files to leave out
+   * @return this builder
+   */
   public TableCorpusBuilder exclude(String... globs) {
     exclude.addAll(List.of(globs));
     return this;
   }
 
-  /** Where the temporary exports go (default {@code java.io.tmpdir}). */
+  /**
+   * Where the temporary exports go (default {@code java.io.tmpdir}).
+   *
+   * @param dir the directory for temporary exports
+   * @return this builder
+   */
   public TableCorpusBuilder tempDirectory(Path dir) {
     this.tempDirectory = Objects.requireNonNull(dir, "dir");
     return this;

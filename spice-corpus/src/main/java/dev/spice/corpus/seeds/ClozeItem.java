@@ -42,7 +42,16 @@ public record ClozeItem(
   /** Task metadata key holding {@link #answer()} (also for the multiple-choice form). */
   public static final String METADATA_ANSWER = "cloze_answer";
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param documentId id of the source document
+   * @param sentence the source sentence
+   * @param question the question text
+   * @param answer the gold answer
+   * @param answerType the answer type (not {@link AnswerType#CHOICE})
+   * @param distractors up to three wrong answers (copied)
+   */
   public ClozeItem {
     Objects.requireNonNull(documentId, "documentId");
     Objects.requireNonNull(sentence, "sentence");
@@ -78,12 +87,18 @@ public record ClozeItem(
   /**
    * The free-form task: this question, gold answer {@link #answer()} and {@link #answerType()},
    * with metadata {@value #METADATA_SOURCE_DOCUMENT} and {@value #METADATA_ANSWER}.
+   *
+   * @return the free-form task
    */
   public Task freeForm() {
     return new Task(question, TaskFormat.FREE_FORM, List.of(), answer, answerType, metadata());
   }
 
-  /** True when the item has exactly three distractors, so {@link #multipleChoice(long)} works. */
+  /**
+   * True when the item has exactly three distractors, so {@link #multipleChoice(long)} works.
+   *
+   * @return whether there are exactly three distractors
+   */
   public boolean hasMultipleChoice() {
     return distractors.size() == 3;
   }
@@ -93,6 +108,8 @@ public record ClozeItem(
    * (Fisher-Yates) with a {@link SplittableRandom} seeded with {@code shuffleSeed}, so the same seed
    * always gives the same order; the gold letter is where the answer landed. Metadata as for {@link #freeForm()}.
    *
+   * @param shuffleSeed seed of the option shuffle
+   * @return the multiple-choice task
    * @throws IllegalStateException when {@link #hasMultipleChoice()} is false
    */
   public Task multipleChoice(long shuffleSeed) {

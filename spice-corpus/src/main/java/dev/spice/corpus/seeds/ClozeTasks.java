@@ -86,7 +86,11 @@ public final class ClozeTasks {
     this.extractor = new ClozeExtractor(b.skipWords, b.minContextWords, b.minAnswerChars);
   }
 
-  /** A builder with the defaults described on its methods. */
+  /**
+   * A builder with the defaults described on its methods.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -95,6 +99,8 @@ public final class ClozeTasks {
    * Splits the documents and makes the items of each side, following the rules in the class
    * description. Deterministic for the same settings and the same documents in the same order.
    *
+   * @param documents the documents to split, in order
+   * @return the two sides with their items
    * @throws ConfigurationException naming the counts of documents, keys and items per side, when
    *     there are fewer than two distinct split keys or either side ends up with no items; also
    *     when the split-key function returns null
@@ -202,7 +208,15 @@ public final class ClozeTasks {
       List<ClozeItem> heldOutItems,
       int heldOutDroppedAsSeen) {
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param demonstrationDocuments documents on the demonstration side
+     * @param heldOutDocuments documents on the held-out side
+     * @param demonstrationItems items of the demonstration side
+     * @param heldOutItems items of the held-out side
+     * @param heldOutDroppedAsSeen held-out items dropped as seen; not negative
+     */
     public Split {
       demonstrationDocuments = List.copyOf(demonstrationDocuments);
       heldOutDocuments = List.copyOf(heldOutDocuments);
@@ -231,13 +245,21 @@ public final class ClozeTasks {
     /**
      * How documents are grouped for the split (default {@link Document#id()}): documents with the
      * same key always land on the same side. The function must not return null.
+     *
+     * @param key the split-key function
+     * @return this builder
      */
     public Builder splitKey(Function<Document, String> key) {
       this.splitKey = Objects.requireNonNull(key, "splitKey");
       return this;
     }
 
-    /** The share of split keys held out, strictly between 0 and 1 (default 0.5). */
+    /**
+     * The share of split keys held out, strictly between 0 and 1 (default 0.5).
+     *
+     * @param fraction the held-out share, in (0, 1)
+     * @return this builder
+     */
     public Builder heldOutFraction(double fraction) {
       if (!(fraction > 0 && fraction < 1)) {
         throw new ConfigurationException("heldOutFraction must be in (0, 1), got " + fraction);
@@ -246,7 +268,12 @@ public final class ClozeTasks {
       return this;
     }
 
-    /** The seed of the split and of the distractor choice (default 0). */
+    /**
+     * The seed of the split and of the distractor choice (default 0).
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
@@ -255,6 +282,9 @@ public final class ClozeTasks {
     /**
      * Words never taken as answers, compared ignoring case (default {@link ClozeTasks#DEFAULT_SKIP_WORDS});
      * copied; may be empty.
+     *
+     * @param words the skip words
+     * @return this builder
      */
     public Builder skipWords(Set<String> words) {
       Objects.requireNonNull(words, "skipWords");
@@ -269,7 +299,12 @@ public final class ClozeTasks {
       return this;
     }
 
-    /** The least number of words before the blank, at least 1 (default 2). */
+    /**
+     * The least number of words before the blank, at least 1 (default 2).
+     *
+     * @param n the least context word count
+     * @return this builder
+     */
     public Builder minContextWords(int n) {
       if (n < 1) {
         throw new ConfigurationException("minContextWords must be at least 1, got " + n);
@@ -278,7 +313,12 @@ public final class ClozeTasks {
       return this;
     }
 
-    /** The least number of characters (code points) of an answer, at least 1 (default 2). */
+    /**
+     * The least number of characters (code points) of an answer, at least 1 (default 2).
+     *
+     * @param n the least answer length in code points
+     * @return this builder
+     */
     public Builder minAnswerChars(int n) {
       if (n < 1) {
         throw new ConfigurationException("minAnswerChars must be at least 1, got " + n);
@@ -287,7 +327,11 @@ public final class ClozeTasks {
       return this;
     }
 
-    /** The configured, immutable {@link ClozeTasks}. */
+    /**
+     * The configured, immutable {@link ClozeTasks}.
+     *
+     * @return a new {@link ClozeTasks}
+     */
     public ClozeTasks build() {
       return new ClozeTasks(this);
     }

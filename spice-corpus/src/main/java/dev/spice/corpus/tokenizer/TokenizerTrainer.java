@@ -85,32 +85,56 @@ public final class TokenizerTrainer {
     this.nfc = b.nfc;
   }
 
-  /** A byte-level BPE trainer (GPT-2 / Qwen style). */
+  /**
+   * A byte-level BPE trainer (GPT-2 / Qwen style).
+   *
+   * @return a new builder
+   */
   public static Builder byteLevelBpe() {
     return new Builder(TrainedTokenizer.Kind.BYTE_LEVEL_BPE);
   }
 
-  /** A word-level trainer (whitespace and punctuation split, unknown words as {@code <unk>}). */
+  /**
+   * A word-level trainer (whitespace and punctuation split, unknown words as {@code <unk>}).
+   *
+   * @return a new builder
+   */
   public static Builder wordLevel() {
     return new Builder(TrainedTokenizer.Kind.WORD_LEVEL);
   }
 
-  /** The kind of tokenizer trained. */
+  /**
+   * The kind of tokenizer trained.
+   *
+   * @return the tokenizer kind
+   */
   public TrainedTokenizer.Kind kind() {
     return kind;
   }
 
-  /** The vocabulary size limit, special (and, for BPE, byte) tokens included. */
+  /**
+   * The vocabulary size limit, special (and, for BPE, byte) tokens included.
+   *
+   * @return the vocabulary size limit
+   */
   public int vocabSize() {
     return vocabSize;
   }
 
-  /** Fewest occurrences of a merged pair (BPE) or of a word (word level) to enter the vocabulary. */
+  /**
+   * Fewest occurrences of a merged pair (BPE) or of a word (word level) to enter the vocabulary.
+   *
+   * @return the least frequency
+   */
   public long minFrequency() {
     return minFrequency;
   }
 
-  /** The special tokens, in id order. */
+  /**
+   * The special tokens, in id order.
+   *
+   * @return the special tokens
+   */
   public List<String> specialTokens() {
     return specials;
   }
@@ -120,6 +144,8 @@ public final class TokenizerTrainer {
    * built source of this module (or a cursor at an epoch start) is every document exactly once.
    * The source's position is restored afterwards.
    *
+   * @param source the corpus source to read
+   * @return the trained tokenizer
    * @throws CorpusException if the source does not report its size (use {@link #train(CorpusSource,
    *     long)}), cannot be read, or holds no text outside special tokens
    */
@@ -136,6 +162,9 @@ public final class TokenizerTrainer {
   /**
    * Trains on the next {@code documents} draws of a corpus source, then restores its position.
    *
+   * @param source the corpus source to read
+   * @param documents how many draws to read, at least 1
+   * @return the trained tokenizer
    * @throws ConfigurationException if {@code documents < 1}
    * @throws CorpusException if the source cannot be read or holds no text outside special tokens
    */
@@ -168,6 +197,8 @@ public final class TokenizerTrainer {
   /**
    * Trains on texts.
    *
+   * @param texts the training texts
+   * @return the trained tokenizer
    * @throws CorpusException if there is no text outside special tokens, or a text is null
    */
   public TrainedTokenizer train(Iterable<String> texts) {
@@ -178,6 +209,8 @@ public final class TokenizerTrainer {
   /**
    * Trains on texts, read once, one at a time.
    *
+   * @param texts the training texts
+   * @return the trained tokenizer
    * @throws CorpusException if there is no text outside special tokens, or a text is null
    */
   public TrainedTokenizer train(Iterator<String> texts) {
@@ -259,6 +292,9 @@ public final class TokenizerTrainer {
     /**
      * Largest vocabulary, special tokens (and the 256 byte tokens of a BPE) included; default
      * {@value TokenizerTrainer#DEFAULT_VOCAB_SIZE}. A small corpus may give fewer.
+     *
+     * @param vocabSize the largest vocabulary size
+     * @return this builder
      */
     public Builder vocabSize(int vocabSize) {
       this.vocabSize = vocabSize;
@@ -268,26 +304,43 @@ public final class TokenizerTrainer {
     /**
      * Fewest occurrences of a pair for a BPE merge, or of a word for the word-level vocabulary;
      * default {@value TokenizerTrainer#DEFAULT_MIN_FREQUENCY}, at least 1.
+     *
+     * @param minFrequency the fewest occurrences, at least 1
+     * @return this builder
      */
     public Builder minFrequency(long minFrequency) {
       this.minFrequency = minFrequency;
       return this;
     }
 
-    /** The special tokens, replacing the default {@code <pad> <unk> <bos> <eos>}; ids in this order. */
+    /**
+     * The special tokens, replacing the default {@code <pad> <unk> <bos> <eos>}; ids in this order.
+     *
+     * @param tokens the special tokens
+     * @return this builder
+     */
     public Builder specialTokens(String... tokens) {
       Objects.requireNonNull(tokens, "tokens");
       return specialTokens(Arrays.asList(tokens));
     }
 
-    /** The special tokens, replacing the default {@code <pad> <unk> <bos> <eos>}; ids in this order. */
+    /**
+     * The special tokens, replacing the default {@code <pad> <unk> <bos> <eos>}; ids in this order.
+     *
+     * @param tokens the special tokens (copied)
+     * @return this builder
+     */
     public Builder specialTokens(List<String> tokens) {
       Objects.requireNonNull(tokens, "tokens");
       this.specials = new ArrayList<>(tokens);
       return this;
     }
 
-    /** Appends the ChatML tokens {@code <|im_start|>} and {@code <|im_end|>} (those not yet listed). */
+    /**
+     * Appends the ChatML tokens {@code <|im_start|>} and {@code <|im_end|>} (those not yet listed).
+     *
+     * @return this builder
+     */
     public Builder chatTokens() {
       for (String t : CHAT_TOKENS) {
         if (!specials.contains(t)) {
@@ -300,6 +353,9 @@ public final class TokenizerTrainer {
     /**
      * The unknown-word token of a word-level tokenizer, one of the special tokens; default
      * {@code <unk>}. Not for byte-level BPE, which encodes every text without one.
+     *
+     * @param token the unknown-word token
+     * @return this builder
      */
     public Builder unkToken(String token) {
       this.unkToken = token;
@@ -307,7 +363,12 @@ public final class TokenizerTrainer {
       return this;
     }
 
-    /** NFC-normalize texts (outside special tokens) before splitting; default off (texts as they are). */
+    /**
+     * NFC-normalize texts (outside special tokens) before splitting; default off (texts as they are).
+     *
+     * @param nfc whether to NFC-normalize
+     * @return this builder
+     */
     public Builder nfc(boolean nfc) {
       this.nfc = nfc;
       return this;
@@ -316,6 +377,7 @@ public final class TokenizerTrainer {
     /**
      * Validates and builds.
      *
+     * @return the trainer
      * @throws ConfigurationException naming the setting and its valid values: a special token that
      *     is null, empty, repeated, holds an unpaired surrogate or (BPE) is a single byte
      *     character; a vocabulary too small for the special (and byte) tokens; minFrequency below

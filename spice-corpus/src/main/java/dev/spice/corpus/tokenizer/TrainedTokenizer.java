@@ -89,22 +89,39 @@ public final class TrainedTokenizer {
     this.stats = stats;
   }
 
-  /** The model kind. */
+  /**
+   * The model kind.
+   *
+   * @return the model kind
+   */
   public Kind kind() {
     return kind;
   }
 
-  /** Number of ids ({@code 0..vocabSize()-1}); can be below the trainer's limit for a small corpus. */
+  /**
+   * Number of ids ({@code 0..vocabSize()-1}); can be below the trainer's limit for a small corpus.
+   *
+   * @return the number of ids
+   */
   public int vocabSize() {
     return tokens.size();
   }
 
-  /** The special tokens, in id order (the id of each is its index). */
+  /**
+   * The special tokens, in id order (the id of each is its index).
+   *
+   * @return the special tokens
+   */
   public List<String> specialTokens() {
     return specials;
   }
 
-  /** The id of a vocabulary entry (byte-level BPE: in its byte-character spelling, {@code Ġthe}), or -1. */
+  /**
+   * The id of a vocabulary entry (byte-level BPE: in its byte-character spelling, {@code Ġthe}), or -1.
+   *
+   * @param token the vocabulary entry
+   * @return its id, or -1 if absent
+   */
   public int tokenToId(String token) {
     Integer id = ids.get(token);
     return id == null ? -1 : id;
@@ -114,6 +131,8 @@ public final class TrainedTokenizer {
    * The vocabulary entry of an id, as written in {@code tokenizer.json} (byte-level BPE: space is
    * {@code Ġ}, newline {@code Ċ}, other bytes likewise).
    *
+   * @param id the token id
+   * @return the vocabulary entry
    * @throws IllegalArgumentException if the id is outside {@code [0, vocabSize())}
    */
   public String idToToken(int id) {
@@ -121,7 +140,11 @@ public final class TrainedTokenizer {
     return tokens.get(id);
   }
 
-  /** The merges in rank order, each as {@code "left right"} (the {@code tokenizer.json} form); empty for word level. */
+  /**
+   * The merges in rank order, each as {@code "left right"} (the {@code tokenizer.json} form); empty for word level.
+   *
+   * @return the merges, unmodifiable
+   */
   public List<String> merges() {
     List<String> out = new ArrayList<>(mergeLeft.length);
     for (int r = 0; r < mergeLeft.length; r++) {
@@ -130,17 +153,29 @@ public final class TrainedTokenizer {
     return Collections.unmodifiableList(out);
   }
 
-  /** Whether texts are NFC-normalized (outside special tokens) before splitting. */
+  /**
+   * Whether texts are NFC-normalized (outside special tokens) before splitting.
+   *
+   * @return whether texts are NFC-normalized
+   */
   public boolean nfc() {
     return nfc;
   }
 
-  /** The unknown-word token (word level), or {@code null} (byte-level BPE needs none). */
+  /**
+   * The unknown-word token (word level), or {@code null} (byte-level BPE needs none).
+   *
+   * @return the unknown-word token, or {@code null}
+   */
   public String unkToken() {
     return unkToken;
   }
 
-  /** What training read. */
+  /**
+   * What training read.
+   *
+   * @return the training statistics
+   */
   public TrainingStats stats() {
     return stats;
   }
@@ -149,6 +184,9 @@ public final class TrainedTokenizer {
    * Token ids of a text, no special token added: special tokens written in the text become their
    * ids, the rest is split and encoded as Hugging Face's tokenizers library does with this
    * tokenizer's {@code tokenizer.json}. Unpaired surrogates are read as U+FFFD.
+   *
+   * @param text the text to encode
+   * @return the token ids
    */
   public int[] encode(String text) {
     int[][] out = {new int[16]};
@@ -227,7 +265,12 @@ public final class TrainedTokenizer {
     }
   }
 
-  /** The text of token ids, special tokens included: {@link #decode(int[], boolean) decode(ids, false)}. */
+  /**
+   * The text of token ids, special tokens included: {@link #decode(int[], boolean) decode(ids, false)}.
+   *
+   * @param ids the token ids
+   * @return the decoded text
+   */
   public String decode(int[] ids) {
     return decode(ids, false);
   }
@@ -239,7 +282,9 @@ public final class TrainedTokenizer {
    * decode(encode(x)) == x} for every text without unpaired surrogates (NFC: {@code == NFC(x)});
    * word level joins the tokens with single spaces.
    *
+   * @param ids the token ids
    * @param skipSpecialTokens leave special tokens out
+   * @return the decoded text
    * @throws IllegalArgumentException if an id is outside {@code [0, vocabSize())}
    */
   public String decode(int[] ids, boolean skipSpecialTokens) {
@@ -280,6 +325,8 @@ public final class TrainedTokenizer {
    * {@code "left right"} strings, or {@code WordLevel} with the {@code Whitespace} pre-tokenizer
    * and no decoder; no post-processor, truncation or padding. The vocabulary and merges are
    * written in id and rank order, one per line, so equal tokenizers give byte-identical files.
+   *
+   * @return the {@code tokenizer.json} text
    */
   public String toJson() {
     StringBuilder sb = new StringBuilder(64 + tokens.size() * 24 + mergeLeft.length * 16);
