@@ -10,7 +10,12 @@ import java.util.Objects;
  * @param state opaque, printable state owned by that source (no line breaks)
  */
 public record CorpusCursor(String source, String state) {
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param source the source
+   * @param state the state
+   */
   public CorpusCursor {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(state, "state");

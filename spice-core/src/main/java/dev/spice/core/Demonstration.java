@@ -13,7 +13,12 @@ package dev.spice.core;
  * @param completion the answer to learn, without the end-of-sequence token; not blank
  */
 public record Demonstration(Prompt prompt, String completion) {
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param prompt the prompt
+   * @param completion the completion
+   */
   public Demonstration {
     if (prompt == null) {
       throw new IllegalArgumentException("prompt is null; a demonstration needs the prompt it answers");

@@ -14,7 +14,14 @@ import java.util.TreeMap;
  *     sorted by key
  */
 public record Document(String id, String text, String source, Map<String, String> metadata) {
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param id the id
+   * @param text the text
+   * @param source the source
+   * @param metadata the metadata
+   */
   public Document {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(text, "text");
@@ -25,7 +32,14 @@ public record Document(String id, String text, String source, Map<String, String
     metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(metadata));
   }
 
-  /** A document with no metadata. */
+  /**
+   * A document with no metadata.
+   *
+   * @param id the id
+   * @param text the text
+   * @param source the source
+   * @return a document with no metadata
+   */
   public static Document of(String id, String text, String source) {
     return new Document(id, text, source, Map.of());
   }

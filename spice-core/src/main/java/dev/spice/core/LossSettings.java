@@ -11,7 +11,14 @@ import java.util.Objects;
  * @param aggregation how token terms are summed (see {@link LossAggregation})
  */
 public record LossSettings(double clipLow, double clipHigh, double klBeta, LossAggregation aggregation) {
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param clipLow the clip low
+   * @param clipHigh the clip high
+   * @param klBeta the kl beta
+   * @param aggregation the aggregation
+   */
   public LossSettings {
     Objects.requireNonNull(aggregation, "aggregation");
     if (!(clipLow >= 0) || !(clipHigh >= 0) || Double.isInfinite(clipLow) || Double.isInfinite(clipHigh)) {

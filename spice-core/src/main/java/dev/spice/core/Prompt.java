@@ -14,14 +14,26 @@ import java.util.Objects;
  *     tokens stay allowed); log-probabilities are then those of the renormalised distribution
  */
 public record Prompt(Role role, String text, List<String> allowedTokens) {
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param role the role
+   * @param text the text
+   * @param allowedTokens the allowed tokens
+   */
   public Prompt {
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(text, "text");
     allowedTokens = allowedTokens == null ? List.of() : List.copyOf(allowedTokens);
   }
 
-  /** An unconstrained prompt. */
+  /**
+   * An unconstrained prompt.
+   *
+   * @param role the role
+   * @param text the text
+   * @return an unconstrained prompt
+   */
   public static Prompt of(Role role, String text) {
     return new Prompt(role, text, List.of());
   }

@@ -30,6 +30,15 @@ public record Recipe(
    * Validates: nothing null, {@code G_C >= 1}, {@code G_R >= 2}. Bounds that depend on other
    * settings (an estimator's minimum group size, N) are checked by the engine's builder.
    *
+   *
+   * @param name the name
+   * @param challengerGroupSize the challenger group size
+   * @param reasonerGroupSize the reasoner group size
+   * @param challengerReward the challenger reward
+   * @param reasonerReward the reasoner reward
+   * @param challengerAdvantage the challenger advantage
+   * @param reasonerAdvantage the reasoner advantage
+   * @param loss the loss
    * @throws SpiceException.ConfigurationException naming the group size and the recipe
    */
   public Recipe {

@@ -11,7 +11,14 @@ import java.util.Objects;
  * @param task the task of the group for the Reasoner, or {@code null} for a Challenger group
  */
 public record RewardContext(long iteration, Role role, Document document, Task task) {
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param iteration the iteration
+   * @param role the role
+   * @param document the document
+   * @param task the task
+   */
   public RewardContext {
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(document, "document");

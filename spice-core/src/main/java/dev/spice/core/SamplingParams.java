@@ -17,7 +17,16 @@ import java.util.List;
 public record SamplingParams(
     double temperature, double topP, int topK, int maxNewTokens, List<String> stop, long seed) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param temperature the temperature
+   * @param topP the top p
+   * @param topK the top k
+   * @param maxNewTokens the max new tokens
+   * @param stop the stop
+   * @param seed the seed
+   */
   public SamplingParams {
     if (!(temperature > 0) || Double.isInfinite(temperature)) {
       throw new IllegalArgumentException("temperature must be finite and > 0, got " + temperature);
@@ -34,17 +43,32 @@ public record SamplingParams(
     stop = stop == null ? List.of() : List.copyOf(stop);
   }
 
-  /** Temperature 1, no top-p or top-k, the given budget, no stop strings, seed 0. */
+  /**
+   * Temperature 1, no top-p or top-k, the given budget, no stop strings, seed 0.
+   *
+   * @param maxNewTokens the max new tokens
+   * @return the defaults
+   */
   public static SamplingParams defaults(int maxNewTokens) {
     return new SamplingParams(1.0, 1.0, 0, maxNewTokens, List.of(), 0L);
   }
 
-  /** A copy with another seed. */
+  /**
+   * A copy with another seed.
+   *
+   * @param newSeed the new seed
+   * @return a copy with another seed
+   */
   public SamplingParams withSeed(long newSeed) {
     return new SamplingParams(temperature, topP, topK, maxNewTokens, stop, newSeed);
   }
 
-  /** A copy with another token budget. */
+  /**
+   * A copy with another token budget.
+   *
+   * @param n the n
+   * @return a copy with another token budget
+   */
   public SamplingParams withMaxNewTokens(int n) {
     return new SamplingParams(temperature, topP, topK, n, stop, seed);
   }

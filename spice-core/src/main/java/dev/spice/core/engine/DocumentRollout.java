@@ -41,7 +41,20 @@ public record DocumentRollout(
     double[] reasonerRewards,
     double[] reasonerAdvantages) {
 
-  /** Copies. */
+  /**
+   * Copies.
+   *
+   * @param document the document
+   * @param generatedAttempts the generated attempts
+   * @param generatedValid the generated valid
+   * @param kept the kept
+   * @param challengerRewards the challenger rewards
+   * @param challengerAdvantages the challenger advantages
+   * @param reasonerTask the reasoner task
+   * @param reasonerAnswers the reasoner answers
+   * @param reasonerRewards the reasoner rewards
+   * @param reasonerAdvantages the reasoner advantages
+   */
   public DocumentRollout {
     kept = List.copyOf(kept);
     reasonerAnswers = List.copyOf(reasonerAnswers);
@@ -51,25 +64,41 @@ public record DocumentRollout(
     reasonerAdvantages = reasonerAdvantages.clone();
   }
 
-  /** A copy of the kept attempts' rewards. */
+  /**
+   * A copy of the kept attempts' rewards.
+   *
+   * @return a copy of the kept attempts' rewards
+   */
   @Override
   public double[] challengerRewards() {
     return challengerRewards.clone();
   }
 
-  /** A copy of the kept attempts' advantages. */
+  /**
+   * A copy of the kept attempts' advantages.
+   *
+   * @return a copy of the kept attempts' advantages
+   */
   @Override
   public double[] challengerAdvantages() {
     return challengerAdvantages.clone();
   }
 
-  /** A copy of the Reasoner answers' rewards. */
+  /**
+   * A copy of the Reasoner answers' rewards.
+   *
+   * @return a copy of the Reasoner answers' rewards
+   */
   @Override
   public double[] reasonerRewards() {
     return reasonerRewards.clone();
   }
 
-  /** A copy of the Reasoner answers' advantages. */
+  /**
+   * A copy of the Reasoner answers' advantages.
+   *
+   * @return a copy of the Reasoner answers' advantages
+   */
   @Override
   public double[] reasonerAdvantages() {
     return reasonerAdvantages.clone();

@@ -12,7 +12,14 @@ import java.util.List;
  * @param update what the policy update did
  */
 public record IterationResult(long iteration, Metrics metrics, List<DocumentRollout> documents, UpdateStats update) {
-  /** Copies. */
+  /**
+   * Copies.
+   *
+   * @param iteration the iteration
+   * @param metrics the metrics
+   * @param documents the documents
+   * @param update the update
+   */
   public IterationResult {
     documents = List.copyOf(documents);
   }

@@ -13,7 +13,13 @@ import java.util.Objects;
  *     {@value BenchmarkFile#ID_KEY} and the category under {@value BenchmarkFile#CATEGORY_KEY}
  */
 public record BenchmarkItem(String id, String category, Task task) {
-  /** Validates. @throws IllegalArgumentException if the id or category is blank */
+  /**
+   * Validates. @throws IllegalArgumentException if the id or category is blank
+   *
+   * @param id the id
+   * @param category the category
+   * @param task the task
+   */
   public BenchmarkItem {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(category, "category");

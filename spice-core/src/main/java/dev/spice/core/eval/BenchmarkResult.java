@@ -40,7 +40,20 @@ public record BenchmarkResult(
     int skippedLines,
     List<String> skipReasons) {
 
-  /** Validates and copies; {@code categories} is kept sorted by name. */
+  /**
+   * Validates and copies; {@code categories} is kept sorted by name.
+   *
+   * @param benchmark the benchmark
+   * @param backend the backend
+   * @param seed the seed
+   * @param greedy the greedy
+   * @param samples the samples
+   * @param overall the overall
+   * @param categories the categories
+   * @param items the items
+   * @param skippedLines the skipped lines
+   * @param skipReasons the skip reasons
+   */
   public BenchmarkResult {
     Objects.requireNonNull(benchmark, "benchmark");
     Objects.requireNonNull(backend, "backend");
@@ -81,7 +94,16 @@ public record BenchmarkResult(
    */
   public record ItemScore(String id, String category, boolean greedyCorrect, String greedyAnswer, int sampledCorrect,
       int sampledAnswered) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param id the id
+     * @param category the category
+     * @param greedyCorrect the greedy correct
+     * @param greedyAnswer the greedy answer
+     * @param sampledCorrect the sampled correct
+     * @param sampledAnswered the sampled answered
+     */
     public ItemScore {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(category, "category");
@@ -93,6 +115,11 @@ public record BenchmarkResult(
    * {@code k} answers drawn without replacement from {@code n}, of which {@code c} are correct, is
    * correct: {@code 1 - C(n-c,k)/C(n,k)}.
    *
+   *
+   * @param n the n
+   * @param c the c
+   * @param k the k
+   * @return the unbiased pass@k estimator of Chen et al
    * @throws IllegalArgumentException unless {@code 0 <= c <= n} and {@code 1 <= k <= n}
    */
   public static double passAtK(int n, int c, int k) {
@@ -136,6 +163,8 @@ public record BenchmarkResult(
    * a report file: {@code benchmark, backend, seed, greedy, samples, overall, categories, items,
    * skipped_lines, skip_reasons}. Figures are under {@code items, pass@1, mean@k, pass@k,
    * no_answer_greedy, no_answer_sampled}; a mode not run gives {@code null}s.
+   *
+   * @return a JSON-ready map (strings, numbers, booleans, nulls, lists and maps, keys in a fixed order) for a report file: {@code benchmark, backend, seed, greedy, samples, overall, categories, items, skipped_lines, skip_reasons}
    */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -183,6 +212,8 @@ public record BenchmarkResult(
   /**
    * A Markdown summary: one heading line, then a table with one row per category and a bold
    * {@code overall} row; columns of modes not run are left out. Fractions have three decimals.
+   *
+   * @return a Markdown summary: one heading line, then a table with one row per category and a bold {@code overall} row; columns of modes not run are left out
    */
   public String toMarkdown() {
     StringBuilder sb = new StringBuilder();

@@ -23,6 +23,11 @@ public record BenchmarkSet(String name, List<BenchmarkItem> items, int skippedLi
   /**
    * Validates and copies.
    *
+   *
+   * @param name the name
+   * @param items the items
+   * @param skippedLines the skipped lines
+   * @param skipReasons the skip reasons
    * @throws IllegalArgumentException if the name is blank, there are no items, two items share an
    *     id, {@code skippedLines < 0} or there are more reasons than skipped lines
    */
@@ -48,7 +53,13 @@ public record BenchmarkSet(String name, List<BenchmarkItem> items, int skippedLi
     }
   }
 
-  /** A set without skipped lines. */
+  /**
+   * A set without skipped lines.
+   *
+   * @param name the name
+   * @param items the items
+   * @return a set without skipped lines
+   */
   public static BenchmarkSet of(String name, List<BenchmarkItem> items) {
     return new BenchmarkSet(name, items, 0, List.of());
   }

@@ -33,7 +33,15 @@ public record RopeScaling(
   /** No scaling. */
   public static final RopeScaling NONE = new RopeScaling("default", 1, 0, 0, 0);
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param type the type
+   * @param factor the factor
+   * @param lowFreqFactor the low freq factor
+   * @param highFreqFactor the high freq factor
+   * @param originalMaxPositionEmbeddings the original max position embeddings
+   */
   public RopeScaling {
     Objects.requireNonNull(type, "type");
     if (!SUPPORTED_TYPES.contains(type)) {
@@ -57,17 +65,34 @@ public record RopeScaling(
     }
   }
 
-  /** Linear scaling by {@code factor}. */
+  /**
+   * Linear scaling by {@code factor}.
+   *
+   * @param factor the factor
+   * @return the linear
+   */
   public static RopeScaling linear(double factor) {
     return new RopeScaling("linear", factor, 0, 0, 0);
   }
 
-  /** Llama 3 scaling (Llama 3.1 uses 8, 1, 4, 8192; Llama 3.2 uses 32, 1, 4, 8192). */
+  /**
+   * Llama 3 scaling (Llama 3.1 uses 8, 1, 4, 8192; Llama 3.2 uses 32, 1, 4, 8192).
+   *
+   * @param factor the factor
+   * @param lowFreqFactor the low freq factor
+   * @param highFreqFactor the high freq factor
+   * @param originalMax the original max
+   * @return the llama3
+   */
   public static RopeScaling llama3(double factor, double lowFreqFactor, double highFreqFactor, int originalMax) {
     return new RopeScaling("llama3", factor, lowFreqFactor, highFreqFactor, originalMax);
   }
 
-  /** Whether this leaves the frequencies unchanged. */
+  /**
+   * Whether this leaves the frequencies unchanged.
+   *
+   * @return whether this leaves the frequencies unchanged
+   */
   public boolean isNone() {
     return type.equals("default");
   }
@@ -75,6 +100,10 @@ public record RopeScaling(
   /**
    * The rotary inverse frequencies {@code theta^(-2j / headDim)}, {@code j < headDim / 2}, with
    * this scaling applied, in double precision (callers round once).
+   *
+   * @param theta the theta
+   * @param headDim the head dim
+   * @return the rotary inverse frequencies {@code theta^(-2j / headDim)}, {@code j < headDim / 2}, with this scaling applied, in double precision (callers round once)
    */
   public double[] inverseFrequencies(double theta, int headDim) {
     int half = headDim / 2;
@@ -108,7 +137,11 @@ public record RopeScaling(
     return inv;
   }
 
-  /** The Hugging Face fields of this scaling (without {@code rope_theta}); empty for none. */
+  /**
+   * The Hugging Face fields of this scaling (without {@code rope_theta}); empty for none.
+   *
+   * @return the Hugging Face fields of this scaling (without {@code rope_theta}); empty for none
+   */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     if (isNone()) {
