@@ -18,7 +18,7 @@ public interface AsyncRewardFunction<T> {
    *
    * @param items the items
    * @param context the context
-   * @return the score async
+   * @return a stage completing with one reward per item
    */
   CompletionStage<Rewards> scoreAsync(List<T> items, RewardContext context);
 

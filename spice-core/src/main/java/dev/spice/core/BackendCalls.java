@@ -98,7 +98,7 @@ public final class BackendCalls {
    * @param backend the backend
    * @param text the text
    * @param what what the call is for, naming the role
-   * @return the tokenize
+   * @return the token ids; never null
    * @throws SpiceException.BackendException if the backend fails or returns null
    */
   public static int[] tokenize(PolicyBackend backend, String text, String what) {

@@ -25,7 +25,7 @@ public interface Challenger {
    * @param document the document
    * @param prompt the prompt
    * @param completion the completion
-   * @return the parse
+   * @return the attempt, valid or invalid
    */
   ChallengerAttempt parse(Document document, Prompt prompt, Completion completion);
 }

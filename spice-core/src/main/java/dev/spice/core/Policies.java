@@ -40,7 +40,7 @@ public final class Policies {
    *
    * @param name the name
    * @param options the options
-   * @return the create
+   * @return the new backend
    * @throws SpiceException.ConfigurationException if no provider matches; the message lists the
    *     providers found
    */
@@ -64,7 +64,7 @@ public final class Policies {
    *
    * @param name the provider name, or null
    * @param options provider-specific options, passed to {@link PolicyProvider#create}
-   * @return the trainable
+   * @return the new trainable policy
    * @throws SpiceException.ConfigurationException if the named provider is missing or unavailable
    *     (the message lists the available trainable providers), if it makes inference-only
    *     policies (the message names it and lists the trainable ones), if no trainable provider is

@@ -44,7 +44,7 @@ public interface PolicyBackend extends AutoCloseable {
    * Token ids of a text, without template or special tokens added.
    *
    * @param text the text
-   * @return the tokenize
+   * @return the token ids
    */
   int[] tokenize(String text);
 
@@ -52,7 +52,7 @@ public interface PolicyBackend extends AutoCloseable {
    * Text of token ids.
    *
    * @param tokens the tokens
-   * @return the detokenize
+   * @return the decoded text
    */
   String detokenize(int[] tokens);
 

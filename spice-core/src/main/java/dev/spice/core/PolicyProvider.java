@@ -18,7 +18,7 @@ public interface PolicyProvider {
   /**
    * Higher ranks win when several available providers could serve a request without a name.
    *
-   * @return the rank
+   * @return this provider's rank
    */
   default int rank() {
     return 0;
@@ -49,7 +49,7 @@ public interface PolicyProvider {
    *
    * @param options provider-specific options, for example {@code model=/path/to/checkpoint};
    *     each provider documents its keys and rejects unknown ones
-   * @return the create
+   * @return the new backend
    */
   PolicyBackend create(Map<String, String> options);
 }

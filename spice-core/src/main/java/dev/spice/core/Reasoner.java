@@ -22,7 +22,7 @@ public interface Reasoner {
    * @param task the task
    * @param prompt the prompt
    * @param completion the completion
-   * @return the parse
+   * @return the attempt, with the extracted answer if any
    */
   ReasonerAttempt parse(Task task, Prompt prompt, Completion completion);
 }

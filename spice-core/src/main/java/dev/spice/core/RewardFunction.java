@@ -21,7 +21,7 @@ public interface RewardFunction<T> {
    *
    * @param items the items
    * @param context the context
-   * @return the score
+   * @return one reward per item
    */
   Rewards score(List<T> items, RewardContext context);
 

@@ -56,7 +56,7 @@ public record Rewards(double[] values, Map<String, double[]> components) {
    * Rewards without sub-scores.
    *
    * @param values the values
-   * @return the of
+   * @return rewards with these values and no sub-scores
    */
   public static Rewards of(double... values) {
     return new Rewards(values, Map.of());

@@ -10,7 +10,7 @@ public enum Role {
   /**
    * Lower-case name used as metric prefix: {@code challenger} or {@code reasoner}.
    *
-   * @return the metric prefix
+   * @return {@code challenger} or {@code reasoner}
    */
   public String metricPrefix() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -47,7 +47,7 @@ public record SamplingParams(
    * Temperature 1, no top-p or top-k, the given budget, no stop strings, seed 0.
    *
    * @param maxNewTokens the max new tokens
-   * @return the defaults
+   * @return the default sampling settings with this budget
    */
   public static SamplingParams defaults(int maxNewTokens) {
     return new SamplingParams(1.0, 1.0, 0, maxNewTokens, List.of(), 0L);

@@ -25,7 +25,7 @@ public interface TaskCodec {
   /**
    * Instructions for the Challenger prompt describing the expected output format.
    *
-   * @return the format instructions
+   * @return the format instructions for the Challenger prompt
    */
   String formatInstructions();
 
@@ -35,7 +35,7 @@ public interface TaskCodec {
    *
    * @param completionText what the Challenger generated
    * @param document the document it read
-   * @return the decode
+   * @return the decoded task, or the reason it is invalid
    */
   Decoded decode(String completionText, Document document);
 
@@ -88,7 +88,7 @@ public interface TaskCodec {
      * No task, with the reason.
      *
      * @param reason the reason
-     * @return the invalid
+     * @return an invalid result with the reason
      */
     public static Decoded invalid(String reason) {
       return new Decoded(null, Objects.requireNonNull(reason));

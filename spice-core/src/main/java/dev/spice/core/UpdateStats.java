@@ -29,7 +29,7 @@ public record UpdateStats(
   /**
    * Stats of an update that had nothing to train on.
    *
-   * @return the empty
+   * @return stats of an empty update
    */
   public static UpdateStats empty() {
     return new UpdateStats(0, 0, 0, 0, 0, 0, 0, 0, true, "no samples");

@@ -100,7 +100,7 @@ public final class CompletionLogListener implements SelfPlayListener, AutoClosea
   /**
    * Logs iterations {@code 0, every, 2 every, ...}.
    *
-   * @return the every
+   * @return the logging interval in iterations
    */
   public int every() {
     return every;

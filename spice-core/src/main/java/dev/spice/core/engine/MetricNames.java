@@ -115,7 +115,7 @@ public final class MetricNames {
    * {@code challenger/invalid/{code}}; see {@link #CHALLENGER_INVALID_PREFIX}.
    *
    * @param code the code
-   * @return the challenger invalid
+   * @return the metric name
    */
   public static String challengerInvalid(String code) {
     return CHALLENGER_INVALID_PREFIX + code;
@@ -125,7 +125,7 @@ public final class MetricNames {
    * {@code {role}/completions/mean_length}.
    *
    * @param rolePrefix the role prefix
-   * @return the mean length
+   * @return the metric name
    */
   public static String meanLength(String rolePrefix) {
     return rolePrefix + "/completions/mean_length";
@@ -135,7 +135,7 @@ public final class MetricNames {
    * {@code {role}/completions/clipped_ratio}: share of completions cut by the token budget.
    *
    * @param rolePrefix the role prefix
-   * @return the clipped ratio
+   * @return the metric name
    */
   public static String clippedRatio(String rolePrefix) {
     return rolePrefix + "/completions/clipped_ratio";
@@ -148,7 +148,7 @@ public final class MetricNames {
    *
    * @param rolePrefix the role prefix
    * @param name the name
-   * @return the component
+   * @return the metric name
    */
   public static String component(String rolePrefix, String name) {
     return rolePrefix + "/rewards/" + name + "/mean";
@@ -161,7 +161,7 @@ public final class MetricNames {
    *
    * @param rolePrefix the role prefix
    * @param name the name
-   * @return the component std
+   * @return the metric name
    */
   public static String componentStd(String rolePrefix, String name) {
     return rolePrefix + "/rewards/" + name + "/std";

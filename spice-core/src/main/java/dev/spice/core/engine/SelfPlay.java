@@ -61,7 +61,7 @@ public final class SelfPlay implements AutoCloseable {
   /**
    * Runs one iteration. @throws SpiceException if it fails (state unchanged)
    *
-   * @return the step
+   * @return the iteration's result
    */
   public IterationResult step() {
     return engine.step();
@@ -71,7 +71,7 @@ public final class SelfPlay implements AutoCloseable {
    * Runs {@code n} iterations and returns their results.
    *
    * @param n the n
-   * @return the run
+   * @return the results, one per iteration
    */
   public List<IterationResult> run(int n) {
     List<IterationResult> out = new ArrayList<>(n);
@@ -428,7 +428,7 @@ public final class SelfPlay implements AutoCloseable {
      * Validates every setting and builds the engine.
      *
      *
-     * @return the build
+     * @return the engine
      * @throws SpiceException.ConfigurationException naming the setting and its valid values
      */
     public SelfPlay build() {

@@ -22,7 +22,7 @@ public final class SelfPlayListeners {
    * Logs one INFO line per iteration (pass rate, valid rate, rewards, loss, time) and a WARN line
    * per failed iteration, to the logger {@code dev.spice.core.engine.SelfPlay}.
    *
-   * @return the logging
+   * @return the logging listener
    */
   public static SelfPlayListener logging() {
     return new LoggingListener();
@@ -35,7 +35,7 @@ public final class SelfPlayListeners {
    *
    *
    * @param file the file
-   * @return the jsonl
+   * @return the metrics-file listener
    * @throws SpiceException.CheckpointException if the file cannot be opened
    */
   public static JsonlMetricsListener jsonl(Path file) {
@@ -49,7 +49,7 @@ public final class SelfPlayListeners {
    * {@link CompletionLogListener#builder(Path)}.
    *
    * @param file the file
-   * @return the completions
+   * @return the completion-log listener
    */
   public static CompletionLogListener completions(Path file) {
     return CompletionLogListener.builder(file).build();
@@ -228,7 +228,7 @@ public final class SelfPlayListeners {
    * {@link TensorBoardListener}; close it at the end of the run.
    *
    * @param logDir the log dir
-   * @return the tensor board
+   * @return the TensorBoard listener
    */
   public static TensorBoardListener tensorBoard(Path logDir) {
     return new TensorBoardListener(logDir);

@@ -186,7 +186,7 @@ public final class WarmStart implements AutoCloseable {
    *
    *
    * @param steps the steps
-   * @return the run
+   * @return the results, one per step
    * @throws IllegalArgumentException if {@code steps < 0}
    */
   public List<WarmStartResult> run(int steps) {
@@ -484,7 +484,7 @@ public final class WarmStart implements AutoCloseable {
      * takes its lock, and in {@link RunMode#RESUME} restores its newest complete checkpoint).
      *
      *
-     * @return the build
+     * @return the runner
      * @throws SpiceException.ConfigurationException naming each invalid setting and its valid values
      *     (or a demonstration, by index, that the policy cannot end for lack of an end-of-sequence
      *     token)

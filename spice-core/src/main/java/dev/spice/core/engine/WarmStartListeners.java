@@ -16,7 +16,7 @@ public final class WarmStartListeners {
    * per failed step and an INFO line per checkpoint, to the logger
    * {@code dev.spice.core.engine.WarmStart}.
    *
-   * @return the logging
+   * @return the logging listener
    */
   public static WarmStartListener logging() {
     return new LoggingListener();
@@ -32,7 +32,7 @@ public final class WarmStartListeners {
    *
    *
    * @param file the file
-   * @return the jsonl
+   * @return the metrics-file listener
    * @throws SpiceException.CheckpointException if the file cannot be opened
    */
   public static JsonlMetrics jsonl(Path file) {
@@ -75,7 +75,7 @@ public final class WarmStartListeners {
    * starts a new file, never throws). Close it at the end of the run.
    *
    * @param logDir the log dir
-   * @return the tensor board
+   * @return the TensorBoard listener
    */
   public static TensorBoard tensorBoard(Path logDir) {
     return new TensorBoard(SelfPlayListeners.tensorBoard(logDir));

@@ -210,7 +210,7 @@ public final class BenchmarkEvaluation {
     /**
      * Validates and builds. @throws SpiceException.ConfigurationException naming every bad setting
      *
-     * @return the build
+     * @return the evaluation
      */
     public BenchmarkEvaluation build() {
       List<String> errors = new ArrayList<>();

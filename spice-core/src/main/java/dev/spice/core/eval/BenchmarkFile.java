@@ -139,7 +139,7 @@ public final class BenchmarkFile {
    * @param fileName the name used in messages, default ids and (without {@code .jsonl}) as the
    *     set's name
    * @param in the JSON Lines text
-   * @return the read
+   * @return the benchmark set read
    * @throws SpiceException.CorpusException as {@link #read(Path)}
    */
   public BenchmarkSet read(String fileName, Reader in) {
@@ -467,7 +467,7 @@ public final class BenchmarkFile {
     /**
      * Validates and builds. @throws SpiceException.ConfigurationException if maxItems is below 1
      *
-     * @return the build
+     * @return the reader
      */
     public BenchmarkFile build() {
       if (maxItems < 1) {

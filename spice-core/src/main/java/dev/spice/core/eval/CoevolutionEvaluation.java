@@ -111,7 +111,7 @@ public final class CoevolutionEvaluation {
    * Runs the evaluation.
    *
    *
-   * @return the evaluate
+   * @return the pass-rate matrix
    * @throws SpiceException if a backend or the scorer fails, or the scorer returns a value
    *     outside {@code [0, 1]}
    */
@@ -299,7 +299,7 @@ public final class CoevolutionEvaluation {
     /**
      * Validates and builds. @throws SpiceException.ConfigurationException naming every bad setting
      *
-     * @return the build
+     * @return the evaluation
      */
     public CoevolutionEvaluation build() {
       List<String> errors = new ArrayList<>();

@@ -45,7 +45,7 @@ public interface PassRateScorer {
    * @param reward the Reasoner's correctness reward, for example {@code ReasonerRewards.correctness()}
    * @param answers answers per task, {@code >= 1}
    * @param sampling the Reasoner's sampling settings
-   * @return the sampled
+   * @return the sampling scorer
    * @throws SpiceException.BackendException (from the scorer) if the backend fails or returns a
    *     wrong number of completions, see {@link BackendCalls#generate}
    */

@@ -69,7 +69,7 @@ public record RopeScaling(
    * Linear scaling by {@code factor}.
    *
    * @param factor the factor
-   * @return the linear
+   * @return linear scaling
    */
   public static RopeScaling linear(double factor) {
     return new RopeScaling("linear", factor, 0, 0, 0);
@@ -82,7 +82,7 @@ public record RopeScaling(
    * @param lowFreqFactor the low freq factor
    * @param highFreqFactor the high freq factor
    * @param originalMax the original max
-   * @return the llama3
+   * @return Llama 3 scaling
    */
   public static RopeScaling llama3(double factor, double lowFreqFactor, double highFreqFactor, int originalMax) {
     return new RopeScaling("llama3", factor, lowFreqFactor, highFreqFactor, originalMax);

@@ -356,7 +356,7 @@ public record TransformerConfig(
    *
    *
    * @param configJson the config json
-   * @return the read
+   * @return the config read
    * @throws SpiceException.ConfigurationException naming the file and field on bad content
    */
   public static TransformerConfig read(Path configJson) {
@@ -367,7 +367,7 @@ public record TransformerConfig(
    * Builds a config from parsed {@code config.json} content.
    *
    * @param m the m
-   * @return the from map
+   * @return the config
    */
   public static TransformerConfig fromMap(Map<String, Object> m) {
     return ConfigJson.fromMap(m);

@@ -44,7 +44,7 @@ public interface PromptTemplate {
    *
    *
    * @param system the system message, not null
-   * @return the chat ml
+   * @return the ChatML template
    */
   static PromptTemplate chatMl(String system) {
     Objects.requireNonNull(system, "system");

@@ -28,7 +28,7 @@ public interface Tokenizer extends AutoCloseable {
    *
    *
    * @param text the text
-   * @return the encode
+   * @return the token ids; never null, may be empty
    * @throws SpiceException.BackendException if the text cannot be encoded (for example an unknown
    *     word and no {@code <unk>} token)
    */
@@ -81,7 +81,7 @@ public interface Tokenizer extends AutoCloseable {
    *
    * <p>Default: none (the backends still stop at the model's own {@code eos_token_id}s).
    *
-   * @return the eos ids
+   * @return the end-of-sequence ids; a new array, may be empty
    */
   default int[] eosIds() {
     return new int[0];
