@@ -19,11 +19,11 @@ public record ChallengerAttempt(
   /**
    * Validates: exactly one of task and invalidReason is set.
    *
-   * @param document the document
-   * @param prompt the prompt
-   * @param completion the completion
-   * @param task the task
-   * @param invalidReason the invalid reason
+   * @param document the document the Challenger read (a synthetic empty one in no-corpus mode)
+   * @param prompt the prompt it answered
+   * @param completion what the policy generated
+   * @param task the parsed task, or {@code null} if invalid
+   * @param invalidReason why it is invalid, or {@code null} if valid
    */
   public ChallengerAttempt {
     Objects.requireNonNull(document, "document");
@@ -37,9 +37,9 @@ public record ChallengerAttempt(
   /**
    * A valid attempt.
    *
-   * @param d the d
-   * @param p the p
-   * @param c the c
+   * @param d the document
+   * @param p the prompt
+   * @param c the completion
    * @param task the task
    * @return a valid attempt
    */
@@ -50,9 +50,9 @@ public record ChallengerAttempt(
   /**
    * An invalid attempt.
    *
-   * @param d the d
-   * @param p the p
-   * @param c the c
+   * @param d the document
+   * @param p the prompt
+   * @param c the completion
    * @param reason the reason
    * @return an invalid attempt
    */

@@ -20,8 +20,9 @@ public record ChallengerOutcome(ChallengerAttempt attempt, double[] reasonerCorr
   /**
    * Validates and copies.
    *
-   * @param attempt the attempt
-   * @param reasonerCorrect the reasoner correct
+   * @param attempt the Challenger attempt
+   * @param reasonerCorrect pass indicators in {@code [0, 1]} (usually 0 or 1), one per Reasoner
+   *     answer; empty for an invalid attempt
    */
   public ChallengerOutcome {
     Objects.requireNonNull(attempt, "attempt");

@@ -35,11 +35,13 @@ public record Completion(
   /**
    * Validates and copies.
    *
-   * @param text the text
-   * @param promptTokens the prompt tokens
-   * @param tokens the tokens
-   * @param logProbs the log probs
-   * @param finishReason the finish reason
+   * @param text the decoded completion (without the prompt)
+   * @param promptTokens the token ids the backend fed as the prompt (after templating)
+   * @param tokens the generated token ids
+   * @param logProbs natural-log probability of each generated token under the sampling
+   *     distribution the backend used at temperature 1 before top-p/top-k truncation (the
+   *     policy's own probability, constrained-decoding mask applied), same length as {@code tokens}
+   * @param finishReason why generation stopped
    */
   public Completion {
     Objects.requireNonNull(text, "text");

@@ -13,8 +13,8 @@ public record CorpusCursor(String source, String state) {
   /**
    * Validates.
    *
-   * @param source the source
-   * @param state the state
+   * @param source the name of the source that wrote it (checked on restore)
+   * @param state opaque, printable state owned by that source (no line breaks)
    */
   public CorpusCursor {
     Objects.requireNonNull(source, "source");

@@ -35,7 +35,7 @@ public interface CorpusSource extends AutoCloseable {
   /**
    * The next {@code n} documents, as {@code n} calls of {@link #next()}.
    *
-   * @param n the n
+   * @param n how many documents
    * @return the next {@code n} documents, as {@code n} calls of {@link #next()}
    */
   default List<Document> next(int n) {

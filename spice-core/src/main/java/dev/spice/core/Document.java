@@ -17,10 +17,11 @@ public record Document(String id, String text, String source, Map<String, String
   /**
    * Validates and copies.
    *
-   * @param id the id
-   * @param text the text
-   * @param source the source
-   * @param metadata the metadata
+   * @param id stable identifier, unique within its source (for a segment: {@code docId#offset})
+   * @param text the content; empty only for the synthetic documents of the no-corpus mode
+   * @param source name of the {@link CorpusSource} it came from (provenance)
+   * @param metadata free-form string metadata (for example title, url, offsets), copied and
+   *     sorted by key
    */
   public Document {
     Objects.requireNonNull(id, "id");

@@ -14,10 +14,10 @@ public record LossSettings(double clipLow, double clipHigh, double klBeta, LossA
   /**
    * Validates.
    *
-   * @param clipLow the clip low
-   * @param clipHigh the clip high
-   * @param klBeta the kl beta
-   * @param aggregation the aggregation
+   * @param clipLow eps_low: the ratio is clipped below at {@code 1 - clipLow}; {@code >= 0}
+   * @param clipHigh eps_high: the ratio is clipped above at {@code 1 + clipHigh}; {@code >= 0}
+   * @param klBeta weight of the k3 KL estimate to a frozen reference; 0 disables it (paper)
+   * @param aggregation how token terms are summed (see {@link LossAggregation})
    */
   public LossSettings {
     Objects.requireNonNull(aggregation, "aggregation");

@@ -17,9 +17,11 @@ public record Prompt(Role role, String text, List<String> allowedTokens) {
   /**
    * Validates and copies.
    *
-   * @param role the role
-   * @param text the text
-   * @param allowedTokens the allowed tokens
+   * @param role which role speaks; backends may use it to pick a template or a role token
+   * @param text the role's message, before templating
+   * @param allowedTokens if not empty, constrained decoding: every generated token must be one of
+   *     these strings, each of which must be exactly one token of the backend's vocabulary (stop
+   *     tokens stay allowed); log-probabilities are then those of the renormalised distribution
    */
   public Prompt {
     Objects.requireNonNull(role, "role");

@@ -15,10 +15,10 @@ public record ReasonerAttempt(Task task, Prompt prompt, Completion completion, S
   /**
    * Validates.
    *
-   * @param task the task
-   * @param prompt the prompt
-   * @param completion the completion
-   * @param answer the answer
+   * @param task the task answered
+   * @param prompt the prompt it answered (it never contains the document)
+   * @param completion what the policy generated
+   * @param answer the extracted final answer, or {@code null} if none could be extracted
    */
   public ReasonerAttempt {
     Objects.requireNonNull(task, "task");

@@ -14,10 +14,10 @@ public record RewardContext(long iteration, Role role, Document document, Task t
   /**
    * Validates.
    *
-   * @param iteration the iteration
-   * @param role the role
-   * @param document the document
-   * @param task the task
+   * @param iteration the engine iteration (0-based)
+   * @param role the role whose samples are scored
+   * @param document the document of the group (for the Reasoner: the document its task came from)
+   * @param task the task of the group for the Reasoner, or {@code null} for a Challenger group
    */
   public RewardContext {
     Objects.requireNonNull(role, "role");

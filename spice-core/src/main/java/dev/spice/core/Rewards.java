@@ -33,8 +33,8 @@ public record Rewards(double[] values, Map<String, double[]> components) {
   /**
    * Validates and copies.
    *
-   * @param values the values
-   * @param components the components
+   * @param values one reward per item, in item order
+   * @param components named sub-scores, each with one value per item, sorted by name
    */
   public Rewards {
     values = values.clone();
@@ -87,7 +87,7 @@ public record Rewards(double[] values, Map<String, double[]> components) {
   /**
    * The reward of item {@code i}. @throws IndexOutOfBoundsException if there is no such item
    *
-   * @param i the i
+   * @param i the item index
    * @return the reward of item {@code i}
    */
   public double value(int i) {

@@ -20,12 +20,14 @@ public record SamplingParams(
   /**
    * Validates and copies.
    *
-   * @param temperature the temperature
-   * @param topP the top p
-   * @param topK the top k
-   * @param maxNewTokens the max new tokens
-   * @param stop the stop
-   * @param seed the seed
+   * @param temperature softmax temperature, {@code > 0}; the paper uses 1.0
+   * @param topP nucleus mass in {@code (0, 1]}; 1 disables it
+   * @param topK keep the k most likely tokens, {@code >= 0}; 0 disables it
+   * @param maxNewTokens upper bound on generated tokens per prompt, {@code >= 1}
+   * @param stop stop strings; generation of a row ends once its text ends with one of them (the
+   *     stop string is kept in the text) or the backend's end-of-sequence token is drawn
+   * @param seed seed of the sampling streams; row {@code i} of a batch draws from a stream derived
+   *     from {@code (seed, i)}, so the same seed, prompts and weights give the same completions
    */
   public SamplingParams {
     if (!(temperature > 0) || Double.isInfinite(temperature)) {
@@ -66,7 +68,7 @@ public record SamplingParams(
   /**
    * A copy with another token budget.
    *
-   * @param n the n
+   * @param n the new token budget
    * @return a copy with another token budget
    */
   public SamplingParams withMaxNewTokens(int n) {

@@ -28,9 +28,11 @@ public record SupervisedSample(int[] promptTokens, int[] targetTokens, double we
   /**
    * Validates and copies.
    *
-   * @param promptTokens the prompt tokens
-   * @param targetTokens the target tokens
-   * @param weight the weight
+   * @param promptTokens context token ids, at least one (the first target token is predicted from
+   *     the last prompt token)
+   * @param targetTokens token ids to learn, at least one
+   * @param weight the sample's weight in the batch's weighted token mean; finite and {@code >= 0}
+   *     (0 means the sample contributes nothing)
    */
   public SupervisedSample {
     Objects.requireNonNull(promptTokens, "promptTokens");

@@ -30,12 +30,12 @@ public record Task(
   /**
    * Validates and copies.
    *
-   * @param question the question
-   * @param format the format
-   * @param options the options
-   * @param goldAnswer the gold answer
-   * @param answerType the answer type
-   * @param metadata the metadata
+   * @param question the question shown to the Reasoner (never contains the document)
+   * @param format multiple choice or free form
+   * @param options the four option texts for multiple choice, empty otherwise
+   * @param goldAnswer the gold answer: a letter for multiple choice, else the answer text
+   * @param answerType how the answer is checked
+   * @param metadata codec-specific details (for example the fact a compact codec pointed to)
    */
   public Task {
     Objects.requireNonNull(question, "question");

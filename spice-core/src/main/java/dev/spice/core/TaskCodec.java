@@ -65,8 +65,8 @@ public interface TaskCodec {
     /**
      * Exactly one is set.
      *
-     * @param task the task
-     * @param invalidReason the invalid reason
+     * @param task the task, or null
+     * @param invalidReason the reason, or null
      */
     public Decoded {
       if ((task == null) == (invalidReason == null)) {

@@ -33,13 +33,13 @@ public record TrainingSample(
   /**
    * Validates and copies.
    *
-   * @param role the role
-   * @param prompt the prompt
-   * @param promptTokens the prompt tokens
-   * @param completionTokens the completion tokens
-   * @param oldLogProbs the old log probs
-   * @param advantage the advantage
-   * @param groupId the group id
+   * @param role the role that produced it (the prompt already carries the role)
+   * @param prompt the prompt it was generated from
+   * @param promptTokens prompt token ids as fed to the backend
+   * @param completionTokens generated token ids, at least one
+   * @param oldLogProbs per-token log-probs under the sampling policy (for the PPO ratio)
+   * @param advantage the sample's advantage, finite
+   * @param groupId identifies its group (document or task) for logging
    */
   public TrainingSample {
     Objects.requireNonNull(role, "role");
@@ -136,7 +136,7 @@ public record TrainingSample(
    *
    * @param role the role
    * @param prompt the prompt
-   * @param c the c
+   * @param c the completion
    * @param advantage the advantage
    * @param groupId the group id
    * @return a sample built from a completion

@@ -310,7 +310,7 @@ public final class CompletionLogListener implements SelfPlayListener, AutoClosea
     /**
      * Logs iterations {@code 0, k, 2k, ...}; {@code k >= 1} (1: every iteration). Default 10.
      *
-     * @param k the k
+     * @param k the interval in iterations
      * @return this builder
      */
     public Builder every(int k) {

@@ -45,15 +45,16 @@ public record DocumentRollout(
    * Copies.
    *
    * @param document the document
-   * @param generatedAttempts the generated attempts
-   * @param generatedValid the generated valid
-   * @param kept the kept
-   * @param challengerRewards the challenger rewards
-   * @param challengerAdvantages the challenger advantages
-   * @param reasonerTask the reasoner task
-   * @param reasonerAnswers the reasoner answers
-   * @param reasonerRewards the reasoner rewards
-   * @param reasonerAdvantages the reasoner advantages
+   * @param generatedAttempts how many Challenger attempts were generated (before keeping G)
+   * @param generatedValid how many of them were valid
+   * @param kept the G kept Challenger attempts, with Reasoner pass indicators for valid ones
+   * @param challengerRewards reward of each kept attempt
+   * @param challengerAdvantages advantage of each kept attempt
+   * @param reasonerTask index into {@code kept} of the task whose answers train the Reasoner, or -1
+   *     if the document has no valid task
+   * @param reasonerAnswers the Reasoner's answers to that task (empty if none)
+   * @param reasonerRewards their rewards
+   * @param reasonerAdvantages their advantages
    */
   public DocumentRollout {
     kept = List.copyOf(kept);

@@ -15,10 +15,10 @@ public record IterationResult(long iteration, Metrics metrics, List<DocumentRoll
   /**
    * Copies.
    *
-   * @param iteration the iteration
-   * @param metrics the metrics
-   * @param documents the documents
-   * @param update the update
+   * @param iteration the iteration (0-based)
+   * @param metrics its metrics
+   * @param documents per-document details, in sampling order
+   * @param update what the policy update did
    */
   public IterationResult {
     documents = List.copyOf(documents);

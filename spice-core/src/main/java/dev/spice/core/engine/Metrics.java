@@ -18,8 +18,8 @@ public record Metrics(long iteration, Map<String, Double> values) {
   /**
    * Copies.
    *
-   * @param iteration the iteration
-   * @param values the values
+   * @param iteration the iteration (0-based)
+   * @param values metric values by name, sorted by name
    */
   public Metrics {
     values = Collections.unmodifiableMap(new TreeMap<>(values));

@@ -70,7 +70,7 @@ public final class SelfPlay implements AutoCloseable {
   /**
    * Runs {@code n} iterations and returns their results.
    *
-   * @param n the n
+   * @param n how many iterations
    * @return the results, one per iteration
    */
   public List<IterationResult> run(int n) {
@@ -298,7 +298,7 @@ public final class SelfPlay implements AutoCloseable {
      * N: most Challenger attempts per document, generated G_C at a time until one is valid;
      * {@code >= G_C}. Default {@code 2 * G_C} (ours; the paper does not state it).
      *
-     * @param n the n
+     * @param n the most attempts per document
      * @return this builder
      */
     public Builder maxChallengerAttempts(int n) {
@@ -320,7 +320,7 @@ public final class SelfPlay implements AutoCloseable {
     /**
      * What to do with zero-variance groups. Default {@link ZeroVariancePolicy#KEEP}.
      *
-     * @param p the p
+     * @param p the zero variance policy
      * @return this builder
      */
     public Builder zeroVariancePolicy(ZeroVariancePolicy p) {
@@ -331,7 +331,7 @@ public final class SelfPlay implements AutoCloseable {
     /**
      * Sampling of the Challenger role; its seed is replaced by derived seeds.
      *
-     * @param p the p
+     * @param p the sampling params
      * @return this builder
      */
     public Builder challengerSampling(SamplingParams p) {
@@ -342,7 +342,7 @@ public final class SelfPlay implements AutoCloseable {
     /**
      * Sampling of the Reasoner role; its seed is replaced by derived seeds.
      *
-     * @param p the p
+     * @param p the sampling params
      * @return this builder
      */
     public Builder reasonerSampling(SamplingParams p) {

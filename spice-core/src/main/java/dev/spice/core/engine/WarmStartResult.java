@@ -21,11 +21,14 @@ public record WarmStartResult(long step, Metrics metrics, List<DocumentWindow> d
   /**
    * Copies.
    *
-   * @param step the step
-   * @param metrics the metrics
-   * @param documents the documents
-   * @param demonstrations the demonstrations
-   * @param update the update
+   * @param step the step (0-based)
+   * @param metrics its metrics, names in {@link WarmStartMetricNames}
+   * @param documents one entry per document read, in sampling order (skipped ones included)
+   * @param demonstrations the indices, into the list given to
+   *     {@link WarmStart.Builder#demonstrations}, of the demonstrations trained in this step, in batch
+   *     order (after the documents' windows); empty without demonstrations
+   * @param update what the supervised update did ({@link UpdateStats#empty()} if the step had no
+   *     sample)
    */
   public WarmStartResult {
     Objects.requireNonNull(metrics, "metrics");
@@ -68,10 +71,10 @@ public record WarmStartResult(long step, Metrics metrics, List<DocumentWindow> d
     /**
      * Validates.
      *
-     * @param documentId the document id
-     * @param documentTokens the document tokens
-     * @param offset the offset
-     * @param length the length
+     * @param documentId the document's id
+     * @param documentTokens the document's token count
+     * @param offset index of the window's first token (0 when skipped)
+     * @param length tokens in the window; 0 when the document was skipped
      */
     public DocumentWindow {
       Objects.requireNonNull(documentId, "documentId");

@@ -162,7 +162,7 @@ public final class BenchmarkEvaluation {
      * Scores one greedy answer per item (pass@1). Greedy means top-k 1: {@code p}'s top-k is
      * replaced by 1 (so its temperature and top-p do not matter) and its seed by the evaluation's.
      *
-     * @param p the p
+     * @param p the sampling params
      * @return this builder
      */
     public Builder greedy(SamplingParams p) {
@@ -176,7 +176,7 @@ public final class BenchmarkEvaluation {
      *
      *
      * @param k answers per item, {@code >= 1} (checked by {@link #build()})
-     * @param p the p
+     * @param p the sampling params
      * @return this builder
      */
     public Builder sampled(SamplingParams p, int k) {
@@ -199,7 +199,7 @@ public final class BenchmarkEvaluation {
     /**
      * Prompts per backend call, {@code >= 1}. Default 64.
      *
-     * @param n the n
+     * @param n prompts per backend call
      * @return this builder
      */
     public Builder batchSize(int n) {

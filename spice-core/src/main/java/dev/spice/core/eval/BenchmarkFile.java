@@ -456,7 +456,7 @@ public final class BenchmarkFile {
      * Stop after this many items, {@code >= 1}; lines after the last item kept are not read (nor
      * checked). Default: no limit.
      *
-     * @param n the n
+     * @param n the most items to read
      * @return this builder
      */
     public Builder maxItems(int n) {

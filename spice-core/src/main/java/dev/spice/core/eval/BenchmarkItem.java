@@ -16,9 +16,11 @@ public record BenchmarkItem(String id, String category, Task task) {
   /**
    * Validates. @throws IllegalArgumentException if the id or category is blank
    *
-   * @param id the id
-   * @param category the category
-   * @param task the task
+   * @param id the item's id, unique within its {@link BenchmarkSet}, not blank
+   * @param category the category results are grouped by, not blank ({@value BenchmarkFile#DEFAULT_CATEGORY}
+   *     when the file gives none)
+   * @param task the question, options, gold answer and answer type; its metadata holds the id under
+   *     {@value BenchmarkFile#ID_KEY} and the category under {@value BenchmarkFile#CATEGORY_KEY}
    */
   public BenchmarkItem {
     Objects.requireNonNull(id, "id");

@@ -43,16 +43,16 @@ public record BenchmarkResult(
   /**
    * Validates and copies; {@code categories} is kept sorted by name.
    *
-   * @param benchmark the benchmark
-   * @param backend the backend
-   * @param seed the seed
-   * @param greedy the greedy
-   * @param samples the samples
-   * @param overall the overall
-   * @param categories the categories
-   * @param items the items
-   * @param skippedLines the skipped lines
-   * @param skipReasons the skip reasons
+   * @param benchmark the set's name
+   * @param backend the policy backend's name
+   * @param seed the evaluation seed
+   * @param greedy whether one greedy answer per item was scored
+   * @param samples sampled answers per item ({@code k}), 0 if none were sampled
+   * @param overall figures over all items
+   * @param categories figures per category, sorted by category name
+   * @param items one row per item, in set order
+   * @param skippedLines bad lines the reader skipped (from the set)
+   * @param skipReasons the first reasons the reader kept (from the set)
    */
   public BenchmarkResult {
     Objects.requireNonNull(benchmark, "benchmark");
@@ -97,12 +97,13 @@ public record BenchmarkResult(
     /**
      * Validates.
      *
-     * @param id the id
-     * @param category the category
-     * @param greedyCorrect the greedy correct
-     * @param greedyAnswer the greedy answer
-     * @param sampledCorrect the sampled correct
-     * @param sampledAnswered the sampled answered
+     * @param id the item id
+     * @param category the item category
+     * @param greedyCorrect whether the greedy answer was correct ({@code false} without a greedy run)
+     * @param greedyAnswer the answer extracted from the greedy completion, {@code null} if none (or
+     *     without a greedy run)
+     * @param sampledCorrect how many of the sampled answers were correct, in {@code [0, samples]}
+     * @param sampledAnswered from how many sampled completions an answer was extracted
      */
     public ItemScore {
       Objects.requireNonNull(id, "id");
@@ -116,10 +117,10 @@ public record BenchmarkResult(
    * correct: {@code 1 - C(n-c,k)/C(n,k)}.
    *
    *
-   * @param n the n
-   * @param c the c
-   * @param k the k
-   * @return the unbiased pass@k estimator of Chen et al
+   * @param n answers drawn in all
+   * @param c correct answers among them
+   * @param k the k of pass@k
+   * @return the estimated pass@k probability
    * @throws IllegalArgumentException unless {@code 0 <= c <= n} and {@code 1 <= k <= n}
    */
   public static double passAtK(int n, int c, int k) {

@@ -255,7 +255,7 @@ public final class CoevolutionEvaluation {
     /**
      * Task attempts per document and Challenger, {@code >= 1}; default 4.
      *
-     * @param n the n
+     * @param n attempts per document and Challenger
      * @return this builder
      */
     public Builder attemptsPerDocument(int n) {
@@ -277,7 +277,7 @@ public final class CoevolutionEvaluation {
     /**
      * Sampling of the Challengers; its seed is replaced by derived seeds. Default temperature 1.
      *
-     * @param p the p
+     * @param p the sampling params
      * @return this builder
      */
     public Builder challengerSampling(SamplingParams p) {

@@ -21,11 +21,13 @@ public record CoevolutionMatrix(
   /**
    * Validates shapes and copies.
    *
-   * @param challengers the challengers
-   * @param reasoners the reasoners
-   * @param passRates the pass rates
-   * @param validTasks the valid tasks
-   * @param attempts the attempts
+   * @param challengers labels of the Challenger checkpoints (rows)
+   * @param reasoners labels of the Reasoner checkpoints (columns)
+   * @param passRates {@code passRates[c][r]}: mean pass rate in {@code [0, 1]} of Reasoner {@code r}
+   *     on the valid tasks of Challenger {@code c}; NaN if that Challenger wrote no valid task
+   * @param validTasks number of valid tasks each Challenger wrote
+   * @param attempts number of task attempts each Challenger made (documents times attempts per
+   *     document)
    */
   public CoevolutionMatrix {
     challengers = List.copyOf(Objects.requireNonNull(challengers, "challengers"));

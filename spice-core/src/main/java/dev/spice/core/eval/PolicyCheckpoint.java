@@ -16,9 +16,10 @@ public record PolicyCheckpoint(String label, Supplier<? extends PolicyBackend> l
   /**
    * Validates.
    *
-   * @param label the label
-   * @param loader the loader
-   * @param closeAfterUse the close after use
+   * @param label a short name shown in results, for example {@code iteration 200}; not blank
+   * @param loader gives the backend when the evaluation needs it; called once per use
+   * @param closeAfterUse whether the evaluation closes the backend after using it (true for
+   *     backends the loader opened, false for backends the caller owns)
    */
   public PolicyCheckpoint {
     Objects.requireNonNull(label, "label");

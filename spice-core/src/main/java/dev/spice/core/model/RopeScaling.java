@@ -36,11 +36,13 @@ public record RopeScaling(
   /**
    * Validates.
    *
-   * @param type the type
-   * @param factor the factor
-   * @param lowFreqFactor the low freq factor
-   * @param highFreqFactor the high freq factor
-   * @param originalMaxPositionEmbeddings the original max position embeddings
+   * @param type {@code default}, {@code linear} or {@code llama3}
+   * @param factor frequency divisor, {@code >= 1} for linear and llama3 (1 for default)
+   * @param lowFreqFactor llama3 only: wavelengths above {@code originalMaxPositionEmbeddings /
+   *     lowFreqFactor} are fully scaled
+   * @param highFreqFactor llama3 only: wavelengths below {@code originalMaxPositionEmbeddings /
+   *     highFreqFactor} are kept; {@code > lowFreqFactor}
+   * @param originalMaxPositionEmbeddings llama3 only: the context length before scaling
    */
   public RopeScaling {
     Objects.requireNonNull(type, "type");

@@ -62,23 +62,23 @@ public record TransformerConfig(
   /**
    * Validates.
    *
-   * @param modelType the model type
-   * @param vocabSize the vocab size
-   * @param hiddenSize the hidden size
-   * @param intermediateSize the intermediate size
-   * @param numLayers the num layers
-   * @param numHeads the num heads
-   * @param numKvHeads the num kv heads
-   * @param headDim the head dim
-   * @param rmsNormEps the rms norm eps
-   * @param ropeTheta the rope theta
-   * @param maxPositionEmbeddings the max position embeddings
-   * @param tieWordEmbeddings the tie word embeddings
-   * @param attentionBias the attention bias
-   * @param qkNorm the qk norm
-   * @param bosTokenId the bos token id
-   * @param eosTokenIds the eos token ids
-   * @param ropeScaling the rope scaling
+   * @param modelType {@code llama}, {@code qwen2} or {@code qwen3}
+   * @param vocabSize vocabulary size
+   * @param hiddenSize model width
+   * @param intermediateSize SwiGLU inner width
+   * @param numLayers decoder layers
+   * @param numHeads query heads
+   * @param numKvHeads key/value heads (grouped-query attention); divides {@code numHeads}
+   * @param headDim per-head width (usually {@code hiddenSize / numHeads}); even (rotary)
+   * @param rmsNormEps RMSNorm epsilon
+   * @param ropeTheta rotary base
+   * @param maxPositionEmbeddings longest supported sequence
+   * @param tieWordEmbeddings whether the output projection shares the embedding matrix
+   * @param attentionBias whether q/k/v projections have biases (Qwen2 does)
+   * @param qkNorm whether queries and keys are RMS-normalised per head (Qwen3 does)
+   * @param bosTokenId beginning-of-sequence id, or -1
+   * @param eosTokenIds end-of-sequence ids (may be empty)
+   * @param ropeScaling rotary frequency scaling ({@link RopeScaling#NONE} for none; null means none)
    */
   public TransformerConfig {
     Objects.requireNonNull(modelType, "modelType");
@@ -366,7 +366,7 @@ public record TransformerConfig(
   /**
    * Builds a config from parsed {@code config.json} content.
    *
-   * @param m the m
+   * @param m the parsed {@code config.json} content
    * @return the config
    */
   public static TransformerConfig fromMap(Map<String, Object> m) {
