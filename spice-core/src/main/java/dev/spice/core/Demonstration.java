@@ -16,7 +16,8 @@ public record Demonstration(Prompt prompt, String completion) {
   /**
    * Validates.
    *
-   * @param prompt what the policy is asked, encoded exactly as {@link PolicyBackend#generate} encodes
+   * @param prompt what the policy is asked, encoded exactly as {@link PolicyBackend#generate}
+   *     encodes
    *     it (template, beginning-of-sequence token); its {@linkplain Prompt#allowedTokens() allowed
    *     tokens} play no part in the supervised loss
    * @param completion the answer to learn, without the end-of-sequence token; not blank

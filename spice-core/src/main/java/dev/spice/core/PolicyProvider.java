@@ -37,7 +37,8 @@ public interface PolicyProvider {
    * Whether {@link #create} returns a {@link TrainablePolicy}; {@link Policies#trainable} picks
    * only such providers. Default {@code false} (inference only): trainable providers override it.
    *
-   * @return whether {@link #create} returns a {@link TrainablePolicy}; {@link Policies#trainable} picks only such providers
+   * @return whether {@link #create} returns a {@link TrainablePolicy}; {@link Policies#trainable}
+   *     picks only such providers
    */
   default boolean isTrainable() {
     return false;

@@ -28,7 +28,8 @@ public interface RewardFunction<T> {
   /**
    * A stable name used in metric names ({@code rewards/{name}/mean}); the class name by default.
    *
-   * @return a stable name used in metric names ({@code rewards/{name}/mean}); the class name by default
+   * @return a stable name used in metric names ({@code rewards/{name}/mean}); the class name by
+   *     default
    */
   default String name() {
     return getClass().getSimpleName();

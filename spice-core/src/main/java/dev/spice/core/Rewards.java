@@ -120,7 +120,8 @@ public record Rewards(double[] values, Map<String, double[]> components) {
    * A copy of the pass indicators: the {@value #CORRECT} sub-score if there is one, else the
    * rewards themselves.
    *
-   * @return a copy of the pass indicators: the {@value #CORRECT} sub-score if there is one, else the rewards themselves
+   * @return a copy of the pass indicators: the {@value #CORRECT} sub-score if there is one, else
+   *     the rewards themselves
    */
   public double[] passIndicators() {
     double[] c = components.get(CORRECT);

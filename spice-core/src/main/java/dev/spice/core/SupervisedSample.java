@@ -79,7 +79,8 @@ public record SupervisedSample(int[] promptTokens, int[] targetTokens, double we
    *
    * @param startToken the one context token
    * @param documentTokens the document, at least one token
-   * @return a plain document learned after a one-token prompt (typically the beginning-of-sequence id): every token of {@code documentTokens} is a target
+   * @return a plain document learned after a one-token prompt (typically the beginning-of-sequence
+   *     id): every token of {@code documentTokens} is a target
    */
   public static SupervisedSample document(int startToken, int[] documentTokens) {
     return new SupervisedSample(new int[] {startToken}, documentTokens, 1.0);
@@ -91,7 +92,8 @@ public record SupervisedSample(int[] promptTokens, int[] targetTokens, double we
    *
    *
    * @param documentTokens the document, at least two tokens
-   * @return a plain document learned after its own first token (for tokenizers without a beginning-of-sequence id): every token but the first is a target
+   * @return a plain document learned after its own first token (for tokenizers without a
+   *     beginning-of-sequence id): every token but the first is a target
    */
   public static SupervisedSample document(int[] documentTokens) {
     Objects.requireNonNull(documentTokens, "documentTokens");

@@ -114,7 +114,8 @@ public final class SelfPlay implements AutoCloseable {
   /**
    * The settings this engine was built with, as stable key/value pairs (stored in checkpoints).
    *
-   * @return the settings this engine was built with, as stable key/value pairs (stored in checkpoints)
+   * @return the settings this engine was built with, as stable key/value pairs (stored in
+   *     checkpoints)
    */
   public Map<String, Object> settings() {
     return engine.settings();
@@ -149,7 +150,8 @@ public final class SelfPlay implements AutoCloseable {
    * The newest complete checkpoint under a run directory written by {@link #saveCheckpoint}, if any.
    *
    * @param runDirectory the run directory
-   * @return the newest complete checkpoint under a run directory written by {@link #saveCheckpoint}, if any
+   * @return the newest complete checkpoint under a run directory written by {@link
+   *     #saveCheckpoint}, if any
    */
   public static java.util.Optional<Path> latestCheckpoint(Path runDirectory) {
     return Engine.latest(runDirectory);
@@ -253,7 +255,8 @@ public final class SelfPlay implements AutoCloseable {
     /**
      * The Challenger role (default: paper-style JSON tasks, {@link Roles#jsonChallenger()}).
      *
-     * @param challenger the Challenger role (default: paper-style JSON tasks, {@link Roles#jsonChallenger()})
+     * @param challenger the Challenger role (default: paper-style JSON tasks, {@link
+     *     Roles#jsonChallenger()})
      * @return this builder
      */
     public Builder challenger(Challenger challenger) {

@@ -212,7 +212,8 @@ public final class WarmStart implements AutoCloseable {
   /**
    * The settings this runner was built with, as stable key/value pairs (stored in checkpoints).
    *
-   * @return the settings this runner was built with, as stable key/value pairs (stored in checkpoints)
+   * @return the settings this runner was built with, as stable key/value pairs (stored in
+   *     checkpoints)
    */
   public Map<String, Object> settings() {
     return settings;
@@ -252,7 +253,8 @@ public final class WarmStart implements AutoCloseable {
    * The newest complete checkpoint under a run directory, if any (the engine's rule, {@link SelfPlay#latestCheckpoint}).
    *
    * @param runDirectory the run directory
-   * @return the newest complete checkpoint under a run directory, if any (the engine's rule, {@link SelfPlay#latestCheckpoint})
+   * @return the newest complete checkpoint under a run directory, if any (the engine's rule, {@link
+   *     SelfPlay#latestCheckpoint})
    */
   public static Optional<Path> latestCheckpoint(Path runDirectory) {
     return Checkpoints.latest(runDirectory);
@@ -350,7 +352,8 @@ public final class WarmStart implements AutoCloseable {
     /**
      * The policy to train (required); it must implement {@link TrainablePolicy#supervisedUpdate}.
      *
-     * @param policy the policy to train (required); it must implement {@link TrainablePolicy#supervisedUpdate}
+     * @param policy the policy to train (required); it must implement {@link
+     *     TrainablePolicy#supervisedUpdate}
      * @return this builder
      */
     public Builder policy(TrainablePolicy policy) {
@@ -362,7 +365,8 @@ public final class WarmStart implements AutoCloseable {
      * The corpus to read (required unless {@code documentsPerStep(0)}); its cursor is saved in
      * checkpoints.
      *
-     * @param corpus the corpus to read (required unless {@code documentsPerStep(0)}); its cursor is saved in checkpoints
+     * @param corpus the corpus to read (required unless {@code documentsPerStep(0)}); its cursor is
+     *     saved in checkpoints
      * @return this builder
      */
     public Builder corpus(CorpusSource corpus) {

@@ -92,7 +92,8 @@ public final class WarmStartListeners {
     /**
      * The event file being written, or null when none is open (see {@link TensorBoardListener#file()}).
      *
-     * @return the event file being written, or null when none is open (see {@link TensorBoardListener#file()})
+     * @return the event file being written, or null when none is open (see {@link
+     *     TensorBoardListener#file()})
      */
     public Path file() {
       return events.file();

@@ -7,7 +7,8 @@ import java.util.Objects;
  * One benchmark question with its gold answer, as read by {@link BenchmarkFile}.
  *
  * @param id the item's id, unique within its {@link BenchmarkSet}, not blank
- * @param category the category results are grouped by, not blank ({@value BenchmarkFile#DEFAULT_CATEGORY}
+ * @param category the category results are grouped by, not blank ({@value
+ *     BenchmarkFile#DEFAULT_CATEGORY}
  *     when the file gives none)
  * @param task the question, options, gold answer and answer type; its metadata holds the id under
  *     {@value BenchmarkFile#ID_KEY} and the category under {@value BenchmarkFile#CATEGORY_KEY}
@@ -17,7 +18,8 @@ public record BenchmarkItem(String id, String category, Task task) {
    * Validates. @throws IllegalArgumentException if the id or category is blank
    *
    * @param id the item's id, unique within its {@link BenchmarkSet}, not blank
-   * @param category the category results are grouped by, not blank ({@value BenchmarkFile#DEFAULT_CATEGORY}
+   * @param category the category results are grouped by, not blank ({@value
+   *     BenchmarkFile#DEFAULT_CATEGORY}
    *     when the file gives none)
    * @param task the question, options, gold answer and answer type; its metadata holds the id under
    *     {@value BenchmarkFile#ID_KEY} and the category under {@value BenchmarkFile#CATEGORY_KEY}

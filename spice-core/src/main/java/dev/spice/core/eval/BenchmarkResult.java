@@ -72,10 +72,12 @@ public record BenchmarkResult(
    *
    * @param items number of items
    * @param passAt1 greedy accuracy: the fraction of items whose greedy answer is correct
-   * @param meanAtK mean over items of the fraction of the {@code k} sampled answers that are correct
+   * @param meanAtK mean over items of the fraction of the {@code k} sampled answers that are
+   *     correct
    * @param passAtK mean over items of the unbiased pass@k estimate {@code 1 - C(n-c,k)/C(n,k)}
    *     with {@code n = k} samples and {@code c} correct: the fraction of items with a correct sample
-   * @param greedyNoAnswerRate fraction of greedy answers from which the Reasoner extracted no answer
+   * @param greedyNoAnswerRate fraction of greedy answers from which the Reasoner extracted no
+   *     answer
    * @param sampledNoAnswerRate fraction of sampled answers from which it extracted no answer
    */
   public record Scores(int items, double passAt1, double meanAtK, double passAtK, double greedyNoAnswerRate,
@@ -99,7 +101,8 @@ public record BenchmarkResult(
      *
      * @param id the item id
      * @param category the item category
-     * @param greedyCorrect whether the greedy answer was correct ({@code false} without a greedy run)
+     * @param greedyCorrect whether the greedy answer was correct ({@code false} without a greedy
+     *     run)
      * @param greedyAnswer the answer extracted from the greedy completion, {@code null} if none (or
      *     without a greedy run)
      * @param sampledCorrect how many of the sampled answers were correct, in {@code [0, samples]}
@@ -165,7 +168,9 @@ public record BenchmarkResult(
    * skipped_lines, skip_reasons}. Figures are under {@code items, pass@1, mean@k, pass@k,
    * no_answer_greedy, no_answer_sampled}; a mode not run gives {@code null}s.
    *
-   * @return a JSON-ready map (strings, numbers, booleans, nulls, lists and maps, keys in a fixed order) for a report file: {@code benchmark, backend, seed, greedy, samples, overall, categories, items, skipped_lines, skip_reasons}
+   * @return a JSON-ready map (strings, numbers, booleans, nulls, lists and maps, keys in a fixed
+   *     order) for a report file: {@code benchmark, backend, seed, greedy, samples, overall,
+   *     categories, items, skipped_lines, skip_reasons}
    */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -214,7 +219,8 @@ public record BenchmarkResult(
    * A Markdown summary: one heading line, then a table with one row per category and a bold
    * {@code overall} row; columns of modes not run are left out. Fractions have three decimals.
    *
-   * @return a Markdown summary: one heading line, then a table with one row per category and a bold {@code overall} row; columns of modes not run are left out
+   * @return a Markdown summary: one heading line, then a table with one row per category and a bold
+   *     {@code overall} row; columns of modes not run are left out
    */
   public String toMarkdown() {
     StringBuilder sb = new StringBuilder();

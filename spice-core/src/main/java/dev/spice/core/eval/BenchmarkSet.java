@@ -27,7 +27,8 @@ public record BenchmarkSet(String name, List<BenchmarkItem> items, int skippedLi
    * @param name the benchmark's name (by {@link BenchmarkFile}: the file name without
    *     {@code .jsonl}), not blank
    * @param items the items, at least one, ids unique
-   * @param skippedLines bad lines skipped under {@link BenchmarkFile.Builder#skipBadLines(boolean)},
+   * @param skippedLines bad lines skipped under {@link
+   *     BenchmarkFile.Builder#skipBadLines(boolean)},
    *     {@code >= 0}
    * @param skipReasons {@code file:line: reason} of the first {@value #MAX_SKIP_REASONS} skipped
    *     lines, at most {@code skippedLines} entries

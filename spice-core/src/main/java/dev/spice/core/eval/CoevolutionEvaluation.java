@@ -76,7 +76,8 @@ public final class CoevolutionEvaluation {
    *
    * @param backend the Challenger's backend
    * @param samplingSeed the sampling seed
-   * @return the valid tasks a Challenger backend writes for the document pool, in document order ({@code attemptsPerDocument} sampled attempts per document; invalid attempts are dropped)
+   * @return the valid tasks a Challenger backend writes for the document pool, in document order
+   *     ({@code attemptsPerDocument} sampled attempts per document; invalid attempts are dropped)
    * @throws SpiceException.BackendException naming the backend if it fails, returns null, a wrong
    *     number of completions or a null completion (checked by {@link BackendCalls#generate})
    */

@@ -23,7 +23,8 @@ public record CoevolutionMatrix(
    *
    * @param challengers labels of the Challenger checkpoints (rows)
    * @param reasoners labels of the Reasoner checkpoints (columns)
-   * @param passRates {@code passRates[c][r]}: mean pass rate in {@code [0, 1]} of Reasoner {@code r}
+   * @param passRates {@code passRates[c][r]}: mean pass rate in {@code [0, 1]} of Reasoner {@code
+   *     r}
    *     on the valid tasks of Challenger {@code c}; NaN if that Challenger wrote no valid task
    * @param validTasks number of valid tasks each Challenger wrote
    * @param attempts number of task attempts each Challenger made (documents times attempts per

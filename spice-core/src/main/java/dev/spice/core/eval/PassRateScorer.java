@@ -42,7 +42,8 @@ public interface PassRateScorer {
    * reward itself without one).
    *
    *
-   * @param reward the Reasoner's correctness reward, for example {@code ReasonerRewards.correctness()}
+   * @param reward the Reasoner's correctness reward, for example {@code
+   *     ReasonerRewards.correctness()}
    * @param answers answers per task, {@code >= 1}
    * @param sampling the Reasoner's sampling settings
    * @return the sampling scorer
@@ -78,7 +79,9 @@ public interface PassRateScorer {
    * failures and wrong results raise {@link SpiceException.BackendException} naming the backend,
    * see {@link BackendCalls#score}.
    *
-   * @return the exact expected pass rate: the probability, from {@link PolicyBackend#scoreContinuations}, that the Reasoner's answer is exactly the tokens of {@link Task#goldAnswer()} (the prompt's constrained-decoding mask applied)
+   * @return the exact expected pass rate: the probability, from {@link
+   *     PolicyBackend#scoreContinuations}, that the Reasoner's answer is exactly the tokens of
+   *     {@link Task#goldAnswer()} (the prompt's constrained-decoding mask applied)
    */
   static PassRateScorer exactGold() {
     return (backend, role, tasks, seed) -> {

@@ -105,7 +105,8 @@ public record RopeScaling(
    *
    * @param theta the theta
    * @param headDim the head dim
-   * @return the rotary inverse frequencies {@code theta^(-2j / headDim)}, {@code j < headDim / 2}, with this scaling applied, in double precision (callers round once)
+   * @return the rotary inverse frequencies {@code theta^(-2j / headDim)}, {@code j < headDim / 2},
+   *     with this scaling applied, in double precision (callers round once)
    */
   public double[] inverseFrequencies(double theta, int headDim) {
     int half = headDim / 2;

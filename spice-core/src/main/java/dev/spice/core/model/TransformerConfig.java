@@ -78,7 +78,8 @@ public record TransformerConfig(
    * @param qkNorm whether queries and keys are RMS-normalised per head (Qwen3 does)
    * @param bosTokenId beginning-of-sequence id, or -1
    * @param eosTokenIds end-of-sequence ids (may be empty)
-   * @param ropeScaling rotary frequency scaling ({@link RopeScaling#NONE} for none; null means none)
+   * @param ropeScaling rotary frequency scaling ({@link RopeScaling#NONE} for none; null means
+   *     none)
    */
   public TransformerConfig {
     Objects.requireNonNull(modelType, "modelType");
@@ -185,7 +186,9 @@ public record TransformerConfig(
    * The rotary inverse frequencies ({@code headDim / 2} of them) with {@link #ropeScaling()}
    * applied, as Hugging Face computes them; both backends build their rotary tables from these.
    *
-   * @return the rotary inverse frequencies ({@code headDim / 2} of them) with {@link #ropeScaling()} applied, as Hugging Face computes them; both backends build their rotary tables from these
+   * @return the rotary inverse frequencies ({@code headDim / 2} of them) with {@link
+   *     #ropeScaling()} applied, as Hugging Face computes them; both backends build their rotary
+   *     tables from these
    */
   public double[] ropeInverseFrequencies() {
     return ropeScaling.inverseFrequencies(ropeTheta, headDim);
@@ -207,7 +210,9 @@ public record TransformerConfig(
    * @param numLayers the num layers
    * @param numHeads the num heads
    * @param numKvHeads the num kv heads
-   * @return a small Qwen3-style config, handy for tests: intermediate size {@code 3 * hiddenSize}, head_dim {@code hiddenSize / numHeads}, RMSNorm epsilon 1e-6, rope theta 10000, 2048 positions, tied embeddings, q/k norms, no biases, no bos or eos ids
+   * @return a small Qwen3-style config, handy for tests: intermediate size {@code 3 * hiddenSize},
+   *     head_dim {@code hiddenSize / numHeads}, RMSNorm epsilon 1e-6, rope theta 10000, 2048
+   *     positions, tied embeddings, q/k norms, no biases, no bos or eos ids
    */
   public static TransformerConfig tiny(int vocabSize, int hiddenSize, int numLayers, int numHeads, int numKvHeads) {
     return new TransformerConfig("qwen3", vocabSize, hiddenSize, hiddenSize * 3,
@@ -217,7 +222,8 @@ public record TransformerConfig(
   /**
    * Total parameter count (the sum over {@link #tensorShapes()}, computed without listing them).
    *
-   * @return total parameter count (the sum over {@link #tensorShapes()}, computed without listing them)
+   * @return total parameter count (the sum over {@link #tensorShapes()}, computed without listing
+   *     them)
    */
   public long parameterCount() {
     return exactParameterCount(vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim,
@@ -258,7 +264,11 @@ public record TransformerConfig(
    * weights are {@code [out, in]} as in PyTorch. The map has {@code ~10 * numLayers} entries:
    * check an untrusted config with {@link #checkTensors} first.
    *
-   * @return the Hugging Face tensor names and shapes of this architecture, in a stable order: {@code model.embed_tokens.weight}, per layer {@code model.layers.{i}.(input_layernorm | self_attn.{q,k,v,o}_proj | self_attn.{q,k}_norm | post_attention_layernorm | mlp.{gate,up,down}_proj).weight} (and q/k/v biases with {@code attentionBias}), {@code model.norm.weight}, and {@code lm_head.weight} unless embeddings are tied
+   * @return the Hugging Face tensor names and shapes of this architecture, in a stable order:
+   *     {@code model.embed_tokens.weight}, per layer {@code model.layers.{i}.(input_layernorm |
+   *     self_attn.{q,k,v,o}_proj | self_attn.{q,k}_norm | post_attention_layernorm |
+   *     mlp.{gate,up,down}_proj).weight} (and q/k/v biases with {@code attentionBias}), {@code
+   *     model.norm.weight}, and {@code lm_head.weight} unless embeddings are tied
    */
   public Map<String, long[]> tensorShapes() {
     Map<String, long[]> m = new LinkedHashMap<>();

@@ -109,7 +109,9 @@ public final class Roles {
    * writing Reasoner demonstrations.
    *
    * @param task the task
-   * @return the completion of the {@link #textReasoner} that answers {@code task} correctly: {@code "answer: " + task.goldText()} (the gold option's text for multiple choice), for writing Reasoner demonstrations
+   * @return the completion of the {@link #textReasoner} that answers {@code task} correctly: {@code
+   *     "answer: " + task.goldText()} (the gold option's text for multiple choice), for writing
+   *     Reasoner demonstrations
    */
   public static String textDemonstration(Task task) {
     return "answer: " + task.goldText();
@@ -125,7 +127,9 @@ public final class Roles {
    *
    * @param challenger the role to restrict
    * @param allowed the formats accepted, at least one
-   * @return a Challenger that accepts only tasks of the given formats: a task of another format, otherwise valid, becomes invalid with the code {@link InvalidReasons#FORMAT_NOT_ALLOWED} (so it gets the invalid-task penalty and the Challenger learns to avoid it)
+   * @return a Challenger that accepts only tasks of the given formats: a task of another format,
+   *     otherwise valid, becomes invalid with the code {@link InvalidReasons#FORMAT_NOT_ALLOWED}
+   *     (so it gets the invalid-task penalty and the Challenger learns to avoid it)
    */
   public static Challenger onlyFormats(Challenger challenger, java.util.Set<TaskFormat> allowed) {
     Objects.requireNonNull(challenger, "challenger");

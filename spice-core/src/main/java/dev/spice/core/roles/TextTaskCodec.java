@@ -410,7 +410,8 @@ public final class TextTaskCodec implements TaskCodec {
     /**
      * Whether the gold answer must occur in the document (default {@link Grounding#NONE}).
      *
-     * @param grounding whether the gold answer must occur in the document (default {@link Grounding#NONE})
+     * @param grounding whether the gold answer must occur in the document (default {@link
+     *     Grounding#NONE})
      * @return this builder
      */
     public Builder grounding(Grounding grounding) {

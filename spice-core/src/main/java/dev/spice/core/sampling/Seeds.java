@@ -14,7 +14,8 @@ public final class Seeds {
    *
    * @param seed the seed
    * @param index the index
-   * @return a well-mixed 64-bit seed for {@code (seed, index)}; different pairs give unrelated values
+   * @return a well-mixed 64-bit seed for {@code (seed, index)}; different pairs give unrelated
+   *     values
    */
   public static long mix(long seed, long index) {
     long z = seed * 0x9E3779B97F4A7C15L + index + 0x632BE59BD9B4E019L;

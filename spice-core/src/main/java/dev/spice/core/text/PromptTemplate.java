@@ -57,7 +57,8 @@ public interface PromptTemplate {
    *
    *
    * @param name the name
-   * @return a template by name, case-insensitive: {@code raw}, {@code plain} or {@code chatml} (the constants themselves, not copies)
+   * @return a template by name, case-insensitive: {@code raw}, {@code plain} or {@code chatml} (the
+   *     constants themselves, not copies)
    * @throws SpiceException.ConfigurationException naming the valid values
    */
   static PromptTemplate named(String name) {

@@ -52,7 +52,8 @@ public interface Tokenizer extends AutoCloseable {
    * gives zero or several ids or throws a {@link SpiceException}.
    *
    * @param token the token
-   * @return the id of a string that is exactly one token of the vocabulary, or {@code -1} if it encodes to zero or several tokens
+   * @return the id of a string that is exactly one token of the vocabulary, or {@code -1} if it
+   *     encodes to zero or several tokens
    */
   default int tokenId(String token) {
     int[] ids;
@@ -70,7 +71,8 @@ public interface Tokenizer extends AutoCloseable {
    *
    * <p>Default: {@code -1} (unknown; backends then check ids against the model only).
    *
-   * @return number of ids this tokenizer can produce (ids are in {@code [0, vocabSize)}), or {@code -1} when unknown
+   * @return number of ids this tokenizer can produce (ids are in {@code [0, vocabSize)}), or {@code
+   *     -1} when unknown
    */
   default int vocabSize() {
     return -1;
@@ -93,7 +95,8 @@ public interface Tokenizer extends AutoCloseable {
    *
    * <p>Default: {@code -1}.
    *
-   * @return the id used to pad batches, or {@code -1} if the tokenizer has none (backends pad with 0 then; padded positions are masked out)
+   * @return the id used to pad batches, or {@code -1} if the tokenizer has none (backends pad with
+   *     0 then; padded positions are masked out)
    */
   default int padId() {
     return -1;

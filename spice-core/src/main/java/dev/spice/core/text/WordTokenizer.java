@@ -97,7 +97,8 @@ public class WordTokenizer implements Tokenizer {
    * followed by {@code words} in order (duplicates of the special tokens are not allowed).
    *
    * @param words the words
-   * @return a tokenizer with ids 0-3 = {@value #PAD}, {@value #UNK}, {@value #BOS}, {@value #EOS}, followed by {@code words} in order (duplicates of the special tokens are not allowed)
+   * @return a tokenizer with ids 0-3 = {@value #PAD}, {@value #UNK}, {@value #BOS}, {@value #EOS},
+   *     followed by {@code words} in order (duplicates of the special tokens are not allowed)
    */
   public static WordTokenizer withSpecialTokens(List<String> words) {
     return new WordTokenizer(withSpecials(words));
