@@ -11,7 +11,11 @@ package dev.spice.core;
  */
 public interface AdvantageEstimator {
 
-  /** A short stable name, for example {@code dr_grpo}. */
+  /**
+   * A short stable name, for example {@code dr_grpo}.
+   *
+   * @return a short stable name, for example {@code dr_grpo}
+   */
   String name();
 
   /**
@@ -22,7 +26,11 @@ public interface AdvantageEstimator {
    */
   double[][] estimate(double[][] rewardsByGroup);
 
-  /** The smallest group size this estimator is meaningful for (2 for group-relative ones). */
+  /**
+   * The smallest group size this estimator is meaningful for (2 for group-relative ones).
+   *
+   * @return the smallest group size this estimator is meaningful for (2 for group-relative ones)
+   */
   default int minGroupSize() {
     return 2;
   }

@@ -11,8 +11,10 @@ public interface AnswerExtractor {
   /**
    * The final answer, if one can be found.
    *
+   *
    * @param completionText the Reasoner's output
    * @param task the task answered (multiple-choice extractors use its options)
+   * @return the final answer, if one can be found
    */
   Optional<String> extract(String completionText, Task task);
 }

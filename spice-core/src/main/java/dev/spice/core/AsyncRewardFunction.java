@@ -13,10 +13,20 @@ import java.util.concurrent.CompletionStage;
 @FunctionalInterface
 public interface AsyncRewardFunction<T> {
 
-  /** Starts scoring a group. */
+  /**
+   * Starts scoring a group.
+   *
+   * @param items the items
+   * @param context the context
+   * @return a stage completing with one reward per item
+   */
   CompletionStage<Rewards> scoreAsync(List<T> items, RewardContext context);
 
-  /** A stable name used in metric names; the class name by default. */
+  /**
+   * A stable name used in metric names; the class name by default.
+   *
+   * @return a stable name used in metric names; the class name by default
+   */
   default String name() {
     return getClass().getSimpleName();
   }

@@ -94,9 +94,11 @@ public final class BackendCalls {
   /**
    * {@link PolicyBackend#tokenize}, checked: not null.
    *
+   *
    * @param backend the backend
    * @param text the text
    * @param what what the call is for, naming the role
+   * @return the token ids; never null
    * @throws SpiceException.BackendException if the backend fails or returns null
    */
   public static int[] tokenize(PolicyBackend backend, String text, String what) {
@@ -115,7 +117,12 @@ public final class BackendCalls {
     return ids;
   }
 
-  /** The backend's name for messages; its class name if {@code name()} fails or is null. */
+  /**
+   * The backend's name for messages; its class name if {@code name()} fails or is null.
+   *
+   * @param backend the backend
+   * @return the backend's name for messages; its class name if {@code name()} fails or is null
+   */
   public static String name(PolicyBackend backend) {
     String n;
     try {

@@ -13,9 +13,19 @@ public interface Challenger {
   /**
    * The prompt for a document. In no-corpus mode the engine passes a synthetic document with
    * empty text: the prompt must then ask for a task without reference material.
+   *
+   * @param document the document
+   * @return the prompt for a document
    */
   Prompt prompt(Document document);
 
-  /** Parses what the policy generated for {@code prompt}; invalid output is an invalid attempt. */
+  /**
+   * Parses what the policy generated for {@code prompt}; invalid output is an invalid attempt.
+   *
+   * @param document the document
+   * @param prompt the prompt
+   * @param completion the completion
+   * @return the attempt, valid or invalid
+   */
   ChallengerAttempt parse(Document document, Prompt prompt, Completion completion);
 }

@@ -17,7 +17,13 @@ import java.util.Objects;
  *     answer; empty for an invalid attempt
  */
 public record ChallengerOutcome(ChallengerAttempt attempt, double[] reasonerCorrect) {
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param attempt the Challenger attempt
+   * @param reasonerCorrect pass indicators in {@code [0, 1]} (usually 0 or 1), one per Reasoner
+   *     answer; empty for an invalid attempt
+   */
   public ChallengerOutcome {
     Objects.requireNonNull(attempt, "attempt");
     reasonerCorrect = reasonerCorrect.clone();
@@ -26,23 +32,39 @@ public record ChallengerOutcome(ChallengerAttempt attempt, double[] reasonerCorr
     }
   }
 
-  /** A copy of the pass indicators. */
+  /**
+   * A copy of the pass indicators.
+   *
+   * @return a copy of the pass indicators
+   */
   @Override
   public double[] reasonerCorrect() {
     return reasonerCorrect.clone();
   }
 
-  /** Number of Reasoner answers (0 for an invalid attempt). */
+  /**
+   * Number of Reasoner answers (0 for an invalid attempt).
+   *
+   * @return number of Reasoner answers (0 for an invalid attempt)
+   */
   public int answerCount() {
     return reasonerCorrect.length;
   }
 
-  /** Whether the task was valid. */
+  /**
+   * Whether the task was valid.
+   *
+   * @return whether the task was valid
+   */
   public boolean isValid() {
     return attempt.isValid();
   }
 
-  /** Mean of the pass indicators, the p of the paper; NaN for an invalid attempt. */
+  /**
+   * Mean of the pass indicators, the p of the paper; NaN for an invalid attempt.
+   *
+   * @return mean of the pass indicators, the p of the paper; NaN for an invalid attempt
+   */
   public double passRate() {
     if (reasonerCorrect.length == 0) {
       return Double.NaN;

@@ -12,6 +12,8 @@ public interface Checkpointable {
   /**
    * Writes the full state into {@code directory}, which exists and is empty.
    *
+   *
+   * @param directory the directory
    * @throws SpiceException.CheckpointException on I/O failure
    */
   void saveCheckpoint(Path directory);
@@ -19,6 +21,8 @@ public interface Checkpointable {
   /**
    * Restores the state written by {@link #saveCheckpoint}. On failure the state is unchanged.
    *
+   *
+   * @param directory the directory
    * @throws SpiceException.CheckpointException if files are missing, corrupt or incompatible
    */
   void loadCheckpoint(Path directory);

@@ -32,7 +32,17 @@ public record Completion(
     LENGTH
   }
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param text the decoded completion (without the prompt)
+   * @param promptTokens the token ids the backend fed as the prompt (after templating)
+   * @param tokens the generated token ids
+   * @param logProbs natural-log probability of each generated token under the sampling
+   *     distribution the backend used at temperature 1 before top-p/top-k truncation (the
+   *     policy's own probability, constrained-decoding mask applied), same length as {@code tokens}
+   * @param finishReason why generation stopped
+   */
   public Completion {
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(finishReason, "finishReason");
@@ -45,35 +55,59 @@ public record Completion(
     }
   }
 
-  /** A copy of the prompt token ids. */
+  /**
+   * A copy of the prompt token ids.
+   *
+   * @return a copy of the prompt token ids
+   */
   @Override
   public int[] promptTokens() {
     return promptTokens.clone();
   }
 
-  /** A copy of the generated token ids. */
+  /**
+   * A copy of the generated token ids.
+   *
+   * @return a copy of the generated token ids
+   */
   @Override
   public int[] tokens() {
     return tokens.clone();
   }
 
-  /** A copy of the per-token log-probabilities. */
+  /**
+   * A copy of the per-token log-probabilities.
+   *
+   * @return a copy of the per-token log-probabilities
+   */
   @Override
   public float[] logProbs() {
     return logProbs.clone();
   }
 
-  /** Number of generated tokens, without copying them. */
+  /**
+   * Number of generated tokens, without copying them.
+   *
+   * @return number of generated tokens, without copying them
+   */
   public int tokenCount() {
     return tokens.length;
   }
 
-  /** Number of prompt tokens, without copying them. */
+  /**
+   * Number of prompt tokens, without copying them.
+   *
+   * @return number of prompt tokens, without copying them
+   */
   public int promptTokenCount() {
     return promptTokens.length;
   }
 
-  /** Sum of the token log-probs: the completion's log-probability. */
+  /**
+   * Sum of the token log-probs: the completion's log-probability.
+   *
+   * @return sum of the token log-probs: the completion's log-probability
+   */
   public double totalLogProb() {
     double s = 0;
     for (float f : logProbs) {

@@ -10,7 +10,12 @@ import java.util.Objects;
  * @param state opaque, printable state owned by that source (no line breaks)
  */
 public record CorpusCursor(String source, String state) {
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param source the name of the source that wrote it (checked on restore)
+   * @param state opaque, printable state owned by that source (no line breaks)
+   */
   public CorpusCursor {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(state, "state");

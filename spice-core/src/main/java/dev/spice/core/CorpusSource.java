@@ -15,18 +15,29 @@ import java.util.OptionalLong;
  */
 public interface CorpusSource extends AutoCloseable {
 
-  /** A stable name used in provenance and in {@link Document#source()}. */
+  /**
+   * A stable name used in provenance and in {@link Document#source()}.
+   *
+   * @return a stable name used in provenance and in {@link Document#source()}
+   */
   String name();
 
   /**
    * The next sampled document. Sampling never ends: a new epoch starts, reshuffled, after every
    * document was drawn once.
    *
+   *
+   * @return the next sampled document
    * @throws SpiceException.CorpusException if the corpus is empty or a record cannot be read
    */
   Document next();
 
-  /** The next {@code n} documents, as {@code n} calls of {@link #next()}. */
+  /**
+   * The next {@code n} documents, as {@code n} calls of {@link #next()}.
+   *
+   * @param n how many documents
+   * @return the next {@code n} documents, as {@code n} calls of {@link #next()}
+   */
   default List<Document> next(int n) {
     List<Document> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -35,19 +46,29 @@ public interface CorpusSource extends AutoCloseable {
     return out;
   }
 
-  /** The current sampling position; cheap, and small enough to store in every checkpoint. */
+  /**
+   * The current sampling position; cheap, and small enough to store in every checkpoint.
+   *
+   * @return the current sampling position; cheap, and small enough to store in every checkpoint
+   */
   CorpusCursor cursor();
 
   /**
    * Moves to a position previously returned by {@link #cursor()} of a source built with the same
    * settings and data.
    *
+   *
+   * @param cursor the cursor
    * @throws SpiceException.CorpusException if the cursor belongs to another source or is malformed;
    *     the position is then unchanged
    */
   void restore(CorpusCursor cursor);
 
-  /** Number of documents per epoch, if known. */
+  /**
+   * Number of documents per epoch, if known.
+   *
+   * @return number of documents per epoch, if known
+   */
   OptionalLong size();
 
   /** Releases files; idempotent. */

@@ -13,7 +13,15 @@ package dev.spice.core;
  * @param completion the answer to learn, without the end-of-sequence token; not blank
  */
 public record Demonstration(Prompt prompt, String completion) {
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param prompt what the policy is asked, encoded exactly as {@link PolicyBackend#generate}
+   *     encodes
+   *     it (template, beginning-of-sequence token); its {@linkplain Prompt#allowedTokens() allowed
+   *     tokens} play no part in the supervised loss
+   * @param completion the answer to learn, without the end-of-sequence token; not blank
+   */
   public Demonstration {
     if (prompt == null) {
       throw new IllegalArgumentException("prompt is null; a demonstration needs the prompt it answers");

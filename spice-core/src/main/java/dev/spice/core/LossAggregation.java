@@ -12,7 +12,11 @@ package dev.spice.core;
  */
 public interface LossAggregation {
 
-  /** A short stable name, for example {@code dr_grpo(3000)}. */
+  /**
+   * A short stable name, for example {@code dr_grpo(3000)}.
+   *
+   * @return a short stable name, for example {@code dr_grpo(3000)}
+   */
   String name();
 
   /**

@@ -20,7 +20,11 @@ public final class Policies {
 
   private Policies() {}
 
-  /** All providers on the class path, highest rank first. */
+  /**
+   * All providers on the class path, highest rank first.
+   *
+   * @return all providers on the class path, highest rank first
+   */
   public static List<PolicyProvider> providers() {
     List<PolicyProvider> list = new ArrayList<>();
     ServiceLoader.load(PolicyProvider.class).forEach(list::add);
@@ -33,6 +37,10 @@ public final class Policies {
    * Creates a backend from the provider named {@code name}, or, if {@code name} is null, from
    * the one named by {@value #BACKEND_PROPERTY}, or else the best available one.
    *
+   *
+   * @param name the name
+   * @param options the options
+   * @return the new backend
    * @throws SpiceException.ConfigurationException if no provider matches; the message lists the
    *     providers found
    */
@@ -53,8 +61,10 @@ public final class Policies {
    * Creates a trainable policy from the provider named {@code name}, or, if {@code name} is null,
    * from the one named by {@value #BACKEND_PROPERTY}, or else the best available trainable one.
    *
+   *
    * @param name the provider name, or null
    * @param options provider-specific options, passed to {@link PolicyProvider#create}
+   * @return the new trainable policy
    * @throws SpiceException.ConfigurationException if the named provider is missing or unavailable
    *     (the message lists the available trainable providers), if it makes inference-only
    *     policies (the message names it and lists the trainable ones), if no trainable provider is

@@ -13,7 +13,11 @@ import java.util.List;
  */
 public interface PolicyBackend extends AutoCloseable {
 
-  /** A short stable name recorded in provenance, for example {@code djl-pytorch}. */
+  /**
+   * A short stable name recorded in provenance, for example {@code djl-pytorch}.
+   *
+   * @return a short stable name recorded in provenance, for example {@code djl-pytorch}
+   */
   String name();
 
   /**
@@ -36,10 +40,20 @@ public interface PolicyBackend extends AutoCloseable {
    */
   List<float[]> scoreContinuations(List<Prompt> prompts, List<int[]> continuations);
 
-  /** Token ids of a text, without template or special tokens added. */
+  /**
+   * Token ids of a text, without template or special tokens added.
+   *
+   * @param text the text
+   * @return the token ids
+   */
   int[] tokenize(String text);
 
-  /** Text of token ids. */
+  /**
+   * Text of token ids.
+   *
+   * @param tokens the tokens
+   * @return the decoded text
+   */
   String detokenize(int[] tokens);
 
   /** Releases native resources; the backend is unusable afterwards. Idempotent. */

@@ -8,15 +8,27 @@ import java.util.Map;
  */
 public interface PolicyProvider {
 
-  /** The backend name users select it by, for example {@code djl}. */
+  /**
+   * The backend name users select it by, for example {@code djl}.
+   *
+   * @return the backend name users select it by, for example {@code djl}
+   */
   String name();
 
-  /** Higher ranks win when several available providers could serve a request without a name. */
+  /**
+   * Higher ranks win when several available providers could serve a request without a name.
+   *
+   * @return this provider's rank
+   */
   default int rank() {
     return 0;
   }
 
-  /** Whether this provider can create a backend on this machine (native libraries present). */
+  /**
+   * Whether this provider can create a backend on this machine (native libraries present).
+   *
+   * @return whether this provider can create a backend on this machine (native libraries present)
+   */
   default boolean isAvailable() {
     return true;
   }
@@ -24,6 +36,9 @@ public interface PolicyProvider {
   /**
    * Whether {@link #create} returns a {@link TrainablePolicy}; {@link Policies#trainable} picks
    * only such providers. Default {@code false} (inference only): trainable providers override it.
+   *
+   * @return whether {@link #create} returns a {@link TrainablePolicy}; {@link Policies#trainable}
+   *     picks only such providers
    */
   default boolean isTrainable() {
     return false;
@@ -32,8 +47,10 @@ public interface PolicyProvider {
   /**
    * Creates a backend.
    *
+   *
    * @param options provider-specific options, for example {@code model=/path/to/checkpoint};
    *     each provider documents its keys and rejects unknown ones
+   * @return the new backend
    */
   PolicyBackend create(Map<String, String> options);
 }

@@ -8,9 +8,21 @@ package dev.spice.core;
  */
 public interface Reasoner {
 
-  /** The prompt for a task; it must not reveal the gold answer or the document. */
+  /**
+   * The prompt for a task; it must not reveal the gold answer or the document.
+   *
+   * @param task the task
+   * @return the prompt for a task; it must not reveal the gold answer or the document
+   */
   Prompt prompt(Task task);
 
-  /** Extracts the final answer from what the policy generated. */
+  /**
+   * Extracts the final answer from what the policy generated.
+   *
+   * @param task the task
+   * @param prompt the prompt
+   * @param completion the completion
+   * @return the attempt, with the extracted answer if any
+   */
   ReasonerAttempt parse(Task task, Prompt prompt, Completion completion);
 }

@@ -30,6 +30,15 @@ public record Recipe(
    * Validates: nothing null, {@code G_C >= 1}, {@code G_R >= 2}. Bounds that depend on other
    * settings (an estimator's minimum group size, N) are checked by the engine's builder.
    *
+   *
+   * @param name a stable name recorded in provenance
+   * @param challengerGroupSize G for the Challenger: attempts kept per document, {@code >= 1}
+   * @param reasonerGroupSize G for the Reasoner: answers per valid task, {@code >= 2}
+   * @param challengerReward scores a document's Challenger attempts (invalid penalty included)
+   * @param reasonerReward scores a task's Reasoner answers
+   * @param challengerAdvantage advantages of Challenger groups
+   * @param reasonerAdvantage advantages of Reasoner groups
+   * @param loss loss settings of the update
    * @throws SpiceException.ConfigurationException naming the group size and the recipe
    */
   public Recipe {

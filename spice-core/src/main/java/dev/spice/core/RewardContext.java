@@ -11,7 +11,14 @@ import java.util.Objects;
  * @param task the task of the group for the Reasoner, or {@code null} for a Challenger group
  */
 public record RewardContext(long iteration, Role role, Document document, Task task) {
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param iteration the engine iteration (0-based)
+   * @param role the role whose samples are scored
+   * @param document the document of the group (for the Reasoner: the document its task came from)
+   * @param task the task of the group for the Reasoner, or {@code null} for a Challenger group
+   */
   public RewardContext {
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(document, "document");

@@ -16,15 +16,30 @@ import java.util.List;
 @FunctionalInterface
 public interface RewardFunction<T> {
 
-  /** Scores a group. */
+  /**
+   * Scores a group.
+   *
+   * @param items the items
+   * @param context the context
+   * @return one reward per item
+   */
   Rewards score(List<T> items, RewardContext context);
 
-  /** A stable name used in metric names ({@code rewards/{name}/mean}); the class name by default. */
+  /**
+   * A stable name used in metric names ({@code rewards/{name}/mean}); the class name by default.
+   *
+   * @return a stable name used in metric names ({@code rewards/{name}/mean}); the class name by
+   *     default
+   */
   default String name() {
     return getClass().getSimpleName();
   }
 
-  /** This function as an {@link AsyncRewardFunction} that completes immediately. */
+  /**
+   * This function as an {@link AsyncRewardFunction} that completes immediately.
+   *
+   * @return this function as an {@link AsyncRewardFunction} that completes immediately
+   */
   default AsyncRewardFunction<T> async() {
     RewardFunction<T> self = this;
     return new AsyncRewardFunction<>() {

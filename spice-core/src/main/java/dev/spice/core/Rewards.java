@@ -30,7 +30,12 @@ public record Rewards(double[] values, Map<String, double[]> components) {
   /** Name of the sub-score holding Reasoner pass indicators. */
   public static final String CORRECT = "correct";
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param values one reward per item, in item order
+   * @param components named sub-scores, each with one value per item, sorted by name
+   */
   public Rewards {
     values = values.clone();
     TreeMap<String, double[]> copy = new TreeMap<>();
@@ -47,18 +52,31 @@ public record Rewards(double[] values, Map<String, double[]> components) {
     components = Collections.unmodifiableMap(copy);
   }
 
-  /** Rewards without sub-scores. */
+  /**
+   * Rewards without sub-scores.
+   *
+   * @param values the values
+   * @return rewards with these values and no sub-scores
+   */
   public static Rewards of(double... values) {
     return new Rewards(values, Map.of());
   }
 
-  /** A copy of the rewards, one per item. */
+  /**
+   * A copy of the rewards, one per item.
+   *
+   * @return a copy of the rewards, one per item
+   */
   @Override
   public double[] values() {
     return values.clone();
   }
 
-  /** An unmodifiable map, sorted by name, of copies of the sub-scores. */
+  /**
+   * An unmodifiable map, sorted by name, of copies of the sub-scores.
+   *
+   * @return an unmodifiable map, sorted by name, of copies of the sub-scores
+   */
   @Override
   public Map<String, double[]> components() {
     TreeMap<String, double[]> copy = new TreeMap<>();
@@ -66,18 +84,33 @@ public record Rewards(double[] values, Map<String, double[]> components) {
     return Collections.unmodifiableMap(copy);
   }
 
-  /** The reward of item {@code i}. @throws IndexOutOfBoundsException if there is no such item */
+  /**
+   * The reward of item {@code i}. @throws IndexOutOfBoundsException if there is no such item
+   *
+   * @param i the item index
+   * @return the reward of item {@code i}
+   */
   public double value(int i) {
     Objects.checkIndex(i, values.length);
     return values[i];
   }
 
-  /** Whether a sub-score of this name exists. */
+  /**
+   * Whether a sub-score of this name exists.
+   *
+   * @param name the name
+   * @return whether a sub-score of this name exists
+   */
   public boolean hasComponent(String name) {
     return components.containsKey(name);
   }
 
-  /** A copy of the sub-score named {@code name}, or {@code null} if there is none. */
+  /**
+   * A copy of the sub-score named {@code name}, or {@code null} if there is none.
+   *
+   * @param name the name
+   * @return a copy of the sub-score named {@code name}, or {@code null} if there is none
+   */
   public double[] component(String name) {
     double[] c = components.get(name);
     return c == null ? null : c.clone();
@@ -86,13 +119,20 @@ public record Rewards(double[] values, Map<String, double[]> components) {
   /**
    * A copy of the pass indicators: the {@value #CORRECT} sub-score if there is one, else the
    * rewards themselves.
+   *
+   * @return a copy of the pass indicators: the {@value #CORRECT} sub-score if there is one, else
+   *     the rewards themselves
    */
   public double[] passIndicators() {
     double[] c = components.get(CORRECT);
     return (c != null ? c : values).clone();
   }
 
-  /** Number of items. */
+  /**
+   * Number of items.
+   *
+   * @return number of items
+   */
   public int size() {
     return values.length;
   }

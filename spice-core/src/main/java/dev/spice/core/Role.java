@@ -7,7 +7,11 @@ public enum Role {
   /** Answers a task without the document. */
   REASONER;
 
-  /** Lower-case name used as metric prefix: {@code challenger} or {@code reasoner}. */
+  /**
+   * Lower-case name used as metric prefix: {@code challenger} or {@code reasoner}.
+   *
+   * @return {@code challenger} or {@code reasoner}
+   */
   public String metricPrefix() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

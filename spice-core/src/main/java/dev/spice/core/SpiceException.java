@@ -8,12 +8,21 @@ package dev.spice.core;
 public class SpiceException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception with a message naming what was wrong and where. */
+  /**
+   * Creates an exception with a message naming what was wrong and where.
+   *
+   * @param message what was wrong and where
+   */
   public SpiceException(String message) {
     super(message);
   }
 
-  /** Creates an exception with a message and its cause. */
+  /**
+   * Creates an exception with a message and its cause.
+   *
+   * @param message what was wrong and where
+   * @param cause the underlying cause
+   */
   public SpiceException(String message, Throwable cause) {
     super(message, cause);
   }
@@ -22,7 +31,11 @@ public class SpiceException extends RuntimeException {
   public static class ConfigurationException extends SpiceException {
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception; the message should name the setting and its valid values. */
+    /**
+     * Creates the exception; the message should name the setting and its valid values.
+     *
+     * @param message what was wrong and where
+     */
     public ConfigurationException(String message) {
       super(message);
     }
@@ -32,12 +45,21 @@ public class SpiceException extends RuntimeException {
   public static class CorpusException extends SpiceException {
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception; the message should name the file and line or record. */
+    /**
+     * Creates the exception; the message should name the file and line or record.
+     *
+     * @param message what was wrong and where
+     */
     public CorpusException(String message) {
       super(message);
     }
 
-    /** Creates the exception with its cause. */
+    /**
+     * Creates the exception with its cause.
+     *
+     * @param message what was wrong and where
+     * @param cause the underlying cause
+     */
     public CorpusException(String message, Throwable cause) {
       super(message, cause);
     }
@@ -47,12 +69,21 @@ public class SpiceException extends RuntimeException {
   public static class BackendException extends SpiceException {
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception. */
+    /**
+     * Creates the exception.
+     *
+     * @param message what was wrong and where
+     */
     public BackendException(String message) {
       super(message);
     }
 
-    /** Creates the exception with its cause. */
+    /**
+     * Creates the exception with its cause.
+     *
+     * @param message what was wrong and where
+     * @param cause the underlying cause
+     */
     public BackendException(String message, Throwable cause) {
       super(message, cause);
     }
@@ -62,12 +93,21 @@ public class SpiceException extends RuntimeException {
   public static class RewardException extends SpiceException {
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception. */
+    /**
+     * Creates the exception.
+     *
+     * @param message what was wrong and where
+     */
     public RewardException(String message) {
       super(message);
     }
 
-    /** Creates the exception with its cause. */
+    /**
+     * Creates the exception with its cause.
+     *
+     * @param message what was wrong and where
+     * @param cause the underlying cause
+     */
     public RewardException(String message, Throwable cause) {
       super(message, cause);
     }
@@ -77,12 +117,21 @@ public class SpiceException extends RuntimeException {
   public static class CheckpointException extends SpiceException {
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception. */
+    /**
+     * Creates the exception.
+     *
+     * @param message what was wrong and where
+     */
     public CheckpointException(String message) {
       super(message);
     }
 
-    /** Creates the exception with its cause. */
+    /**
+     * Creates the exception with its cause.
+     *
+     * @param message what was wrong and where
+     * @param cause the underlying cause
+     */
     public CheckpointException(String message, Throwable cause) {
       super(message, cause);
     }

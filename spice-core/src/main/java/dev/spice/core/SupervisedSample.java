@@ -25,7 +25,15 @@ import java.util.Objects;
  */
 public record SupervisedSample(int[] promptTokens, int[] targetTokens, double weight) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param promptTokens context token ids, at least one (the first target token is predicted from
+   *     the last prompt token)
+   * @param targetTokens token ids to learn, at least one
+   * @param weight the sample's weight in the batch's weighted token mean; finite and {@code >= 0}
+   *     (0 means the sample contributes nothing)
+   */
   public SupervisedSample {
     Objects.requireNonNull(promptTokens, "promptTokens");
     Objects.requireNonNull(targetTokens, "targetTokens");
@@ -53,7 +61,13 @@ public record SupervisedSample(int[] promptTokens, int[] targetTokens, double we
     }
   }
 
-  /** A (prompt, completion) pair with weight 1. */
+  /**
+   * A (prompt, completion) pair with weight 1.
+   *
+   * @param promptTokens the prompt tokens
+   * @param targetTokens the target tokens
+   * @return a (prompt, completion) pair with weight 1
+   */
   public static SupervisedSample of(int[] promptTokens, int[] targetTokens) {
     return new SupervisedSample(promptTokens, targetTokens, 1.0);
   }
@@ -62,8 +76,11 @@ public record SupervisedSample(int[] promptTokens, int[] targetTokens, double we
    * A plain document learned after a one-token prompt (typically the beginning-of-sequence id): every
    * token of {@code documentTokens} is a target.
    *
+   *
    * @param startToken the one context token
    * @param documentTokens the document, at least one token
+   * @return a plain document learned after a one-token prompt (typically the beginning-of-sequence
+   *     id): every token of {@code documentTokens} is a target
    */
   public static SupervisedSample document(int startToken, int[] documentTokens) {
     return new SupervisedSample(new int[] {startToken}, documentTokens, 1.0);
@@ -73,7 +90,10 @@ public record SupervisedSample(int[] promptTokens, int[] targetTokens, double we
    * A plain document learned after its own first token (for tokenizers without a
    * beginning-of-sequence id): every token but the first is a target.
    *
+   *
    * @param documentTokens the document, at least two tokens
+   * @return a plain document learned after its own first token (for tokenizers without a
+   *     beginning-of-sequence id): every token but the first is a target
    */
   public static SupervisedSample document(int[] documentTokens) {
     Objects.requireNonNull(documentTokens, "documentTokens");
@@ -85,29 +105,50 @@ public record SupervisedSample(int[] promptTokens, int[] targetTokens, double we
         Arrays.copyOfRange(documentTokens, 1, documentTokens.length), 1.0);
   }
 
-  /** The same tokens with another weight. */
+  /**
+   * The same tokens with another weight.
+   *
+   * @param newWeight the new weight
+   * @return the same tokens with another weight
+   */
   public SupervisedSample withWeight(double newWeight) {
     return new SupervisedSample(promptTokens, targetTokens, newWeight);
   }
 
-  /** A copy of the context token ids. */
+  /**
+   * A copy of the context token ids.
+   *
+   * @return a copy of the context token ids
+   */
   @Override
   public int[] promptTokens() {
     return promptTokens.clone();
   }
 
-  /** A copy of the target token ids. */
+  /**
+   * A copy of the target token ids.
+   *
+   * @return a copy of the target token ids
+   */
   @Override
   public int[] targetTokens() {
     return targetTokens.clone();
   }
 
-  /** Number of context tokens, without copying them. */
+  /**
+   * Number of context tokens, without copying them.
+   *
+   * @return number of context tokens, without copying them
+   */
   public int promptLength() {
     return promptTokens.length;
   }
 
-  /** Number of target tokens, without copying them. */
+  /**
+   * Number of target tokens, without copying them.
+   *
+   * @return number of target tokens, without copying them
+   */
   public int targetLength() {
     return targetTokens.length;
   }

@@ -27,7 +27,16 @@ public record Task(
     AnswerType answerType,
     Map<String, String> metadata) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param question the question shown to the Reasoner (never contains the document)
+   * @param format multiple choice or free form
+   * @param options the four option texts for multiple choice, empty otherwise
+   * @param goldAnswer the gold answer: a letter for multiple choice, else the answer text
+   * @param answerType how the answer is checked
+   * @param metadata codec-specific details (for example the fact a compact codec pointed to)
+   */
   public Task {
     Objects.requireNonNull(question, "question");
     Objects.requireNonNull(format, "format");
@@ -65,17 +74,35 @@ public record Task(
     }
   }
 
-  /** A free-form task. */
+  /**
+   * A free-form task.
+   *
+   * @param question the question
+   * @param goldAnswer the gold answer
+   * @param type the type
+   * @return a free-form task
+   */
   public static Task freeForm(String question, String goldAnswer, AnswerType type) {
     return new Task(question, TaskFormat.FREE_FORM, List.of(), goldAnswer, type, Map.of());
   }
 
-  /** A multiple-choice task with options A-D. */
+  /**
+   * A multiple-choice task with options A-D.
+   *
+   * @param question the question
+   * @param options the options
+   * @param goldLetter the gold letter
+   * @return a multiple-choice task with options A-D
+   */
   public static Task multipleChoice(String question, List<String> options, String goldLetter) {
     return new Task(question, TaskFormat.MULTIPLE_CHOICE, options, goldLetter, AnswerType.CHOICE, Map.of());
   }
 
-  /** The text of the gold option for multiple choice, or the gold answer for free form. */
+  /**
+   * The text of the gold option for multiple choice, or the gold answer for free form.
+   *
+   * @return the text of the gold option for multiple choice, or the gold answer for free form
+   */
   public String goldText() {
     return format == TaskFormat.MULTIPLE_CHOICE ? options.get(goldAnswer.charAt(0) - 'A') : goldAnswer;
   }

@@ -15,17 +15,27 @@ import java.util.Objects;
  */
 public interface TaskCodec {
 
-  /** A short stable name, for example {@code json}. */
+  /**
+   * A short stable name, for example {@code json}.
+   *
+   * @return a short stable name, for example {@code json}
+   */
   String name();
 
-  /** Instructions for the Challenger prompt describing the expected output format. */
+  /**
+   * Instructions for the Challenger prompt describing the expected output format.
+   *
+   * @return the format instructions for the Challenger prompt
+   */
   String formatInstructions();
 
   /**
    * Parses one Challenger output.
    *
+   *
    * @param completionText what the Challenger generated
    * @param document the document it read
+   * @return the decoded task, or the reason it is invalid
    */
   Decoded decode(String completionText, Document document);
 
@@ -52,19 +62,34 @@ public interface TaskCodec {
    * @param invalidReason the reason, or null
    */
   record Decoded(Task task, String invalidReason) {
-    /** Exactly one is set. */
+    /**
+     * Exactly one is set.
+     *
+     * @param task the task, or null
+     * @param invalidReason the reason, or null
+     */
     public Decoded {
       if ((task == null) == (invalidReason == null)) {
         throw new IllegalArgumentException("exactly one of task and invalidReason must be set");
       }
     }
 
-    /** A task. */
+    /**
+     * A task.
+     *
+     * @param task the task
+     * @return a task
+     */
     public static Decoded valid(Task task) {
       return new Decoded(Objects.requireNonNull(task), null);
     }
 
-    /** No task, with the reason. */
+    /**
+     * No task, with the reason.
+     *
+     * @param reason the reason
+     * @return an invalid result with the reason
+     */
     public static Decoded invalid(String reason) {
       return new Decoded(null, Objects.requireNonNull(reason));
     }

@@ -30,7 +30,17 @@ public record TrainingSample(
     double advantage,
     String groupId) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param role the role that produced it (the prompt already carries the role)
+   * @param prompt the prompt it was generated from
+   * @param promptTokens prompt token ids as fed to the backend
+   * @param completionTokens generated token ids, at least one
+   * @param oldLogProbs per-token log-probs under the sampling policy (for the PPO ratio)
+   * @param advantage the sample's advantage, finite
+   * @param groupId identifies its group (document or task) for logging
+   */
   public TrainingSample {
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(prompt, "prompt");
@@ -47,30 +57,50 @@ public record TrainingSample(
     }
   }
 
-  /** A copy of the prompt token ids. */
+  /**
+   * A copy of the prompt token ids.
+   *
+   * @return a copy of the prompt token ids
+   */
   @Override
   public int[] promptTokens() {
     return promptTokens.clone();
   }
 
-  /** A copy of the generated token ids. */
+  /**
+   * A copy of the generated token ids.
+   *
+   * @return a copy of the generated token ids
+   */
   @Override
   public int[] completionTokens() {
     return completionTokens.clone();
   }
 
-  /** A copy of the per-token log-probs under the sampling policy. */
+  /**
+   * A copy of the per-token log-probs under the sampling policy.
+   *
+   * @return a copy of the per-token log-probs under the sampling policy
+   */
   @Override
   public float[] oldLogProbs() {
     return oldLogProbs.clone();
   }
 
-  /** Number of prompt tokens, without copying them. */
+  /**
+   * Number of prompt tokens, without copying them.
+   *
+   * @return number of prompt tokens, without copying them
+   */
   public int promptLength() {
     return promptTokens.length;
   }
 
-  /** Number of completion tokens, without copying them. */
+  /**
+   * Number of completion tokens, without copying them.
+   *
+   * @return number of completion tokens, without copying them
+   */
   public int completionLength() {
     return completionTokens.length;
   }
@@ -101,7 +131,16 @@ public record TrainingSample(
         + ", promptTokens=" + promptTokens.length + ", completionTokens=" + completionTokens.length + "]";
   }
 
-  /** A sample built from a completion. */
+  /**
+   * A sample built from a completion.
+   *
+   * @param role the role
+   * @param prompt the prompt
+   * @param c the completion
+   * @param advantage the advantage
+   * @param groupId the group id
+   * @return a sample built from a completion
+   */
   public static TrainingSample of(Role role, Prompt prompt, Completion c, double advantage, String groupId) {
     return new TrainingSample(role, prompt, c.promptTokens(), c.tokens(), c.logProbs(), advantage, groupId);
   }

@@ -26,7 +26,11 @@ public record UpdateStats(
     boolean skipped,
     String skipReason) {
 
-  /** Stats of an update that had nothing to train on. */
+  /**
+   * Stats of an update that had nothing to train on.
+   *
+   * @return stats of an empty update
+   */
   public static UpdateStats empty() {
     return new UpdateStats(0, 0, 0, 0, 0, 0, 0, 0, true, "no samples");
   }

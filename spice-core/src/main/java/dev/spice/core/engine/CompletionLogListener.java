@@ -78,22 +78,39 @@ public final class CompletionLogListener implements SelfPlayListener, AutoClosea
     this.maxBytes = b.maxBytes;
   }
 
-  /** A builder for a completion log at {@code file}, with the defaults. */
+  /**
+   * A builder for a completion log at {@code file}, with the defaults.
+   *
+   * @param file the file
+   * @return this builder
+   */
   public static Builder builder(Path file) {
     return new Builder(file);
   }
 
-  /** The file written. */
+  /**
+   * The file written.
+   *
+   * @return the file written
+   */
   public Path file() {
     return file;
   }
 
-  /** Logs iterations {@code 0, every, 2 every, ...}. */
+  /**
+   * Logs iterations {@code 0, every, 2 every, ...}.
+   *
+   * @return the logging interval in iterations
+   */
   public int every() {
     return every;
   }
 
-  /** The bound on the file's size, bytes. */
+  /**
+   * The bound on the file's size, bytes.
+   *
+   * @return the bound on the file's size, bytes
+   */
   public long maxBytes() {
     return maxBytes;
   }
@@ -290,13 +307,23 @@ public final class CompletionLogListener implements SelfPlayListener, AutoClosea
       this.file = Objects.requireNonNull(file, "file");
     }
 
-    /** Logs iterations {@code 0, k, 2k, ...}; {@code k >= 1} (1: every iteration). Default 10. */
+    /**
+     * Logs iterations {@code 0, k, 2k, ...}; {@code k >= 1} (1: every iteration). Default 10.
+     *
+     * @param k the interval in iterations
+     * @return this builder
+     */
     public Builder every(int k) {
       this.every = k;
       return this;
     }
 
-    /** The bound on the file's size in bytes, {@code >= 1}. Default 50 MB. */
+    /**
+     * The bound on the file's size in bytes, {@code >= 1}. Default 50 MB.
+     *
+     * @param bytes the bytes
+     * @return this builder
+     */
     public Builder maxBytes(long bytes) {
       this.maxBytes = bytes;
       return this;
@@ -306,6 +333,8 @@ public final class CompletionLogListener implements SelfPlayListener, AutoClosea
      * The listener. Opens nothing yet: the file is created (with its folders) at the first logged
      * iteration.
      *
+     *
+     * @return the listener
      * @throws dev.spice.core.SpiceException.ConfigurationException if a setting is out of range
      */
     public CompletionLogListener build() {

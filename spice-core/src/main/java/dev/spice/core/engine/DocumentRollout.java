@@ -41,7 +41,21 @@ public record DocumentRollout(
     double[] reasonerRewards,
     double[] reasonerAdvantages) {
 
-  /** Copies. */
+  /**
+   * Copies.
+   *
+   * @param document the document
+   * @param generatedAttempts how many Challenger attempts were generated (before keeping G)
+   * @param generatedValid how many of them were valid
+   * @param kept the G kept Challenger attempts, with Reasoner pass indicators for valid ones
+   * @param challengerRewards reward of each kept attempt
+   * @param challengerAdvantages advantage of each kept attempt
+   * @param reasonerTask index into {@code kept} of the task whose answers train the Reasoner, or -1
+   *     if the document has no valid task
+   * @param reasonerAnswers the Reasoner's answers to that task (empty if none)
+   * @param reasonerRewards their rewards
+   * @param reasonerAdvantages their advantages
+   */
   public DocumentRollout {
     kept = List.copyOf(kept);
     reasonerAnswers = List.copyOf(reasonerAnswers);
@@ -51,25 +65,41 @@ public record DocumentRollout(
     reasonerAdvantages = reasonerAdvantages.clone();
   }
 
-  /** A copy of the kept attempts' rewards. */
+  /**
+   * A copy of the kept attempts' rewards.
+   *
+   * @return a copy of the kept attempts' rewards
+   */
   @Override
   public double[] challengerRewards() {
     return challengerRewards.clone();
   }
 
-  /** A copy of the kept attempts' advantages. */
+  /**
+   * A copy of the kept attempts' advantages.
+   *
+   * @return a copy of the kept attempts' advantages
+   */
   @Override
   public double[] challengerAdvantages() {
     return challengerAdvantages.clone();
   }
 
-  /** A copy of the Reasoner answers' rewards. */
+  /**
+   * A copy of the Reasoner answers' rewards.
+   *
+   * @return a copy of the Reasoner answers' rewards
+   */
   @Override
   public double[] reasonerRewards() {
     return reasonerRewards.clone();
   }
 
-  /** A copy of the Reasoner answers' advantages. */
+  /**
+   * A copy of the Reasoner answers' advantages.
+   *
+   * @return a copy of the Reasoner answers' advantages
+   */
   @Override
   public double[] reasonerAdvantages() {
     return reasonerAdvantages.clone();

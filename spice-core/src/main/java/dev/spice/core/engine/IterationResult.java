@@ -12,7 +12,14 @@ import java.util.List;
  * @param update what the policy update did
  */
 public record IterationResult(long iteration, Metrics metrics, List<DocumentRollout> documents, UpdateStats update) {
-  /** Copies. */
+  /**
+   * Copies.
+   *
+   * @param iteration the iteration (0-based)
+   * @param metrics its metrics
+   * @param documents per-document details, in sampling order
+   * @param update what the policy update did
+   */
   public IterationResult {
     documents = List.copyOf(documents);
   }

@@ -111,17 +111,32 @@ public final class MetricNames {
   /** The prefix every timing metric shares; tests that compare runs ignore keys that start with it. */
   public static final String TIMING_PREFIX = "timing_s/";
 
-  /** {@code challenger/invalid/{code}}; see {@link #CHALLENGER_INVALID_PREFIX}. */
+  /**
+   * {@code challenger/invalid/{code}}; see {@link #CHALLENGER_INVALID_PREFIX}.
+   *
+   * @param code the code
+   * @return the metric name
+   */
   public static String challengerInvalid(String code) {
     return CHALLENGER_INVALID_PREFIX + code;
   }
 
-  /** {@code {role}/completions/mean_length}. */
+  /**
+   * {@code {role}/completions/mean_length}.
+   *
+   * @param rolePrefix the role prefix
+   * @return the metric name
+   */
   public static String meanLength(String rolePrefix) {
     return rolePrefix + "/completions/mean_length";
   }
 
-  /** {@code {role}/completions/clipped_ratio}: share of completions cut by the token budget. */
+  /**
+   * {@code {role}/completions/clipped_ratio}: share of completions cut by the token budget.
+   *
+   * @param rolePrefix the role prefix
+   * @return the metric name
+   */
   public static String clippedRatio(String rolePrefix) {
     return rolePrefix + "/completions/clipped_ratio";
   }
@@ -130,6 +145,10 @@ public final class MetricNames {
    * {@code {role}/rewards/{name}/mean} for a named reward sub-score: its mean over every answer of
    * the iteration that was scored (for the Reasoner, the answers to every kept valid task, not only
    * the trained ones), NaN values left out.
+   *
+   * @param rolePrefix the role prefix
+   * @param name the name
+   * @return the metric name
    */
   public static String component(String rolePrefix, String name) {
     return rolePrefix + "/rewards/" + name + "/mean";
@@ -139,6 +158,10 @@ public final class MetricNames {
    * {@code {role}/rewards/{name}/std}: the population standard deviation (divided by n, not
    * n - 1) of a named reward sub-score over the same values as {@link #component}'s mean; 0 for a
    * single value.
+   *
+   * @param rolePrefix the role prefix
+   * @param name the name
+   * @return the metric name
    */
   public static String componentStd(String rolePrefix, String name) {
     return rolePrefix + "/rewards/" + name + "/std";

@@ -15,12 +15,22 @@ import java.util.TreeMap;
  * @param values metric values by name, sorted by name
  */
 public record Metrics(long iteration, Map<String, Double> values) {
-  /** Copies. */
+  /**
+   * Copies.
+   *
+   * @param iteration the iteration (0-based)
+   * @param values metric values by name, sorted by name
+   */
   public Metrics {
     values = Collections.unmodifiableMap(new TreeMap<>(values));
   }
 
-  /** A metric's value, or NaN if absent. */
+  /**
+   * A metric's value, or NaN if absent.
+   *
+   * @param name the name
+   * @return a metric's value, or NaN if absent
+   */
   public double get(String name) {
     Double v = values.get(name);
     return v == null ? Double.NaN : v;

@@ -49,17 +49,30 @@ public final class SelfPlay implements AutoCloseable {
     this.engine = new Engine(config);
   }
 
-  /** A new builder. */
+  /**
+   * A new builder.
+   *
+   * @return this builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Runs one iteration. @throws SpiceException if it fails (state unchanged) */
+  /**
+   * Runs one iteration. @throws SpiceException if it fails (state unchanged)
+   *
+   * @return the iteration's result
+   */
   public IterationResult step() {
     return engine.step();
   }
 
-  /** Runs {@code n} iterations and returns their results. */
+  /**
+   * Runs {@code n} iterations and returns their results.
+   *
+   * @param n how many iterations
+   * @return the results, one per iteration
+   */
   public List<IterationResult> run(int n) {
     List<IterationResult> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -72,6 +85,9 @@ public final class SelfPlay implements AutoCloseable {
    * Runs until {@code stop} says so after an iteration, or until {@code maxIterations} more
    * iterations have run: early stopping, for example when the probe pass rate plateaus.
    *
+   *
+   * @param maxIterations the max iterations
+   * @param stop the stop
    * @return the results of the iterations run
    */
   public List<IterationResult> runUntil(int maxIterations, java.util.function.Predicate<IterationResult> stop) {
@@ -86,12 +102,21 @@ public final class SelfPlay implements AutoCloseable {
     return out;
   }
 
-  /** Number of completed iterations (the index of the next one). */
+  /**
+   * Number of completed iterations (the index of the next one).
+   *
+   * @return number of completed iterations (the index of the next one)
+   */
   public long iteration() {
     return engine.iteration();
   }
 
-  /** The settings this engine was built with, as stable key/value pairs (stored in checkpoints). */
+  /**
+   * The settings this engine was built with, as stable key/value pairs (stored in checkpoints).
+   *
+   * @return the settings this engine was built with, as stable key/value pairs (stored in
+   *     checkpoints)
+   */
   public Map<String, Object> settings() {
     return engine.settings();
   }
@@ -102,6 +127,8 @@ public final class SelfPlay implements AutoCloseable {
    * written to a temporary directory that is renamed into place only when complete, so a crash
    * never leaves a half-written checkpoint under the final name.
    *
+   *
+   * @param runDirectory the run directory
    * @return the checkpoint directory
    */
   public Path saveCheckpoint(Path runDirectory) {
@@ -112,12 +139,20 @@ public final class SelfPlay implements AutoCloseable {
    * Restores a checkpoint written by an engine built with the same settings (the settings are
    * compared and any difference is reported by name). On failure nothing is changed except,
    * possibly, the policy, whose own contract says it is unchanged on a failed load.
+   *
+   * @param checkpointDirectory the checkpoint directory
    */
   public void restore(Path checkpointDirectory) {
     engine.restore(checkpointDirectory);
   }
 
-  /** The newest complete checkpoint under a run directory written by {@link #saveCheckpoint}, if any. */
+  /**
+   * The newest complete checkpoint under a run directory written by {@link #saveCheckpoint}, if any.
+   *
+   * @param runDirectory the run directory
+   * @return the newest complete checkpoint under a run directory written by {@link
+   *     #saveCheckpoint}, if any
+   */
   public static java.util.Optional<Path> latestCheckpoint(Path runDirectory) {
     return Engine.latest(runDirectory);
   }
@@ -127,6 +162,8 @@ public final class SelfPlay implements AutoCloseable {
    * iteration or corpus position: for continuing training with another recipe or corpus. The
    * engine's iteration stays as it is.
    *
+   *
+   * @param checkpointDirectory the checkpoint directory
    * @throws SpiceException.CheckpointException if the checkpoint is incomplete or the policy refuses it
    */
   public void restorePolicy(Path checkpointDirectory) {
@@ -169,7 +206,12 @@ public final class SelfPlay implements AutoCloseable {
 
     private Builder() {}
 
-    /** The policy trained in both roles (required). */
+    /**
+     * The policy trained in both roles (required).
+     *
+     * @param policy the policy trained in both roles (required)
+     * @return this builder
+     */
     public Builder policy(TrainablePolicy policy) {
       this.policy = policy;
       return this;
@@ -178,13 +220,21 @@ public final class SelfPlay implements AutoCloseable {
     /**
      * Fixed-Challenger mode (the paper's "fixed strong Challenger" baseline): a frozen, possibly
      * different model writes the tasks; only the Reasoner role of {@link #policy} is trained.
+     *
+     * @param frozen the frozen
+     * @return this builder
      */
     public Builder fixedChallenger(PolicyBackend frozen) {
       this.challengerPolicy = frozen;
       return this;
     }
 
-    /** The corpus the Challenger reads (required unless corpus grounding is off). */
+    /**
+     * The corpus the Challenger reads (required unless corpus grounding is off).
+     *
+     * @param corpus the corpus the Challenger reads (required unless corpus grounding is off)
+     * @return this builder
+     */
     public Builder corpus(CorpusSource corpus) {
       this.corpus = corpus;
       return this;
@@ -193,31 +243,55 @@ public final class SelfPlay implements AutoCloseable {
     /**
      * With {@code false}, the "no corpus" baseline: the Challenger writes tasks without a
      * document (it receives synthetic documents with empty text). Default {@code true}.
+     *
+     * @param grounded the grounded
+     * @return this builder
      */
     public Builder corpusGrounded(boolean grounded) {
       this.corpusGrounded = grounded;
       return this;
     }
 
-    /** The Challenger role (default: paper-style JSON tasks, {@link Roles#jsonChallenger()}). */
+    /**
+     * The Challenger role (default: paper-style JSON tasks, {@link Roles#jsonChallenger()}).
+     *
+     * @param challenger the Challenger role (default: paper-style JSON tasks, {@link
+     *     Roles#jsonChallenger()})
+     * @return this builder
+     */
     public Builder challenger(Challenger challenger) {
       this.challenger = challenger;
       return this;
     }
 
-    /** The Reasoner role (default: {@link Roles#boxedReasoner()}). */
+    /**
+     * The Reasoner role (default: {@link Roles#boxedReasoner()}).
+     *
+     * @param reasoner the Reasoner role (default: {@link Roles#boxedReasoner()})
+     * @return this builder
+     */
     public Builder reasoner(Reasoner reasoner) {
       this.reasoner = reasoner;
       return this;
     }
 
-    /** Group sizes, rewards, advantage estimators and loss (required; see spice-rewards' presets). */
+    /**
+     * Group sizes, rewards, advantage estimators and loss (required; see spice-rewards' presets).
+     *
+     * @param recipe the recipe
+     * @return this builder
+     */
     public Builder recipe(Recipe recipe) {
       this.recipe = recipe;
       return this;
     }
 
-    /** B: documents per iteration, {@code >= 1}. Default 128 (the paper's). */
+    /**
+     * B: documents per iteration, {@code >= 1}. Default 128 (the paper's).
+     *
+     * @param documents the documents
+     * @return this builder
+     */
     public Builder batchSize(int documents) {
       this.batchSize = documents;
       return this;
@@ -226,37 +300,65 @@ public final class SelfPlay implements AutoCloseable {
     /**
      * N: most Challenger attempts per document, generated G_C at a time until one is valid;
      * {@code >= G_C}. Default {@code 2 * G_C} (ours; the paper does not state it).
+     *
+     * @param n the most attempts per document
+     * @return this builder
      */
     public Builder maxChallengerAttempts(int n) {
       this.maxChallengerAttempts = n;
       return this;
     }
 
-    /** Seed of every random choice of the engine and of all sampling seeds. Default 0. */
+    /**
+     * Seed of every random choice of the engine and of all sampling seeds. Default 0.
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** What to do with zero-variance groups. Default {@link ZeroVariancePolicy#KEEP}. */
+    /**
+     * What to do with zero-variance groups. Default {@link ZeroVariancePolicy#KEEP}.
+     *
+     * @param p the zero variance policy
+     * @return this builder
+     */
     public Builder zeroVariancePolicy(ZeroVariancePolicy p) {
       this.zeroVariancePolicy = p;
       return this;
     }
 
-    /** Sampling of the Challenger role; its seed is replaced by derived seeds. */
+    /**
+     * Sampling of the Challenger role; its seed is replaced by derived seeds.
+     *
+     * @param p the sampling params
+     * @return this builder
+     */
     public Builder challengerSampling(SamplingParams p) {
       this.challengerSampling = p;
       return this;
     }
 
-    /** Sampling of the Reasoner role; its seed is replaced by derived seeds. */
+    /**
+     * Sampling of the Reasoner role; its seed is replaced by derived seeds.
+     *
+     * @param p the sampling params
+     * @return this builder
+     */
     public Builder reasonerSampling(SamplingParams p) {
       this.reasonerSampling = p;
       return this;
     }
 
-    /** How long to wait for asynchronous reward functions per iteration. Default 10 minutes. */
+    /**
+     * How long to wait for asynchronous reward functions per iteration. Default 10 minutes.
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
     public Builder rewardTimeout(Duration timeout) {
       this.rewardTimeout = timeout;
       return this;
@@ -267,6 +369,10 @@ public final class SelfPlay implements AutoCloseable {
      * every {@code iterations}-th completed iteration. A failed write throws a
      * {@link SpiceException.CheckpointException} from {@link SelfPlay#step()} after the iteration
      * itself has completed ({@link SelfPlay#iteration()} has advanced). Default: off.
+     *
+     * @param iterations the iterations
+     * @param runDirectory the run directory
+     * @return this builder
      */
     public Builder checkpointEvery(int iterations, Path runDirectory) {
       this.checkpointEvery = iterations;
@@ -282,6 +388,10 @@ public final class SelfPlay implements AutoCloseable {
      * {@code metrics.jsonl}) is refused in {@link RunMode#NEW} mode; {@link RunMode#RESUME}
      * restores its newest complete checkpoint in {@link #build()}; {@link RunMode#OVERWRITE}
      * removes its checkpoints and empties its metrics file first.
+     *
+     * @param folder the folder
+     * @param mode the mode
+     * @return this builder
      */
     public Builder runFolder(Path folder, RunMode mode) {
       this.runFolder = Objects.requireNonNull(folder, "folder");
@@ -293,6 +403,10 @@ public final class SelfPlay implements AutoCloseable {
      * Saves and restores further state inside every checkpoint (under {@code state/<name>/},
      * written before the checkpoint is renamed into place and restored with it): application state
      * that must survive a crash together with the engine's.
+     *
+     * @param name the name
+     * @param state the state
+     * @return this builder
      */
     public Builder checkpointState(String name, dev.spice.core.Checkpointable state) {
       if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
@@ -302,7 +416,12 @@ public final class SelfPlay implements AutoCloseable {
       return this;
     }
 
-    /** Adds a listener. */
+    /**
+     * Adds a listener.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(SelfPlayListener listener) {
       this.listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
@@ -311,6 +430,8 @@ public final class SelfPlay implements AutoCloseable {
     /**
      * Validates every setting and builds the engine.
      *
+     *
+     * @return the engine
      * @throws SpiceException.ConfigurationException naming the setting and its valid values
      */
     public SelfPlay build() {

@@ -14,37 +14,88 @@ public interface SelfPlayListener {
   /** A listener that does nothing. */
   SelfPlayListener NONE = new SelfPlayListener() {};
 
-  /** An iteration begins. */
+  /**
+   * An iteration begins.
+   *
+   * @param iteration the iteration
+   */
   default void onIterationStart(long iteration) {}
 
-  /** An iteration completed; the engine state now includes it. */
+  /**
+   * An iteration completed; the engine state now includes it.
+   *
+   * @param result the result
+   */
   default void onIterationEnd(IterationResult result) {}
 
-  /** An iteration failed; the engine state is as it was before {@link #onIterationStart}. */
+  /**
+   * An iteration failed; the engine state is as it was before {@link #onIterationStart}.
+   *
+   * @param iteration the iteration
+   * @param error the error
+   */
   default void onIterationFailed(long iteration, Throwable error) {}
 
-  /** A role's generation begins. */
+  /**
+   * A role's generation begins.
+   *
+   * @param iteration the iteration
+   * @param role the role
+   * @param prompts the prompts
+   */
   default void onRolloutStart(long iteration, Role role, int prompts) {}
 
-  /** A role's generation ended. */
+  /**
+   * A role's generation ended.
+   *
+   * @param iteration the iteration
+   * @param role the role
+   * @param completions the completions
+   * @param tokens the tokens
+   * @param nanos the nanos
+   */
   default void onRolloutEnd(long iteration, Role role, int completions, int tokens, long nanos) {}
 
-  /** Rewards of a role's groups were computed ({@code rewardsByGroup[g][i]}; do not modify). */
+  /**
+   * Rewards of a role's groups were computed ({@code rewardsByGroup[g][i]}; do not modify).
+   *
+   * @param iteration the iteration
+   * @param role the role
+   * @param rewardsByGroup the rewards by group
+   */
   default void onRewards(long iteration, Role role, double[][] rewardsByGroup) {}
 
-  /** The policy update begins. */
+  /**
+   * The policy update begins.
+   *
+   * @param iteration the iteration
+   * @param samples the samples
+   */
   default void onUpdateStart(long iteration, int samples) {}
 
-  /** The policy update ended. */
+  /**
+   * The policy update ended.
+   *
+   * @param iteration the iteration
+   * @param stats the stats
+   */
   default void onUpdateEnd(long iteration, UpdateStats stats) {}
 
-  /** A checkpoint was written completely to {@code directory}. */
+  /**
+   * A checkpoint was written completely to {@code directory}.
+   *
+   * @param iteration the iteration
+   * @param directory the directory
+   */
   default void onCheckpoint(long iteration, Path directory) {}
 
   /**
    * The engine was restored from a checkpoint and continues at {@code iteration}: results of
    * iterations from there on will be produced again (the JSONL metrics listener drops its lines
    * for them).
+   *
+   * @param iteration the iteration
+   * @param checkpoint the checkpoint
    */
   default void onRestore(long iteration, Path checkpoint) {}
 }

@@ -21,6 +21,8 @@ public final class SelfPlayListeners {
   /**
    * Logs one INFO line per iteration (pass rate, valid rate, rewards, loss, time) and a WARN line
    * per failed iteration, to the logger {@code dev.spice.core.engine.SelfPlay}.
+   *
+   * @return the logging listener
    */
   public static SelfPlayListener logging() {
     return new LoggingListener();
@@ -31,6 +33,9 @@ public final class SelfPlayListeners {
    * ({@code {"iteration": n, "metrics": {...}}}, NaN written as null), flushed after each line,
    * so the file is readable while the run goes on. Appends to an existing file (resume).
    *
+   *
+   * @param file the file
+   * @return the metrics-file listener
    * @throws SpiceException.CheckpointException if the file cannot be opened
    */
   public static JsonlMetricsListener jsonl(Path file) {
@@ -42,12 +47,20 @@ public final class SelfPlayListeners {
    * kept Challenger attempt and one per Reasoner answer of the trained tasks (TRL's
    * {@code log_completions}), stopping at 50 MB; never throws. Other settings:
    * {@link CompletionLogListener#builder(Path)}.
+   *
+   * @param file the file
+   * @return the completion-log listener
    */
   public static CompletionLogListener completions(Path file) {
     return CompletionLogListener.builder(file).build();
   }
 
-  /** A listener that forwards every event to each of the given ones, in order. */
+  /**
+   * A listener that forwards every event to each of the given ones, in order.
+   *
+   * @param listeners the listeners
+   * @return a listener that forwards every event to each of the given ones, in order
+   */
   public static SelfPlayListener all(List<SelfPlayListener> listeners) {
     List<SelfPlayListener> copy = List.copyOf(listeners);
     return new SelfPlayListener() {
@@ -213,6 +226,9 @@ public final class SelfPlayListeners {
    * (created if missing), step = iteration, tags = metric names; a restore starts a new file. Never
    * throws: an I/O error is logged once as a WARN and the listener stops writing. Details in
    * {@link TensorBoardListener}; close it at the end of the run.
+   *
+   * @param logDir the log dir
+   * @return the TensorBoard listener
    */
   public static TensorBoardListener tensorBoard(Path logDir) {
     return new TensorBoardListener(logDir);

@@ -80,6 +80,9 @@ public final class TensorBoardListener implements SelfPlayListener, AutoCloseabl
   /**
    * The event file being written, or null when none is open: before the first event, after a
    * restore until the next event, after an I/O error, and after {@link #close()}.
+   *
+   * @return the event file being written, or null when none is open: before the first event, after
+   *     a restore until the next event, after an I/O error, and after {@link #close()}
    */
   public synchronized Path file() {
     return writer == null ? null : file;

@@ -135,7 +135,11 @@ public final class WarmStart implements AutoCloseable {
     this.checkpoints = new Checkpoints(cfg, settings, new Events(List.of(bridge)));
   }
 
-  /** A new builder. */
+  /**
+   * A new builder.
+   *
+   * @return this builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -180,6 +184,9 @@ public final class WarmStart implements AutoCloseable {
   /**
    * Runs {@code steps} steps and returns their results.
    *
+   *
+   * @param steps the steps
+   * @return the results, one per step
    * @throws IllegalArgumentException if {@code steps < 0}
    */
   public List<WarmStartResult> run(int steps) {
@@ -193,12 +200,21 @@ public final class WarmStart implements AutoCloseable {
     return out;
   }
 
-  /** Number of completed steps (the index of the next one). */
+  /**
+   * Number of completed steps (the index of the next one).
+   *
+   * @return number of completed steps (the index of the next one)
+   */
   public long completedSteps() {
     return step;
   }
 
-  /** The settings this runner was built with, as stable key/value pairs (stored in checkpoints). */
+  /**
+   * The settings this runner was built with, as stable key/value pairs (stored in checkpoints).
+   *
+   * @return the settings this runner was built with, as stable key/value pairs (stored in
+   *     checkpoints)
+   */
   public Map<String, Object> settings() {
     return settings;
   }
@@ -208,6 +224,8 @@ public final class WarmStart implements AutoCloseable {
    * {@code policy/}) into {@code runDirectory/checkpoint-NNNNNNNN}, NNNNNNNN the completed steps,
    * atomically, as {@link SelfPlay#saveCheckpoint} does.
    *
+   *
+   * @param runDirectory the run directory
    * @return the checkpoint directory
    * @throws SpiceException.CheckpointException if it cannot be written (nothing is left under the
    *     final name)
@@ -222,6 +240,8 @@ public final class WarmStart implements AutoCloseable {
    * nothing is changed except, possibly, the policy, whose own contract says it is unchanged on a
    * failed load.
    *
+   *
+   * @param checkpointDirectory the checkpoint directory
    * @throws SpiceException.CheckpointException if the checkpoint is incomplete, corrupt or was
    *     written with other settings (a self-play checkpoint included)
    */
@@ -229,7 +249,13 @@ public final class WarmStart implements AutoCloseable {
     step = checkpoints.restore(Objects.requireNonNull(checkpointDirectory, "checkpointDirectory"));
   }
 
-  /** The newest complete checkpoint under a run directory, if any (the engine's rule, {@link SelfPlay#latestCheckpoint}). */
+  /**
+   * The newest complete checkpoint under a run directory, if any (the engine's rule, {@link SelfPlay#latestCheckpoint}).
+   *
+   * @param runDirectory the run directory
+   * @return the newest complete checkpoint under a run directory, if any (the engine's rule, {@link
+   *     SelfPlay#latestCheckpoint})
+   */
   public static Optional<Path> latestCheckpoint(Path runDirectory) {
     return Checkpoints.latest(runDirectory);
   }
@@ -323,7 +349,13 @@ public final class WarmStart implements AutoCloseable {
 
     private Builder() {}
 
-    /** The policy to train (required); it must implement {@link TrainablePolicy#supervisedUpdate}. */
+    /**
+     * The policy to train (required); it must implement {@link TrainablePolicy#supervisedUpdate}.
+     *
+     * @param policy the policy to train (required); it must implement {@link
+     *     TrainablePolicy#supervisedUpdate}
+     * @return this builder
+     */
     public Builder policy(TrainablePolicy policy) {
       this.policy = policy;
       return this;
@@ -332,6 +364,10 @@ public final class WarmStart implements AutoCloseable {
     /**
      * The corpus to read (required unless {@code documentsPerStep(0)}); its cursor is saved in
      * checkpoints.
+     *
+     * @param corpus the corpus to read (required unless {@code documentsPerStep(0)}); its cursor is
+     *     saved in checkpoints
+     * @return this builder
      */
     public Builder corpus(CorpusSource corpus) {
       this.corpus = corpus;
@@ -341,6 +377,9 @@ public final class WarmStart implements AutoCloseable {
     /**
      * Chunk length: most tokens of one sample, prompt included (the start token, or the window's
      * first token), {@code >= 2} and at most the model's context length (required).
+     *
+     * @param tokens the tokens
+     * @return this builder
      */
     public Builder maxTokens(int tokens) {
       this.maxTokens = tokens;
@@ -351,6 +390,9 @@ public final class WarmStart implements AutoCloseable {
      * The prompt token prepended to every chunk, typically the tokenizer's beginning-of-sequence id
      * ({@code >= 0}); then every window token is a target. Default: none, each window's first token
      * is its prompt.
+     *
+     * @param tokenId the token id
+     * @return this builder
      */
     public Builder startToken(int tokenId) {
       this.startToken = tokenId;
@@ -360,6 +402,9 @@ public final class WarmStart implements AutoCloseable {
     /**
      * Documents per step, {@code >= 1}, or 0 with {@link #demonstrations} (then no corpus is read).
      * Default 8 (ours).
+     *
+     * @param documents the documents
+     * @return this builder
      */
     public Builder documentsPerStep(int documents) {
       this.documentsPerStep = documents;
@@ -372,8 +417,10 @@ public final class WarmStart implements AutoCloseable {
      * added after the step's documents. {@link #build()} encodes each one with
      * {@link TrainablePolicy#demonstrationSample}. Default: none.
      *
+     *
      * @param demos the demonstrations, at least one (copied; elements checked by {@link #build()})
      * @param perStep demonstrations per step, {@code >= 1}
+     * @return this builder
      * @throws NullPointerException if {@code demos} is null
      */
     public Builder demonstrations(List<Demonstration> demos, int perStep) {
@@ -382,7 +429,12 @@ public final class WarmStart implements AutoCloseable {
       return this;
     }
 
-    /** Seed of the window positions. Default 0. */
+    /**
+     * Seed of the window positions. Default 0.
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
@@ -392,6 +444,9 @@ public final class WarmStart implements AutoCloseable {
      * Writes a checkpoint into the {@linkplain #runFolder run folder} after every {@code steps}-th
      * completed step, {@code >= 1}. A failed write throws a {@link SpiceException.CheckpointException}
      * from {@link WarmStart#step()} after the step itself has completed. Default: off.
+     *
+     * @param steps the steps
+     * @return this builder
      */
     public Builder checkpointEvery(int steps) {
       this.checkpointEvery = steps;
@@ -406,6 +461,10 @@ public final class WarmStart implements AutoCloseable {
      * {@code metrics.jsonl}), {@link RunMode#RESUME} restores its newest complete checkpoint in
      * {@link #build()}, {@link RunMode#OVERWRITE} removes its checkpoints and empties its metrics
      * file first. Use a folder of its own: a self-play run's checkpoints have other settings.
+     *
+     * @param folder the folder
+     * @param mode the mode
+     * @return this builder
      */
     public Builder runFolder(Path folder, RunMode mode) {
       this.runFolder = Objects.requireNonNull(folder, "folder");
@@ -413,7 +472,12 @@ public final class WarmStart implements AutoCloseable {
       return this;
     }
 
-    /** Adds a listener (called in the order added). */
+    /**
+     * Adds a listener (called in the order added).
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(WarmStartListener listener) {
       this.listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
@@ -423,6 +487,8 @@ public final class WarmStart implements AutoCloseable {
      * Validates every setting, encodes the demonstrations and builds the runner (in a run folder:
      * takes its lock, and in {@link RunMode#RESUME} restores its newest complete checkpoint).
      *
+     *
+     * @return the runner
      * @throws SpiceException.ConfigurationException naming each invalid setting and its valid values
      *     (or a demonstration, by index, that the policy cannot end for lack of an end-of-sequence
      *     token)

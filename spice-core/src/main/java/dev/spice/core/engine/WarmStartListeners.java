@@ -15,6 +15,8 @@ public final class WarmStartListeners {
    * Logs one INFO line per step (loss, tokens, skipped documents, tokens per second), a WARN line
    * per failed step and an INFO line per checkpoint, to the logger
    * {@code dev.spice.core.engine.WarmStart}.
+   *
+   * @return the logging listener
    */
   public static WarmStartListener logging() {
     return new LoggingListener();
@@ -28,6 +30,9 @@ public final class WarmStartListeners {
    * the lines of steps k and later are dropped, so a resumed run's file has each step once. Close it
    * at the end of the run.
    *
+   *
+   * @param file the file
+   * @return the metrics-file listener
    * @throws SpiceException.CheckpointException if the file cannot be opened
    */
   public static JsonlMetrics jsonl(Path file) {
@@ -68,6 +73,9 @@ public final class WarmStartListeners {
    * file in {@code logDir}, step = {@link WarmStartResult#step()}, as
    * {@link SelfPlayListeners#tensorBoard} does for self-play iterations (same file naming, a restore
    * starts a new file, never throws). Close it at the end of the run.
+   *
+   * @param logDir the log dir
+   * @return the TensorBoard listener
    */
   public static TensorBoard tensorBoard(Path logDir) {
     return new TensorBoard(SelfPlayListeners.tensorBoard(logDir));
@@ -81,7 +89,12 @@ public final class WarmStartListeners {
       this.events = events;
     }
 
-    /** The event file being written, or null when none is open (see {@link TensorBoardListener#file()}). */
+    /**
+     * The event file being written, or null when none is open (see {@link TensorBoardListener#file()}).
+     *
+     * @return the event file being written, or null when none is open (see {@link
+     *     TensorBoardListener#file()})
+     */
     public Path file() {
       return events.file();
     }

@@ -57,7 +57,11 @@ public final class BenchmarkEvaluation {
     this.batchSize = b.batchSize;
   }
 
-  /** A new builder. */
+  /**
+   * A new builder.
+   *
+   * @return this builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -130,7 +134,12 @@ public final class BenchmarkEvaluation {
 
     private Builder() {}
 
-    /** The Reasoner role that builds prompts and extracts answers (required). */
+    /**
+     * The Reasoner role that builds prompts and extracts answers (required).
+     *
+     * @param role the role
+     * @return this builder
+     */
     public Builder reasoner(Reasoner role) {
       this.reasoner = role;
       return this;
@@ -140,6 +149,9 @@ public final class BenchmarkEvaluation {
      * The correctness reward that judges answers (required), for example
      * {@code ReasonerRewards.correctness().async()}; its {@value dev.spice.core.Rewards#CORRECT}
      * sub-score (or, without one, its value) is each answer's pass indicator.
+     *
+     * @param correctness the correctness
+     * @return this builder
      */
     public Builder reward(AsyncRewardFunction<ReasonerAttempt> correctness) {
       this.reward = correctness;
@@ -149,6 +161,9 @@ public final class BenchmarkEvaluation {
     /**
      * Scores one greedy answer per item (pass@1). Greedy means top-k 1: {@code p}'s top-k is
      * replaced by 1 (so its temperature and top-p do not matter) and its seed by the evaluation's.
+     *
+     * @param p the sampling params
+     * @return this builder
      */
     public Builder greedy(SamplingParams p) {
       this.greedy = Objects.requireNonNull(p, "greedy sampling");
@@ -159,7 +174,10 @@ public final class BenchmarkEvaluation {
      * Scores {@code k} sampled answers per item (mean@k and pass@k) drawn with {@code p}, whose
      * seed is replaced by one derived from the evaluation's.
      *
+     *
      * @param k answers per item, {@code >= 1} (checked by {@link #build()})
+     * @param p the sampling params
+     * @return this builder
      */
     public Builder sampled(SamplingParams p, int k) {
       this.sampled = Objects.requireNonNull(p, "sampled sampling");
@@ -167,19 +185,33 @@ public final class BenchmarkEvaluation {
       return this;
     }
 
-    /** Seed of all sampling. Default 0. */
+    /**
+     * Seed of all sampling. Default 0.
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** Prompts per backend call, {@code >= 1}. Default 64. */
+    /**
+     * Prompts per backend call, {@code >= 1}. Default 64.
+     *
+     * @param n prompts per backend call
+     * @return this builder
+     */
     public Builder batchSize(int n) {
       this.batchSize = n;
       return this;
     }
 
-    /** Validates and builds. @throws SpiceException.ConfigurationException naming every bad setting */
+    /**
+     * Validates and builds. @throws SpiceException.ConfigurationException naming every bad setting
+     *
+     * @return the evaluation
+     */
     public BenchmarkEvaluation build() {
       List<String> errors = new ArrayList<>();
       if (reasoner == null) {

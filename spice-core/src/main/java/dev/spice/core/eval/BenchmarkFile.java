@@ -84,7 +84,11 @@ public final class BenchmarkFile {
     this.maxItems = b.maxItems;
   }
 
-  /** A builder of a reader: bad lines fail, no item limit. */
+  /**
+   * A builder of a reader: bad lines fail, no item limit.
+   *
+   * @return this builder
+   */
   public static Builder reader() {
     return new Builder();
   }
@@ -131,9 +135,11 @@ public final class BenchmarkFile {
   /**
    * Reads benchmark lines from a reader (for example a bundled resource); the reader is not closed.
    *
+   *
    * @param fileName the name used in messages, default ids and (without {@code .jsonl}) as the
    *     set's name
    * @param in the JSON Lines text
+   * @return the benchmark set read
    * @throws SpiceException.CorpusException as {@link #read(Path)}
    */
   public BenchmarkSet read(String fileName, Reader in) {
@@ -437,6 +443,9 @@ public final class BenchmarkFile {
     /**
      * Whether bad lines are skipped (counted, first reasons kept, logged) instead of failing the
      * read. Default {@code false}.
+     *
+     * @param skip the skip
+     * @return this builder
      */
     public Builder skipBadLines(boolean skip) {
       this.skipBadLines = skip;
@@ -446,13 +455,20 @@ public final class BenchmarkFile {
     /**
      * Stop after this many items, {@code >= 1}; lines after the last item kept are not read (nor
      * checked). Default: no limit.
+     *
+     * @param n the most items to read
+     * @return this builder
      */
     public Builder maxItems(int n) {
       this.maxItems = n;
       return this;
     }
 
-    /** Validates and builds. @throws SpiceException.ConfigurationException if maxItems is below 1 */
+    /**
+     * Validates and builds. @throws SpiceException.ConfigurationException if maxItems is below 1
+     *
+     * @return the reader
+     */
     public BenchmarkFile build() {
       if (maxItems < 1) {
         throw new SpiceException.ConfigurationException("maxItems must be >= 1, got " + maxItems);

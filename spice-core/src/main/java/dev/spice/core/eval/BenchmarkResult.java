@@ -40,7 +40,20 @@ public record BenchmarkResult(
     int skippedLines,
     List<String> skipReasons) {
 
-  /** Validates and copies; {@code categories} is kept sorted by name. */
+  /**
+   * Validates and copies; {@code categories} is kept sorted by name.
+   *
+   * @param benchmark the set's name
+   * @param backend the policy backend's name
+   * @param seed the evaluation seed
+   * @param greedy whether one greedy answer per item was scored
+   * @param samples sampled answers per item ({@code k}), 0 if none were sampled
+   * @param overall figures over all items
+   * @param categories figures per category, sorted by category name
+   * @param items one row per item, in set order
+   * @param skippedLines bad lines the reader skipped (from the set)
+   * @param skipReasons the first reasons the reader kept (from the set)
+   */
   public BenchmarkResult {
     Objects.requireNonNull(benchmark, "benchmark");
     Objects.requireNonNull(backend, "backend");
@@ -59,10 +72,12 @@ public record BenchmarkResult(
    *
    * @param items number of items
    * @param passAt1 greedy accuracy: the fraction of items whose greedy answer is correct
-   * @param meanAtK mean over items of the fraction of the {@code k} sampled answers that are correct
+   * @param meanAtK mean over items of the fraction of the {@code k} sampled answers that are
+   *     correct
    * @param passAtK mean over items of the unbiased pass@k estimate {@code 1 - C(n-c,k)/C(n,k)}
    *     with {@code n = k} samples and {@code c} correct: the fraction of items with a correct sample
-   * @param greedyNoAnswerRate fraction of greedy answers from which the Reasoner extracted no answer
+   * @param greedyNoAnswerRate fraction of greedy answers from which the Reasoner extracted no
+   *     answer
    * @param sampledNoAnswerRate fraction of sampled answers from which it extracted no answer
    */
   public record Scores(int items, double passAt1, double meanAtK, double passAtK, double greedyNoAnswerRate,
@@ -81,7 +96,18 @@ public record BenchmarkResult(
    */
   public record ItemScore(String id, String category, boolean greedyCorrect, String greedyAnswer, int sampledCorrect,
       int sampledAnswered) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param id the item id
+     * @param category the item category
+     * @param greedyCorrect whether the greedy answer was correct ({@code false} without a greedy
+     *     run)
+     * @param greedyAnswer the answer extracted from the greedy completion, {@code null} if none (or
+     *     without a greedy run)
+     * @param sampledCorrect how many of the sampled answers were correct, in {@code [0, samples]}
+     * @param sampledAnswered from how many sampled completions an answer was extracted
+     */
     public ItemScore {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(category, "category");
@@ -93,6 +119,11 @@ public record BenchmarkResult(
    * {@code k} answers drawn without replacement from {@code n}, of which {@code c} are correct, is
    * correct: {@code 1 - C(n-c,k)/C(n,k)}.
    *
+   *
+   * @param n answers drawn in all
+   * @param c correct answers among them
+   * @param k the k of pass@k
+   * @return the estimated pass@k probability
    * @throws IllegalArgumentException unless {@code 0 <= c <= n} and {@code 1 <= k <= n}
    */
   public static double passAtK(int n, int c, int k) {
@@ -136,6 +167,10 @@ public record BenchmarkResult(
    * a report file: {@code benchmark, backend, seed, greedy, samples, overall, categories, items,
    * skipped_lines, skip_reasons}. Figures are under {@code items, pass@1, mean@k, pass@k,
    * no_answer_greedy, no_answer_sampled}; a mode not run gives {@code null}s.
+   *
+   * @return a JSON-ready map (strings, numbers, booleans, nulls, lists and maps, keys in a fixed
+   *     order) for a report file: {@code benchmark, backend, seed, greedy, samples, overall,
+   *     categories, items, skipped_lines, skip_reasons}
    */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -183,6 +218,9 @@ public record BenchmarkResult(
   /**
    * A Markdown summary: one heading line, then a table with one row per category and a bold
    * {@code overall} row; columns of modes not run are left out. Fractions have three decimals.
+   *
+   * @return a Markdown summary: one heading line, then a table with one row per category and a bold
+   *     {@code overall} row; columns of modes not run are left out
    */
   public String toMarkdown() {
     StringBuilder sb = new StringBuilder();

@@ -23,6 +23,15 @@ public record BenchmarkSet(String name, List<BenchmarkItem> items, int skippedLi
   /**
    * Validates and copies.
    *
+   *
+   * @param name the benchmark's name (by {@link BenchmarkFile}: the file name without
+   *     {@code .jsonl}), not blank
+   * @param items the items, at least one, ids unique
+   * @param skippedLines bad lines skipped under {@link
+   *     BenchmarkFile.Builder#skipBadLines(boolean)},
+   *     {@code >= 0}
+   * @param skipReasons {@code file:line: reason} of the first {@value #MAX_SKIP_REASONS} skipped
+   *     lines, at most {@code skippedLines} entries
    * @throws IllegalArgumentException if the name is blank, there are no items, two items share an
    *     id, {@code skippedLines < 0} or there are more reasons than skipped lines
    */
@@ -48,7 +57,13 @@ public record BenchmarkSet(String name, List<BenchmarkItem> items, int skippedLi
     }
   }
 
-  /** A set without skipped lines. */
+  /**
+   * A set without skipped lines.
+   *
+   * @param name the name
+   * @param items the items
+   * @return a set without skipped lines
+   */
   public static BenchmarkSet of(String name, List<BenchmarkItem> items) {
     return new BenchmarkSet(name, items, 0, List.of());
   }

@@ -60,7 +60,11 @@ public final class CoevolutionEvaluation {
     this.seed = b.seed;
   }
 
-  /** A new builder. */
+  /**
+   * A new builder.
+   *
+   * @return this builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -69,8 +73,11 @@ public final class CoevolutionEvaluation {
    * The valid tasks a Challenger backend writes for the document pool, in document order
    * ({@code attemptsPerDocument} sampled attempts per document; invalid attempts are dropped).
    *
+   *
    * @param backend the Challenger's backend
    * @param samplingSeed the sampling seed
+   * @return the valid tasks a Challenger backend writes for the document pool, in document order
+   *     ({@code attemptsPerDocument} sampled attempts per document; invalid attempts are dropped)
    * @throws SpiceException.BackendException naming the backend if it fails, returns null, a wrong
    *     number of completions or a null completion (checked by {@link BackendCalls#generate})
    */
@@ -104,6 +111,8 @@ public final class CoevolutionEvaluation {
   /**
    * Runs the evaluation.
    *
+   *
+   * @return the pass-rate matrix
    * @throws SpiceException if a backend or the scorer fails, or the scorer returns a value
    *     outside {@code [0, 1]}
    */
@@ -198,56 +207,101 @@ public final class CoevolutionEvaluation {
 
     private Builder() {}
 
-    /** Challenger checkpoints (rows), at least one. */
+    /**
+     * Challenger checkpoints (rows), at least one.
+     *
+     * @param checkpoints the checkpoints
+     * @return this builder
+     */
     public Builder challengers(List<PolicyCheckpoint> checkpoints) {
       this.challengers = List.copyOf(checkpoints);
       return this;
     }
 
-    /** Reasoner checkpoints (columns), at least one. */
+    /**
+     * Reasoner checkpoints (columns), at least one.
+     *
+     * @param checkpoints the checkpoints
+     * @return this builder
+     */
     public Builder reasoners(List<PolicyCheckpoint> checkpoints) {
       this.reasoners = List.copyOf(checkpoints);
       return this;
     }
 
-    /** The roles that build prompts and parse outputs (the ones used in training). */
+    /**
+     * The roles that build prompts and parse outputs (the ones used in training).
+     *
+     * @param challenger the challenger
+     * @param reasoner the reasoner
+     * @return this builder
+     */
     public Builder roles(Challenger challenger, Reasoner reasoner) {
       this.challengerRole = challenger;
       this.reasonerRole = reasoner;
       return this;
     }
 
-    /** The document pool every Challenger writes tasks for, at least one. */
+    /**
+     * The document pool every Challenger writes tasks for, at least one.
+     *
+     * @param documents the document pool every Challenger writes tasks for, at least one
+     * @return this builder
+     */
     public Builder documents(List<Document> documents) {
       this.documents = List.copyOf(documents);
       return this;
     }
 
-    /** Task attempts per document and Challenger, {@code >= 1}; default 4. */
+    /**
+     * Task attempts per document and Challenger, {@code >= 1}; default 4.
+     *
+     * @param n attempts per document and Challenger
+     * @return this builder
+     */
     public Builder attemptsPerDocument(int n) {
       this.attemptsPerDocument = n;
       return this;
     }
 
-    /** How Reasoner pass rates are measured (required). */
+    /**
+     * How Reasoner pass rates are measured (required).
+     *
+     * @param scorer how Reasoner pass rates are measured (required)
+     * @return this builder
+     */
     public Builder scorer(PassRateScorer scorer) {
       this.scorer = scorer;
       return this;
     }
 
-    /** Sampling of the Challengers; its seed is replaced by derived seeds. Default temperature 1. */
+    /**
+     * Sampling of the Challengers; its seed is replaced by derived seeds. Default temperature 1.
+     *
+     * @param p the sampling params
+     * @return this builder
+     */
     public Builder challengerSampling(SamplingParams p) {
       this.challengerSampling = p;
       return this;
     }
 
-    /** Seed of all sampling. Default 0. */
+    /**
+     * Seed of all sampling. Default 0.
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** Validates and builds. @throws SpiceException.ConfigurationException naming every bad setting */
+    /**
+     * Validates and builds. @throws SpiceException.ConfigurationException naming every bad setting
+     *
+     * @return the evaluation
+     */
     public CoevolutionEvaluation build() {
       List<String> errors = new ArrayList<>();
       if (challengers.isEmpty()) {

@@ -18,7 +18,18 @@ import java.util.Objects;
 public record CoevolutionMatrix(
     List<String> challengers, List<String> reasoners, double[][] passRates, int[] validTasks, int[] attempts) {
 
-  /** Validates shapes and copies. */
+  /**
+   * Validates shapes and copies.
+   *
+   * @param challengers labels of the Challenger checkpoints (rows)
+   * @param reasoners labels of the Reasoner checkpoints (columns)
+   * @param passRates {@code passRates[c][r]}: mean pass rate in {@code [0, 1]} of Reasoner {@code
+   *     r}
+   *     on the valid tasks of Challenger {@code c}; NaN if that Challenger wrote no valid task
+   * @param validTasks number of valid tasks each Challenger wrote
+   * @param attempts number of task attempts each Challenger made (documents times attempts per
+   *     document)
+   */
   public CoevolutionMatrix {
     challengers = List.copyOf(Objects.requireNonNull(challengers, "challengers"));
     reasoners = List.copyOf(Objects.requireNonNull(reasoners, "reasoners"));
@@ -42,12 +53,22 @@ public record CoevolutionMatrix(
     }
   }
 
-  /** Pass rate of Reasoner {@code reasoner} on the tasks of Challenger {@code challenger}. */
+  /**
+   * Pass rate of Reasoner {@code reasoner} on the tasks of Challenger {@code challenger}.
+   *
+   * @param challenger the challenger
+   * @param reasoner the reasoner
+   * @return the pass rate
+   */
   public double passRate(int challenger, int reasoner) {
     return passRates[challenger][reasoner];
   }
 
-  /** A copy of the matrix, rows = Challengers. */
+  /**
+   * A copy of the matrix, rows = Challengers.
+   *
+   * @return a copy of the matrix, rows = Challengers
+   */
   @Override
   public double[][] passRates() {
     double[][] copy = new double[passRates.length][];
@@ -57,19 +78,32 @@ public record CoevolutionMatrix(
     return copy;
   }
 
-  /** A copy of the valid-task counts. */
+  /**
+   * A copy of the valid-task counts.
+   *
+   * @return a copy of the valid-task counts
+   */
   @Override
   public int[] validTasks() {
     return validTasks.clone();
   }
 
-  /** A copy of the attempt counts. */
+  /**
+   * A copy of the attempt counts.
+   *
+   * @return a copy of the attempt counts
+   */
   @Override
   public int[] attempts() {
     return attempts.clone();
   }
 
-  /** Fraction of a Challenger's attempts that gave a valid task; NaN if it made none. */
+  /**
+   * Fraction of a Challenger's attempts that gave a valid task; NaN if it made none.
+   *
+   * @param challenger the challenger
+   * @return fraction of a Challenger's attempts that gave a valid task; NaN if it made none
+   */
   public double validRate(int challenger) {
     return attempts[challenger] == 0 ? Double.NaN : (double) validTasks[challenger] / attempts[challenger];
   }

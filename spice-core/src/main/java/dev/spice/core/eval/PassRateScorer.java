@@ -41,9 +41,12 @@ public interface PassRateScorer {
    * {@code seed}) and returns the mean of the reward's {@value Rewards#CORRECT} sub-score (or of the
    * reward itself without one).
    *
-   * @param reward the Reasoner's correctness reward, for example {@code ReasonerRewards.correctness()}
+   *
+   * @param reward the Reasoner's correctness reward, for example {@code
+   *     ReasonerRewards.correctness()}
    * @param answers answers per task, {@code >= 1}
    * @param sampling the Reasoner's sampling settings
+   * @return the sampling scorer
    * @throws SpiceException.BackendException (from the scorer) if the backend fails or returns a
    *     wrong number of completions, see {@link BackendCalls#generate}
    */
@@ -75,6 +78,10 @@ public interface PassRateScorer {
    * every other answer fails, for example constrained one-token answers; no sampling noise. Backend
    * failures and wrong results raise {@link SpiceException.BackendException} naming the backend,
    * see {@link BackendCalls#score}.
+   *
+   * @return the exact expected pass rate: the probability, from {@link
+   *     PolicyBackend#scoreContinuations}, that the Reasoner's answer is exactly the tokens of
+   *     {@link Task#goldAnswer()} (the prompt's constrained-decoding mask applied)
    */
   static PassRateScorer exactGold() {
     return (backend, role, tasks, seed) -> {

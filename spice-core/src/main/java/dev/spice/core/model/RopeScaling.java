@@ -33,7 +33,17 @@ public record RopeScaling(
   /** No scaling. */
   public static final RopeScaling NONE = new RopeScaling("default", 1, 0, 0, 0);
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param type {@code default}, {@code linear} or {@code llama3}
+   * @param factor frequency divisor, {@code >= 1} for linear and llama3 (1 for default)
+   * @param lowFreqFactor llama3 only: wavelengths above {@code originalMaxPositionEmbeddings /
+   *     lowFreqFactor} are fully scaled
+   * @param highFreqFactor llama3 only: wavelengths below {@code originalMaxPositionEmbeddings /
+   *     highFreqFactor} are kept; {@code > lowFreqFactor}
+   * @param originalMaxPositionEmbeddings llama3 only: the context length before scaling
+   */
   public RopeScaling {
     Objects.requireNonNull(type, "type");
     if (!SUPPORTED_TYPES.contains(type)) {
@@ -57,17 +67,34 @@ public record RopeScaling(
     }
   }
 
-  /** Linear scaling by {@code factor}. */
+  /**
+   * Linear scaling by {@code factor}.
+   *
+   * @param factor the factor
+   * @return linear scaling
+   */
   public static RopeScaling linear(double factor) {
     return new RopeScaling("linear", factor, 0, 0, 0);
   }
 
-  /** Llama 3 scaling (Llama 3.1 uses 8, 1, 4, 8192; Llama 3.2 uses 32, 1, 4, 8192). */
+  /**
+   * Llama 3 scaling (Llama 3.1 uses 8, 1, 4, 8192; Llama 3.2 uses 32, 1, 4, 8192).
+   *
+   * @param factor the factor
+   * @param lowFreqFactor the low freq factor
+   * @param highFreqFactor the high freq factor
+   * @param originalMax the original max
+   * @return Llama 3 scaling
+   */
   public static RopeScaling llama3(double factor, double lowFreqFactor, double highFreqFactor, int originalMax) {
     return new RopeScaling("llama3", factor, lowFreqFactor, highFreqFactor, originalMax);
   }
 
-  /** Whether this leaves the frequencies unchanged. */
+  /**
+   * Whether this leaves the frequencies unchanged.
+   *
+   * @return whether this leaves the frequencies unchanged
+   */
   public boolean isNone() {
     return type.equals("default");
   }
@@ -75,6 +102,11 @@ public record RopeScaling(
   /**
    * The rotary inverse frequencies {@code theta^(-2j / headDim)}, {@code j < headDim / 2}, with
    * this scaling applied, in double precision (callers round once).
+   *
+   * @param theta the theta
+   * @param headDim the head dim
+   * @return the rotary inverse frequencies {@code theta^(-2j / headDim)}, {@code j < headDim / 2},
+   *     with this scaling applied, in double precision (callers round once)
    */
   public double[] inverseFrequencies(double theta, int headDim) {
     int half = headDim / 2;
@@ -108,7 +140,11 @@ public record RopeScaling(
     return inv;
   }
 
-  /** The Hugging Face fields of this scaling (without {@code rope_theta}); empty for none. */
+  /**
+   * The Hugging Face fields of this scaling (without {@code rope_theta}); empty for none.
+   *
+   * @return the Hugging Face fields of this scaling (without {@code rope_theta}); empty for none
+   */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     if (isNone()) {

@@ -59,7 +59,28 @@ public record TransformerConfig(
   /** Model types this SDK can run. */
   public static final List<String> SUPPORTED_TYPES = List.of("llama", "qwen2", "qwen3");
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param modelType {@code llama}, {@code qwen2} or {@code qwen3}
+   * @param vocabSize vocabulary size
+   * @param hiddenSize model width
+   * @param intermediateSize SwiGLU inner width
+   * @param numLayers decoder layers
+   * @param numHeads query heads
+   * @param numKvHeads key/value heads (grouped-query attention); divides {@code numHeads}
+   * @param headDim per-head width (usually {@code hiddenSize / numHeads}); even (rotary)
+   * @param rmsNormEps RMSNorm epsilon
+   * @param ropeTheta rotary base
+   * @param maxPositionEmbeddings longest supported sequence
+   * @param tieWordEmbeddings whether the output projection shares the embedding matrix
+   * @param attentionBias whether q/k/v projections have biases (Qwen2 does)
+   * @param qkNorm whether queries and keys are RMS-normalised per head (Qwen3 does)
+   * @param bosTokenId beginning-of-sequence id, or -1
+   * @param eosTokenIds end-of-sequence ids (may be empty)
+   * @param ropeScaling rotary frequency scaling ({@link RopeScaling#NONE} for none; null means
+   *     none)
+   */
   public TransformerConfig {
     Objects.requireNonNull(modelType, "modelType");
     if (eosTokenIds != null && eosTokenIds.stream().anyMatch(Objects::isNull)) {
@@ -109,7 +130,26 @@ public record TransformerConfig(
         tieWordEmbeddings, attentionBias, qkNorm);
   }
 
-  /** A config without rotary scaling. */
+  /**
+   * A config without rotary scaling.
+   *
+   * @param modelType {@code llama}, {@code qwen2} or {@code qwen3}
+   * @param vocabSize vocabulary size
+   * @param hiddenSize model width
+   * @param intermediateSize SwiGLU inner width
+   * @param numLayers decoder layers
+   * @param numHeads query heads
+   * @param numKvHeads key/value heads (grouped-query attention); divides {@code numHeads}
+   * @param headDim per-head width (usually {@code hiddenSize / numHeads}); even (rotary)
+   * @param rmsNormEps RMSNorm epsilon
+   * @param ropeTheta rotary base
+   * @param maxPositionEmbeddings longest supported sequence
+   * @param tieWordEmbeddings whether the output projection shares the embedding matrix
+   * @param attentionBias whether q/k/v projections have biases (Qwen2 does)
+   * @param qkNorm whether queries and keys are RMS-normalised per head (Qwen3 does)
+   * @param bosTokenId beginning-of-sequence id, or -1
+   * @param eosTokenIds end-of-sequence ids (may be empty)
+   */
   public TransformerConfig(String modelType, int vocabSize, int hiddenSize, int intermediateSize, int numLayers,
       int numHeads, int numKvHeads, int headDim, double rmsNormEps, double ropeTheta, int maxPositionEmbeddings,
       boolean tieWordEmbeddings, boolean attentionBias, boolean qkNorm, int bosTokenId, List<Integer> eosTokenIds) {
@@ -118,14 +158,24 @@ public record TransformerConfig(
         RopeScaling.NONE);
   }
 
-  /** This config with other end-of-sequence ids ({@code eos_token_id}; empty for none). */
+  /**
+   * This config with other end-of-sequence ids ({@code eos_token_id}; empty for none).
+   *
+   * @param ids the ids
+   * @return this config with other end-of-sequence ids ({@code eos_token_id}; empty for none)
+   */
   public TransformerConfig withEosTokenIds(List<Integer> ids) {
     return new TransformerConfig(modelType, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
         headDim, rmsNormEps, ropeTheta, maxPositionEmbeddings, tieWordEmbeddings, attentionBias, qkNorm, bosTokenId,
         ids, ropeScaling);
   }
 
-  /** This config with another rotary scaling. */
+  /**
+   * This config with another rotary scaling.
+   *
+   * @param scaling the scaling
+   * @return this config with another rotary scaling
+   */
   public TransformerConfig withRopeScaling(RopeScaling scaling) {
     return new TransformerConfig(modelType, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
         headDim, rmsNormEps, ropeTheta, maxPositionEmbeddings, tieWordEmbeddings, attentionBias, qkNorm, bosTokenId,
@@ -135,6 +185,10 @@ public record TransformerConfig(
   /**
    * The rotary inverse frequencies ({@code headDim / 2} of them) with {@link #ropeScaling()}
    * applied, as Hugging Face computes them; both backends build their rotary tables from these.
+   *
+   * @return the rotary inverse frequencies ({@code headDim / 2} of them) with {@link
+   *     #ropeScaling()} applied, as Hugging Face computes them; both backends build their rotary
+   *     tables from these
    */
   public double[] ropeInverseFrequencies() {
     return ropeScaling.inverseFrequencies(ropeTheta, headDim);
@@ -150,13 +204,27 @@ public record TransformerConfig(
    * A small Qwen3-style config, handy for tests: intermediate size {@code 3 * hiddenSize}, head_dim
    * {@code hiddenSize / numHeads}, RMSNorm epsilon 1e-6, rope theta 10000, 2048 positions, tied
    * embeddings, q/k norms, no biases, no bos or eos ids.
+   *
+   * @param vocabSize the vocab size
+   * @param hiddenSize the hidden size
+   * @param numLayers the num layers
+   * @param numHeads the num heads
+   * @param numKvHeads the num kv heads
+   * @return a small Qwen3-style config, handy for tests: intermediate size {@code 3 * hiddenSize},
+   *     head_dim {@code hiddenSize / numHeads}, RMSNorm epsilon 1e-6, rope theta 10000, 2048
+   *     positions, tied embeddings, q/k norms, no biases, no bos or eos ids
    */
   public static TransformerConfig tiny(int vocabSize, int hiddenSize, int numLayers, int numHeads, int numKvHeads) {
     return new TransformerConfig("qwen3", vocabSize, hiddenSize, hiddenSize * 3,
         numLayers, numHeads, numKvHeads, hiddenSize / numHeads, 1e-6, 10_000, 2048, true, false, true, -1, List.of());
   }
 
-  /** Total parameter count (the sum over {@link #tensorShapes()}, computed without listing them). */
+  /**
+   * Total parameter count (the sum over {@link #tensorShapes()}, computed without listing them).
+   *
+   * @return total parameter count (the sum over {@link #tensorShapes()}, computed without listing
+   *     them)
+   */
   public long parameterCount() {
     return exactParameterCount(vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim,
         tieWordEmbeddings, attentionBias, qkNorm);
@@ -195,6 +263,12 @@ public record TransformerConfig(
    * {@code model.norm.weight}, and {@code lm_head.weight} unless embeddings are tied. Linear
    * weights are {@code [out, in]} as in PyTorch. The map has {@code ~10 * numLayers} entries:
    * check an untrusted config with {@link #checkTensors} first.
+   *
+   * @return the Hugging Face tensor names and shapes of this architecture, in a stable order:
+   *     {@code model.embed_tokens.weight}, per layer {@code model.layers.{i}.(input_layernorm |
+   *     self_attn.{q,k,v,o}_proj | self_attn.{q,k}_norm | post_attention_layernorm |
+   *     mlp.{gate,up,down}_proj).weight} (and q/k/v biases with {@code attentionBias}), {@code
+   *     model.norm.weight}, and {@code lm_head.weight} unless embeddings are tied
    */
   public Map<String, long[]> tensorShapes() {
     Map<String, long[]> m = new LinkedHashMap<>();
@@ -290,18 +364,30 @@ public record TransformerConfig(
    * Reads {@code config.json}. Accepts the fields of the Llama, Qwen2 and Qwen3 configs; missing
    * optional fields take the Hugging Face defaults.
    *
+   *
+   * @param configJson the config json
+   * @return the config read
    * @throws SpiceException.ConfigurationException naming the file and field on bad content
    */
   public static TransformerConfig read(Path configJson) {
     return ConfigJson.read(configJson);
   }
 
-  /** Builds a config from parsed {@code config.json} content. */
+  /**
+   * Builds a config from parsed {@code config.json} content.
+   *
+   * @param m the parsed {@code config.json} content
+   * @return the config
+   */
   public static TransformerConfig fromMap(Map<String, Object> m) {
     return ConfigJson.fromMap(m);
   }
 
-  /** The config as Hugging Face {@code config.json} fields. */
+  /**
+   * The config as Hugging Face {@code config.json} fields.
+   *
+   * @return the config as Hugging Face {@code config.json} fields
+   */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("architectures", List.of(switch (modelType) {
@@ -338,7 +424,11 @@ public record TransformerConfig(
     return m;
   }
 
-  /** Writes {@code config.json}. */
+  /**
+   * Writes {@code config.json}.
+   *
+   * @param configJson the config json
+   */
   public void write(Path configJson) {
     try {
       Files.writeString(configJson, Json.write(toMap()), StandardCharsets.UTF_8);

@@ -37,22 +37,40 @@ import java.util.Objects;
 public final class Roles {
   private Roles() {}
 
-  /** The paper-style Challenger: document, then the codec's instructions. */
+  /**
+   * The paper-style Challenger: document, then the codec's instructions.
+   *
+   * @param codec the codec
+   * @return the paper-style Challenger: document, then the codec's instructions
+   */
   public static Challenger challenger(TaskCodec codec) {
     return new CodecChallenger(Objects.requireNonNull(codec, "codec"));
   }
 
-  /** The paper-style Challenger with the {@link JsonTaskCodec}. */
+  /**
+   * The paper-style Challenger with the {@link JsonTaskCodec}.
+   *
+   * @return the paper-style Challenger with the {@link JsonTaskCodec}
+   */
   public static Challenger jsonChallenger() {
     return challenger(new JsonTaskCodec());
   }
 
-  /** The paper-style Reasoner with the given extractor. */
+  /**
+   * The paper-style Reasoner with the given extractor.
+   *
+   * @param extractor the extractor
+   * @return the paper-style Reasoner with the given extractor
+   */
   public static Reasoner reasoner(AnswerExtractor extractor) {
     return new BoxedReasoner(Objects.requireNonNull(extractor, "extractor"));
   }
 
-  /** The paper-style Reasoner with the minimal {@link BoxedAnswerExtractor}. */
+  /**
+   * The paper-style Reasoner with the minimal {@link BoxedAnswerExtractor}.
+   *
+   * @return the paper-style Reasoner with the minimal {@link BoxedAnswerExtractor}
+   */
   public static Reasoner boxedReasoner() {
     return reasoner(new BoxedAnswerExtractor());
   }
@@ -63,6 +81,9 @@ public final class Roles {
    * empty document. Its output is decoded by {@code codec}; a codec that throws gives an invalid
    * attempt with reason {@code format: codec <name> failed: <exception>}. Thread-safe if the codec
    * is.
+   *
+   * @param codec the codec
+   * @return the compact Challenger for small models
    */
   public static Challenger textChallenger(TaskCodec codec) {
     return new TextChallenger(Objects.requireNonNull(codec, "codec"));
@@ -74,6 +95,9 @@ public final class Roles {
    * no instruction; it is expected to answer {@code answer: <text>} (see
    * {@link #textDemonstration}). The answer is what {@code extractor} finds, or null when it finds
    * none or throws. Thread-safe if the extractor is.
+   *
+   * @param extractor the extractor
+   * @return the compact Reasoner for small models
    */
   public static Reasoner textReasoner(AnswerExtractor extractor) {
     return new TextReasoner(Objects.requireNonNull(extractor, "extractor"));
@@ -83,6 +107,11 @@ public final class Roles {
    * The completion of the {@link #textReasoner} that answers {@code task} correctly:
    * {@code "answer: " + task.goldText()} (the gold option's text for multiple choice), for
    * writing Reasoner demonstrations.
+   *
+   * @param task the task
+   * @return the completion of the {@link #textReasoner} that answers {@code task} correctly: {@code
+   *     "answer: " + task.goldText()} (the gold option's text for multiple choice), for writing
+   *     Reasoner demonstrations
    */
   public static String textDemonstration(Task task) {
     return "answer: " + task.goldText();
@@ -95,8 +124,12 @@ public final class Roles {
    * the task-type ablation of the paper (multiple choice only, free form only, or both) as a setting
    * of the role; {@code challenger/mcq_share} shows the mix.
    *
+   *
    * @param challenger the role to restrict
    * @param allowed the formats accepted, at least one
+   * @return a Challenger that accepts only tasks of the given formats: a task of another format,
+   *     otherwise valid, becomes invalid with the code {@link InvalidReasons#FORMAT_NOT_ALLOWED}
+   *     (so it gets the invalid-task penalty and the Challenger learns to avoid it)
    */
   public static Challenger onlyFormats(Challenger challenger, java.util.Set<TaskFormat> allowed) {
     Objects.requireNonNull(challenger, "challenger");
@@ -123,7 +156,12 @@ public final class Roles {
     };
   }
 
-  /** Renders the Reasoner's question text, options included for multiple choice. */
+  /**
+   * Renders the Reasoner's question text, options included for multiple choice.
+   *
+   * @param task the task
+   * @return the question text
+   */
   public static String questionText(Task task) {
     if (task.format() != TaskFormat.MULTIPLE_CHOICE) {
       return task.question();

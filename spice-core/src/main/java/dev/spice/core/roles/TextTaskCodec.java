@@ -91,12 +91,20 @@ public final class TextTaskCodec implements TaskCodec {
     this.grounding = b.grounding;
   }
 
-  /** A builder with the defaults: 40 question words, 6 answer words, 2000 characters, no grounding. */
+  /**
+   * A builder with the defaults: 40 question words, 6 answer words, 2000 characters, no grounding.
+   *
+   * @return this builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The codec with the default settings ({@link #builder()}). */
+  /**
+   * The codec with the default settings ({@link #builder()}).
+   *
+   * @return the codec with the default settings ({@link #builder()})
+   */
   public static TextTaskCodec defaults() {
     return builder().build();
   }
@@ -364,7 +372,12 @@ public final class TextTaskCodec implements TaskCodec {
 
     private Builder() {}
 
-    /** Most words in a question, at least 1 (default 40); a longer question is {@code too_long}. */
+    /**
+     * Most words in a question, at least 1 (default 40); a longer question is {@code too_long}.
+     *
+     * @param words the words
+     * @return this builder
+     */
     public Builder maxQuestionWords(int words) {
       this.maxQuestionWords = words;
       return this;
@@ -373,6 +386,9 @@ public final class TextTaskCodec implements TaskCodec {
     /**
      * Most words in the answer and in each option, at least 1 (default 6); longer is
      * {@code too_long}.
+     *
+     * @param words the words
+     * @return this builder
      */
     public Builder maxAnswerWords(int words) {
       this.maxAnswerWords = words;
@@ -382,13 +398,22 @@ public final class TextTaskCodec implements TaskCodec {
     /**
      * Longest output parsed, in characters, at least 1 (default 2000); a longer output is
      * {@code too_long} and is not parsed.
+     *
+     * @param chars the chars
+     * @return this builder
      */
     public Builder maxChars(int chars) {
       this.maxChars = chars;
       return this;
     }
 
-    /** Whether the gold answer must occur in the document (default {@link Grounding#NONE}). */
+    /**
+     * Whether the gold answer must occur in the document (default {@link Grounding#NONE}).
+     *
+     * @param grounding whether the gold answer must occur in the document (default {@link
+     *     Grounding#NONE})
+     * @return this builder
+     */
     public Builder grounding(Grounding grounding) {
       this.grounding = grounding;
       return this;
@@ -397,6 +422,8 @@ public final class TextTaskCodec implements TaskCodec {
     /**
      * The codec.
      *
+     *
+     * @return the codec
      * @throws SpiceException.ConfigurationException naming every setting out of its range
      */
     public TextTaskCodec build() {

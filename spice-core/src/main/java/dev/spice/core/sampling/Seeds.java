@@ -9,7 +9,14 @@ package dev.spice.core.sampling;
 public final class Seeds {
   private Seeds() {}
 
-  /** A well-mixed 64-bit seed for {@code (seed, index)}; different pairs give unrelated values. */
+  /**
+   * A well-mixed 64-bit seed for {@code (seed, index)}; different pairs give unrelated values.
+   *
+   * @param seed the seed
+   * @param index the index
+   * @return a well-mixed 64-bit seed for {@code (seed, index)}; different pairs give unrelated
+   *     values
+   */
   public static long mix(long seed, long index) {
     long z = seed * 0x9E3779B97F4A7C15L + index + 0x632BE59BD9B4E019L;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

@@ -17,7 +17,12 @@ import java.util.Objects;
 @FunctionalInterface
 public interface PromptTemplate {
 
-  /** The text the model reads for {@code prompt}, special tokens written as their strings. */
+  /**
+   * The text the model reads for {@code prompt}, special tokens written as their strings.
+   *
+   * @param prompt the prompt
+   * @return the text the model reads for {@code prompt}, special tokens written as their strings
+   */
   String render(Prompt prompt);
 
   /** {@code Prompt.text()} as-is: for word-level models trained from scratch. */
@@ -37,7 +42,9 @@ public interface PromptTemplate {
   /**
    * ChatML with a system message before the user turn.
    *
+   *
    * @param system the system message, not null
+   * @return the ChatML template
    */
   static PromptTemplate chatMl(String system) {
     Objects.requireNonNull(system, "system");
@@ -48,6 +55,10 @@ public interface PromptTemplate {
    * A template by name, case-insensitive: {@code raw}, {@code plain} or {@code chatml} (the
    * constants themselves, not copies).
    *
+   *
+   * @param name the name
+   * @return a template by name, case-insensitive: {@code raw}, {@code plain} or {@code chatml} (the
+   *     constants themselves, not copies)
    * @throws SpiceException.ConfigurationException naming the valid values
    */
   static PromptTemplate named(String name) {

@@ -21,12 +21,22 @@ public final class SpecialTokens {
 
   private SpecialTokens() {}
 
-  /** Whether {@code token} is one of the {@link #END_OF_SEQUENCE} names. */
+  /**
+   * Whether {@code token} is one of the {@link #END_OF_SEQUENCE} names.
+   *
+   * @param token the token
+   * @return whether {@code token} is one of the {@link #END_OF_SEQUENCE} names
+   */
   public static boolean isEndOfSequence(String token) {
     return END_OF_SEQUENCE.contains(token);
   }
 
-  /** Whether {@code token} is one of the {@link #PADDING} names. */
+  /**
+   * Whether {@code token} is one of the {@link #PADDING} names.
+   *
+   * @param token the token
+   * @return whether {@code token} is one of the {@link #PADDING} names
+   */
   public static boolean isPadding(String token) {
     return PADDING.contains(token);
   }

@@ -26,6 +26,9 @@ public interface Tokenizer extends AutoCloseable {
   /**
    * Token ids of a text, without any special token added. Never null; may be empty.
    *
+   *
+   * @param text the text
+   * @return the token ids; never null, may be empty
    * @throws SpiceException.BackendException if the text cannot be encoded (for example an unknown
    *     word and no {@code <unk>} token)
    */
@@ -34,6 +37,9 @@ public interface Tokenizer extends AutoCloseable {
   /**
    * The text of token ids.
    *
+   *
+   * @param ids the ids
+   * @return the text of token ids
    * @throws SpiceException.BackendException on an id the tokenizer does not know
    */
   String decode(int[] ids);
@@ -44,6 +50,10 @@ public interface Tokenizer extends AutoCloseable {
    *
    * <p>Default: {@link #encode encode(token)} when that gives exactly one id; {@code -1} when it
    * gives zero or several ids or throws a {@link SpiceException}.
+   *
+   * @param token the token
+   * @return the id of a string that is exactly one token of the vocabulary, or {@code -1} if it
+   *     encodes to zero or several tokens
    */
   default int tokenId(String token) {
     int[] ids;
@@ -60,6 +70,9 @@ public interface Tokenizer extends AutoCloseable {
    * when unknown.
    *
    * <p>Default: {@code -1} (unknown; backends then check ids against the model only).
+   *
+   * @return number of ids this tokenizer can produce (ids are in {@code [0, vocabSize)}), or {@code
+   *     -1} when unknown
    */
   default int vocabSize() {
     return -1;
@@ -69,6 +82,8 @@ public interface Tokenizer extends AutoCloseable {
    * End-of-sequence ids known to the tokenizer; may be empty. A new array on each call.
    *
    * <p>Default: none (the backends still stop at the model's own {@code eos_token_id}s).
+   *
+   * @return the end-of-sequence ids; a new array, may be empty
    */
   default int[] eosIds() {
     return new int[0];
@@ -79,6 +94,9 @@ public interface Tokenizer extends AutoCloseable {
    * padded positions are masked out).
    *
    * <p>Default: {@code -1}.
+   *
+   * @return the id used to pad batches, or {@code -1} if the tokenizer has none (backends pad with
+   *     0 then; padded positions are masked out)
    */
   default int padId() {
     return -1;

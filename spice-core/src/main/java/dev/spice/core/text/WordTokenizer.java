@@ -50,6 +50,8 @@ public class WordTokenizer implements Tokenizer {
    * A tokenizer whose vocabulary is exactly {@code words} (id = index); use {@link #of} or {@link
    * #withSpecialTokens}.
    *
+   *
+   * @param words the words
    * @throws SpiceException.ConfigurationException on an empty list, a duplicate or a word with
    *     whitespace
    */
@@ -80,6 +82,9 @@ public class WordTokenizer implements Tokenizer {
   /**
    * A tokenizer whose vocabulary is exactly {@code vocabulary} (id = index).
    *
+   *
+   * @param vocabulary the vocabulary
+   * @return a tokenizer whose vocabulary is exactly {@code vocabulary} (id = index)
    * @throws SpiceException.ConfigurationException on an empty list, a duplicate or a word with
    *     whitespace
    */
@@ -90,6 +95,10 @@ public class WordTokenizer implements Tokenizer {
   /**
    * A tokenizer with ids 0-3 = {@value #PAD}, {@value #UNK}, {@value #BOS}, {@value #EOS},
    * followed by {@code words} in order (duplicates of the special tokens are not allowed).
+   *
+   * @param words the words
+   * @return a tokenizer with ids 0-3 = {@value #PAD}, {@value #UNK}, {@value #BOS}, {@value #EOS},
+   *     followed by {@code words} in order (duplicates of the special tokens are not allowed)
    */
   public static WordTokenizer withSpecialTokens(List<String> words) {
     return new WordTokenizer(withSpecials(words));
@@ -102,7 +111,11 @@ public class WordTokenizer implements Tokenizer {
     return all;
   }
 
-  /** The vocabulary, id = index; unmodifiable. */
+  /**
+   * The vocabulary, id = index; unmodifiable.
+   *
+   * @return the vocabulary, id = index; unmodifiable
+   */
   public final List<String> vocabulary() {
     return words;
   }
@@ -176,6 +189,8 @@ public class WordTokenizer implements Tokenizer {
    * tokenizers ({@code dev.spice.djl.HfTokenizer}, {@code dev.spice.onnx.HfTokenizer}) load the
    * same ids.
    *
+   *
+   * @param file the file
    * @throws SpiceException.CheckpointException naming the file if it cannot be written
    */
   public final void writeHuggingFaceJson(Path file) {
