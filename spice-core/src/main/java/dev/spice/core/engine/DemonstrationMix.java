@@ -86,4 +86,18 @@ final class DemonstrationMix {
   static int index(long seed, long step, int i, int size) {
     return (int) Math.floorMod(Seeds.mix(Seeds.mix(seed ^ SALT, step), i), (long) size);
   }
+
+  /** Adds to {@code errors} what is wrong with {@code demos} and {@code perStep} as a builder's settings. */
+  static void check(List<Demonstration> demos, int perStep, List<String> errors) {
+    if (demos.isEmpty()) {
+      errors.add("demonstrations is empty: give at least one Demonstration, or leave demonstrations(...) unset");
+    }
+    int at = demos.indexOf(null);
+    if (at >= 0) {
+      errors.add("demonstration " + at + " is null");
+    }
+    if (perStep < 1) {
+      errors.add("demonstrations per step must be >= 1, got " + perStep);
+    }
+  }
 }

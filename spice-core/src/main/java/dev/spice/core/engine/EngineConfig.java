@@ -105,4 +105,27 @@ record EngineConfig(
     return "temperature=" + p.temperature() + ",top_p=" + p.topP() + ",top_k=" + p.topK()
         + ",max_new_tokens=" + p.maxNewTokens() + ",stop=" + p.stop();
   }
+
+  /**
+   * Adds to {@code errors} what is wrong with the recipe's group sizes: G_C at least the Challenger
+   * estimator's minimum (and 1), G_R at least 2 and the Reasoner estimator's minimum, and the
+   * Challenger attempt budget N ({@code maxChallengerAttempts}, or 2 G_C when negative) at least G_C.
+   */
+  static void checkGroupSizes(dev.spice.core.Recipe recipe, int maxChallengerAttempts, List<String> errors) {
+    int gc = recipe.challengerGroupSize();
+    int gr = recipe.reasonerGroupSize();
+    int minC = recipe.challengerAdvantage().minGroupSize();
+    int minR = Math.max(2, recipe.reasonerAdvantage().minGroupSize());
+    if (gc < Math.max(1, minC)) {
+      errors.add("challenger group size (G_C) must be >= " + Math.max(1, minC) + " for advantage estimator "
+          + recipe.challengerAdvantage().name() + ", got " + gc);
+    }
+    if (gr < minR) {
+      errors.add("reasoner group size (G_R) must be >= " + minR + " (a pass rate needs several answers), got " + gr);
+    }
+    int n = maxChallengerAttempts < 0 ? 2 * gc : maxChallengerAttempts;
+    if (n < gc) {
+      errors.add("maxChallengerAttempts (N) must be >= the challenger group size " + gc + ", got " + n);
+    }
+  }
 }

@@ -15,11 +15,19 @@ final class Events {
   }
 
   void fire(Consumer<SelfPlayListener> event) {
-    for (SelfPlayListener l : listeners) {
+    fire(listeners, event, LOG);
+  }
+
+  /**
+   * Calls {@code event} on each listener in order; a listener that throws is logged (WARN, on
+   * {@code log}) and skipped, so one faulty listener never stops the run or the other listeners.
+   */
+  static <L> void fire(List<L> listeners, Consumer<L> event, Logger log) {
+    for (L l : listeners) {
       try {
         event.accept(l);
       } catch (RuntimeException e) {
-        LOG.warn("listener {} threw; ignored", l.getClass().getName(), e);
+        log.warn("listener {} threw; ignored", l.getClass().getName(), e);
       }
     }
   }

@@ -458,22 +458,7 @@ public final class SelfPlay implements AutoCloseable {
         errors.add("batchSize (B) must be >= 1, got " + batchSize);
       }
       if (recipe != null) {
-        int gc = recipe.challengerGroupSize();
-        int gr = recipe.reasonerGroupSize();
-        int minC = recipe.challengerAdvantage().minGroupSize();
-        int minR = Math.max(2, recipe.reasonerAdvantage().minGroupSize());
-        if (gc < Math.max(1, minC)) {
-          errors.add("challenger group size (G_C) must be >= " + Math.max(1, minC) + " for advantage estimator "
-              + recipe.challengerAdvantage().name() + ", got " + gc);
-        }
-        if (gr < minR) {
-          errors.add("reasoner group size (G_R) must be >= " + minR
-              + " (a pass rate needs several answers), got " + gr);
-        }
-        int n = maxChallengerAttempts < 0 ? 2 * gc : maxChallengerAttempts;
-        if (n < gc) {
-          errors.add("maxChallengerAttempts (N) must be >= the challenger group size " + gc + ", got " + n);
-        }
+        EngineConfig.checkGroupSizes(recipe, maxChallengerAttempts, errors);
       }
       if (zeroVariancePolicy == null) {
         errors.add("zeroVariancePolicy is null: valid values are " + java.util.Arrays.toString(ZeroVariancePolicy.values()));
@@ -500,12 +485,11 @@ public final class SelfPlay implements AutoCloseable {
       EngineConfig config = new EngineConfig(policy, challengerPolicy, corpus, corpusGrounded, challenger, reasoner,
           recipe, batchSize, n, seed, zeroVariancePolicy, challengerSampling, reasonerSampling, rewardTimeout,
           checkpointEvery, ckptDir, listeners, extraState);
-      if (runFolder == null) {
-        return new SelfPlay(config);
-      }
       SelfPlay spice = new SelfPlay(config);
-      Path folder = runFolder;
-      spice.lock = RunFolders.open(folder, runMode, spice::restore, () -> spice.engine.restart(folder));
+      if (runFolder != null) {
+        Path folder = runFolder;
+        spice.lock = RunFolders.open(folder, runMode, spice::restore, () -> spice.engine.restart(folder));
+      }
       return spice;
     }
   }

@@ -10,8 +10,6 @@ import dev.spice.core.TrainablePolicy;
 import dev.spice.core.UpdateStats;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -72,8 +70,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WarmStart implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WarmStart.class);
-  /** Ids of skipped documents named in one warning line, at most. */
-  private static final int LOGGED_IDS = 5;
 
   private final TrainablePolicy policy;
   /** Null when {@link #documentsPerStep} is 0 and none was given. */
@@ -103,36 +99,10 @@ public final class WarmStart implements AutoCloseable {
     this.checkpointEvery = b.checkpointEvery;
     this.runFolder = b.runFolder;
     this.listeners = List.copyOf(b.listeners);
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("trainer", "warm_start");
-    s.put("corpus", corpus == null ? "none" : corpus.name());
-    s.put("policy", policy.name());
-    s.put("max_tokens", maxTokens);
-    s.put("start_token", startToken == null ? "none" : startToken);
-    s.put("documents_per_step", documentsPerStep);
-    if (demonstrations != null) {
-      // only with demonstrations: checkpoints written before they existed still restore
-      s.put("demonstrations", demonstrations.size());
-      s.put("demonstrations_per_step", demonstrations.perStep());
-    }
-    s.put("seed", seed);
-    this.settings = Collections.unmodifiableMap(s);
-    // The engine's checkpoint code reads the policy, the corpus, the seed and the extra state of an
-    // EngineConfig; the self-play settings are not used by it and stay unset.
-    EngineConfig cfg = new EngineConfig(policy, null, corpus, corpus != null, null, null, null, documentsPerStep, 0,
-        seed, null, null, null, null, checkpointEvery, runFolder, List.of(), Map.of());
-    SelfPlayListener bridge = new SelfPlayListener() {
-      @Override
-      public void onCheckpoint(long iteration, Path directory) {
-        fire(l -> l.onCheckpoint(iteration, directory));
-      }
-
-      @Override
-      public void onRestore(long iteration, Path checkpoint) {
-        fire(l -> l.onRestore(iteration, checkpoint));
-      }
-    };
-    this.checkpoints = new Checkpoints(cfg, settings, new Events(List.of(bridge)));
+    this.settings = WarmStartCheckpoints.settings(policy, corpus, maxTokens, startToken, documentsPerStep,
+        demonstrations, seed);
+    this.checkpoints = WarmStartCheckpoints.checkpoints(policy, corpus, documentsPerStep, seed, checkpointEvery,
+        runFolder, settings, this::fire);
   }
 
   /**
@@ -280,12 +250,7 @@ public final class WarmStart implements AutoCloseable {
       }
     }
     WarmStartBatch batch = WarmStartBatch.of(policy, docs, demonstrations, seed, s, maxTokens, startToken);
-    List<String> skipped = batch.skipped;
-    if (!skipped.isEmpty()) {
-      LOG.warn("warm-start step {}: skipped {} of {} documents with fewer than 2 tokens: {}{}", s, skipped.size(),
-          docs.size(), String.join(", ", skipped.subList(0, Math.min(LOGGED_IDS, skipped.size()))),
-          skipped.size() > LOGGED_IDS ? ", ..." : "");
-    }
+    batch.logSkipped(s, docs.size());
     List<SupervisedSample> samples = batch.samples;
     UpdateStats stats;
     if (samples.isEmpty()) {
@@ -300,33 +265,12 @@ public final class WarmStart implements AutoCloseable {
       fire(l -> l.onUpdateEnd(s, stats));
     }
     // nothing below may fail: the update has been applied
-    double seconds = (System.nanoTime() - start) / 1e9;
-    int targetTokens = batch.documentTokens + batch.demonstrationTokens;
-    Map<String, Double> m = new LinkedHashMap<>();
-    boolean trained = !samples.isEmpty();
-    m.put(WarmStartMetricNames.LOSS, trained ? stats.loss() : Double.NaN);
-    m.put(WarmStartMetricNames.GRAD_NORM, trained ? stats.gradNorm() : Double.NaN);
-    m.put(WarmStartMetricNames.ENTROPY, trained ? stats.entropy() : Double.NaN);
-    m.put(WarmStartMetricNames.SAMPLES, (double) batch.documentSamples);
-    m.put(WarmStartMetricNames.TOKENS, (double) batch.documentTokens);
-    m.put(WarmStartMetricNames.DEMONSTRATIONS, (double) batch.demonstrations.size());
-    m.put(WarmStartMetricNames.DEMONSTRATION_TOKENS, (double) batch.demonstrationTokens);
-    m.put(WarmStartMetricNames.SKIPPED_DOCUMENTS, (double) skipped.size());
-    m.put(WarmStartMetricNames.CUT_DOCUMENTS, (double) batch.cut);
-    m.put(WarmStartMetricNames.UPDATE_SKIPPED, stats.skipped() ? 1.0 : 0.0);
-    m.put(WarmStartMetricNames.STEP_TIME, seconds);
-    m.put(WarmStartMetricNames.TOKENS_PER_SECOND, seconds > 0 ? targetTokens / seconds : 0.0);
+    Map<String, Double> m = batch.metrics(stats, (System.nanoTime() - start) / 1e9);
     return new WarmStartResult(s, new Metrics(s, m), batch.windows, batch.demonstrations, stats);
   }
 
   private void fire(Consumer<WarmStartListener> event) {
-    for (WarmStartListener l : listeners) {
-      try {
-        event.accept(l);
-      } catch (RuntimeException e) {
-        LOG.warn("listener {} threw; ignored", l.getClass().getName(), e);
-      }
-    }
+    Events.fire(listeners, event, LOG);
   }
 
   /**
@@ -519,7 +463,7 @@ public final class WarmStart implements AutoCloseable {
         errors.add("documentsPerStep must be >= 1 (or 0 with demonstrations(...)), got " + documentsPerStep);
       }
       if (demonstrations != null) {
-        checkDemonstrations(errors);
+        DemonstrationMix.check(demonstrations, demonstrationsPerStep, errors);
       }
       if (checkpointEvery < 0) {
         errors.add("checkpointEvery must be >= 1 (or 0: off), got " + checkpointEvery);
@@ -532,26 +476,13 @@ public final class WarmStart implements AutoCloseable {
       DemonstrationMix mix = demonstrations == null ? null
           : DemonstrationMix.encode(policy, demonstrations, demonstrationsPerStep);
       WarmStart warm = new WarmStart(this, mix);
-      if (runFolder == null) {
-        return warm;
+      if (runFolder != null) {
+        Path folder = runFolder;
+        // the folder's results start over at step 0 when nothing is restored (listeners drop what they wrote)
+        warm.lock = RunFolders.open(folder, runMode, warm::restore, () -> warm.fire(x -> x.onRestore(0, folder)));
       }
-      Path folder = runFolder;
-      // the folder's results start over at step 0 when nothing is restored (listeners drop what they wrote)
-      warm.lock = RunFolders.open(folder, runMode, warm::restore, () -> warm.fire(x -> x.onRestore(0, folder)));
       return warm;
     }
 
-    private void checkDemonstrations(List<String> errors) {
-      if (demonstrations.isEmpty()) {
-        errors.add("demonstrations is empty: give at least one Demonstration, or leave demonstrations(...) unset");
-      }
-      int at = demonstrations.indexOf(null);
-      if (at >= 0) {
-        errors.add("demonstration " + at + " is null");
-      }
-      if (demonstrationsPerStep < 1) {
-        errors.add("demonstrations per step must be >= 1, got " + demonstrationsPerStep);
-      }
-    }
   }
 }
