@@ -1,12 +1,8 @@
 package dev.spice.examples.quickstart;
 
-import dev.spice.core.Demonstration;
 import dev.spice.core.PolicyBackend;
-import dev.spice.core.Prompt;
 import dev.spice.core.Reasoner;
-import dev.spice.core.SpiceException;
 import dev.spice.core.Task;
-import dev.spice.core.TrainablePolicy;
 import dev.spice.core.eval.PassRateScorer;
 import dev.spice.core.roles.Roles;
 import java.util.ArrayList;
@@ -33,31 +29,9 @@ final class FreeTextProbe {
     this.reasoner = reasoner;
   }
 
-  /** The exact scorer of canonical text answers (the backend must be a {@link TrainablePolicy}). */
+  /** The exact scorer of canonical text answers ({@code answer: <gold text>} and the end token). */
   static PassRateScorer scorer() {
-    return (backend, role, tasks, seed) -> {
-      if (!(backend instanceof TrainablePolicy tp)) {
-        throw new SpiceException.ConfigurationException("the exact text scorer needs a trainable policy (it encodes "
-            + "answers as demonstrations), got " + backend.name());
-      }
-      List<Prompt> prompts = new ArrayList<>(tasks.size());
-      List<int[]> answers = new ArrayList<>(tasks.size());
-      for (Task t : tasks) {
-        Prompt p = role.prompt(t);
-        prompts.add(p);
-        answers.add(tp.demonstrationSample(new Demonstration(p, Roles.textDemonstration(t))).targetTokens());
-      }
-      List<float[]> lp = backend.scoreContinuations(prompts, answers);
-      double[] rates = new double[tasks.size()];
-      for (int i = 0; i < rates.length; i++) {
-        double s = 0;
-        for (float f : lp.get(i)) {
-          s += f;
-        }
-        rates[i] = Math.min(1.0, Math.exp(s));
-      }
-      return rates;
-    };
+    return PassRateScorer.exactDemonstration(Roles::textDemonstration);
   }
 
   /** Scores {@code policy} and records the two rates at {@code iteration}. */

@@ -10,6 +10,7 @@ import dev.spice.core.Rewards;
 import dev.spice.core.SamplingParams;
 import dev.spice.core.SpiceException;
 import dev.spice.core.Task;
+import dev.spice.core.TrainablePolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -91,16 +92,50 @@ public interface PassRateScorer {
         prompts.add(role.prompt(t));
         gold.add(BackendCalls.tokenize(backend, t.goldAnswer(), "reasoner tokenization of a gold answer"));
       }
-      List<float[]> lp = BackendCalls.score(backend, prompts, gold, "reasoner scoring of gold answers");
-      double[] rates = new double[tasks.size()];
-      for (int t = 0; t < tasks.size(); t++) {
-        double s = 0;
-        for (float f : lp.get(t)) {
-          s += f;
-        }
-        rates[t] = Math.min(1.0, Math.exp(s));
-      }
-      return rates;
+      return probabilities(BackendCalls.score(backend, prompts, gold, "reasoner scoring of gold answers"));
     };
+  }
+
+  /**
+   * The exact probability that the Reasoner writes exactly a canonical correct completion and then
+   * stops: {@code answerText.apply(task)} (for example {@code Roles::textDemonstration}, giving
+   * {@code answer: <gold>}) encoded as a demonstration by the backend
+   * ({@link TrainablePolicy#demonstrationSample}: the completion's tokens and the end token) and
+   * scored with {@link PolicyBackend#scoreContinuations}. Other spellings the verifier would accept
+   * are not counted, so it is a lower bound of the sampled pass rate, with no sampling noise.
+   *
+   * @param answerText the canonical correct completion of a task
+   * @return the scorer; it throws {@link SpiceException.ConfigurationException} for a backend that is
+   *     not a {@link TrainablePolicy}
+   */
+  static PassRateScorer exactDemonstration(java.util.function.Function<Task, String> answerText) {
+    Objects.requireNonNull(answerText, "answerText");
+    return (backend, role, tasks, seed) -> {
+      if (!(backend instanceof TrainablePolicy tp)) {
+        throw new SpiceException.ConfigurationException("exactDemonstration scoring needs a trainable policy (it "
+            + "encodes answers as demonstrations), got " + backend.name());
+      }
+      List<Prompt> prompts = new ArrayList<>(tasks.size());
+      List<int[]> answers = new ArrayList<>(tasks.size());
+      for (Task t : tasks) {
+        Prompt p = role.prompt(t);
+        prompts.add(p);
+        answers.add(tp.demonstrationSample(new dev.spice.core.Demonstration(p, answerText.apply(t))).targetTokens());
+      }
+      return probabilities(BackendCalls.score(backend, prompts, answers, "reasoner scoring of canonical answers"));
+    };
+  }
+
+  /** {@code min(1, exp(sum of log-probs))} of each scored continuation. */
+  private static double[] probabilities(List<float[]> logProbs) {
+    double[] rates = new double[logProbs.size()];
+    for (int t = 0; t < rates.length; t++) {
+      double s = 0;
+      for (float f : logProbs.get(t)) {
+        s += f;
+      }
+      rates[t] = Math.min(1.0, Math.exp(s));
+    }
+    return rates;
   }
 }
