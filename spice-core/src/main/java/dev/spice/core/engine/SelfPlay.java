@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * The SPICE self-play engine: each {@link #step()} runs one iteration of Algorithm 1
@@ -68,38 +69,33 @@ public final class SelfPlay implements AutoCloseable {
   }
 
   /**
-   * Runs {@code n} iterations and returns their results.
+   * Runs {@code n} iterations and returns a {@link RunSummary}: the last result, the mean of each
+   * metric and the wall time. Memory stays bounded however large {@code n} is: no iteration's
+   * result but the last is kept. For every {@link IterationResult}, call {@link #step()} in a loop
+   * or register a listener ({@link SelfPlayListener#onIterationEnd} gets each one). If an
+   * iteration fails, its exception propagates and the iterations before it stay done.
    *
-   * @param n how many iterations
-   * @return the results, one per iteration
+   * @param n how many iterations, {@code >= 0}
+   * @return the summary of the {@code n} iterations
+   * @throws IllegalArgumentException if {@code n < 0}
    */
-  public List<IterationResult> run(int n) {
-    List<IterationResult> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      out.add(step());
-    }
-    return out;
+  public RunSummary run(int n) {
+    return RunLoop.run(this::step, this::iteration, n, r -> false);
   }
 
   /**
-   * Runs until {@code stop} says so after an iteration, or until {@code maxIterations} more
-   * iterations have run: early stopping, for example when the probe pass rate plateaus.
+   * Runs until {@code stop} returns true for an iteration's result, or until {@code maxIterations}
+   * more iterations have run: early stopping, for example when the probe pass rate plateaus.
+   * Memory stays bounded as for {@link #run(int)}.
    *
-   *
-   * @param maxIterations the max iterations
-   * @param stop the stop
-   * @return the results of the iterations run
+   * @param maxIterations the most iterations to run, {@code >= 0}
+   * @param stop tested after each iteration; true stops the run
+   * @return the summary of the iterations run ({@link RunSummary#stoppedEarly()} tells if
+   *     {@code stop} ended it)
+   * @throws IllegalArgumentException if {@code maxIterations < 0}
    */
-  public List<IterationResult> runUntil(int maxIterations, java.util.function.Predicate<IterationResult> stop) {
-    List<IterationResult> out = new ArrayList<>();
-    for (int i = 0; i < maxIterations; i++) {
-      IterationResult r = step();
-      out.add(r);
-      if (stop.test(r)) {
-        break;
-      }
-    }
-    return out;
+  public RunSummary runUntil(int maxIterations, Predicate<IterationResult> stop) {
+    return RunLoop.run(this::step, this::iteration, maxIterations, stop);
   }
 
   /**
@@ -126,7 +122,6 @@ public final class SelfPlay implements AutoCloseable {
    * of the trained policy into {@code runDirectory/checkpoint-NNNNNNNN}, atomically: everything is
    * written to a temporary directory that is renamed into place only when complete, so a crash
    * never leaves a half-written checkpoint under the final name.
-   *
    *
    * @param runDirectory the run directory
    * @return the checkpoint directory
@@ -161,7 +156,6 @@ public final class SelfPlay implements AutoCloseable {
    * Loads only the policy's weights and optimizer state from a checkpoint, without its settings,
    * iteration or corpus position: for continuing training with another recipe or corpus. The
    * engine's iteration stays as it is.
-   *
    *
    * @param checkpointDirectory the checkpoint directory
    * @throws SpiceException.CheckpointException if the checkpoint is incomplete or the policy refuses it
@@ -429,7 +423,6 @@ public final class SelfPlay implements AutoCloseable {
 
     /**
      * Validates every setting and builds the engine.
-     *
      *
      * @return the engine
      * @throws SpiceException.ConfigurationException naming the setting and its valid values

@@ -71,7 +71,7 @@ class CompletionLogListenerTest {
     Path file = dir.resolve("logs/completions.jsonl");
     List<IterationResult> run;
     try (CompletionLogListener log = CompletionLogListener.builder(file).every(1).build()) {
-      run = engine(log).run(2);
+      run = Runs.steps(engine(log), 2);
     }
     List<Map<String, Object>> lines = read(file);
     assertEquals(24, lines.size(), "12 lines in each of 2 iterations");
@@ -165,7 +165,7 @@ class CompletionLogListenerTest {
     Path bounded = dir.resolve("bounded.jsonl");
     String err = captureErr(() -> {
       try (CompletionLogListener log = CompletionLogListener.builder(bounded).every(1).maxBytes(first + 10).build()) {
-        assertEquals(3, engine(log).run(3).size());
+        assertEquals(3, engine(log).run(3).iterations());
       }
     });
     assertEquals(all.subList(0, 12), Files.readAllLines(bounded, StandardCharsets.UTF_8), "iteration 0 whole, no more");
@@ -221,9 +221,9 @@ class CompletionLogListenerTest {
     String err = captureErr(() -> {
       try (CompletionLogListener log = CompletionLogListener.builder(file).every(1).build()) {
         SelfPlay e = engine(log);
-        run.addAll(e.run(3));
+        run.addAll(Runs.steps(e, 3));
         e.restore(e.saveCheckpoint(dir.resolve("run")));
-        run.addAll(e.run(1));
+        run.addAll(Runs.steps(e, 1));
       }
     });
     assertEquals(4, run.size(), "every iteration completed");

@@ -121,7 +121,7 @@ class EngineDiagnosticsTest {
   void everyIterationReportsItsTimingSplit() {
     ScriptedPolicy policy = new ScriptedPolicy((p, row, seed, pol) -> p.role() == Role.CHALLENGER
         ? String.format(FREE, row) : "\\boxed{" + (row % 2 == 0 ? 7 : 1) + "}");
-    for (IterationResult r : builder(policy).build().run(3)) {
+    for (IterationResult r : Runs.steps(builder(policy).build(), 3)) {
       assertTimingsAreConsistent(r.metrics());
       assertTrue(r.metrics().values().keySet().stream()
           .noneMatch(k -> k.startsWith(MetricNames.CHALLENGER_INVALID_PREFIX)), "no invalid attempt, no code");

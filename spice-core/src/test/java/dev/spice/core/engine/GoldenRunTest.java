@@ -45,7 +45,7 @@ class GoldenRunTest {
       SelfPlay engine = SelfPlay.builder().policy(policy).corpus(new ListCorpus("facts", docs, 11))
           .recipe(TestRecipes.recipe(4, 4)).batchSize(5).maxChallengerAttempts(7).seed(42).zeroVariancePolicy(zv)
           .build();
-      for (IterationResult r : engine.run(8)) {
+      for (IterationResult r : Runs.steps(engine, 8)) {
         sb.append("== ").append(zv).append(" iteration ").append(r.iteration()).append('\n');
         Map<String, Double> m = new TreeMap<>(r.metrics().values());
         m.remove(MetricNames.STEP_TIME);

@@ -302,10 +302,14 @@ class SelfPlayBookkeepingTest {
   @Test
   void runUntilStopsAtTheLimitOrWhenThePredicateHolds() {
     SelfPlay engine = builder(simple()).build();
-    assertEquals(3, engine.runUntil(3, r -> false).size());
+    RunSummary limit = engine.runUntil(3, r -> false);
+    assertEquals(3, limit.iterations());
+    assertFalse(limit.stoppedEarly());
     assertEquals(3, engine.iteration());
-    List<IterationResult> until = engine.runUntil(10, r -> r.iteration() == 4);
-    assertEquals(2, until.size());
+    RunSummary until = engine.runUntil(10, r -> r.iteration() == 4);
+    assertEquals(2, until.iterations());
+    assertTrue(until.stoppedEarly());
+    assertEquals(4, until.last().orElseThrow().iteration());
     assertEquals(5, engine.iteration());
   }
 

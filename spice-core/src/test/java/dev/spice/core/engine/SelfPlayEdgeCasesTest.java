@@ -470,7 +470,7 @@ class SelfPlayEdgeCasesTest {
     SelfPlay engine = SelfPlay.builder().policy(policy).corpus(new ListCorpus("s", docs, 1))
         .recipe(TestRecipes.recipe(2, 4)).batchSize(8).seed(3).zeroVariancePolicy(zv).build();
     Map<String, Integer> counts = new HashMap<>();
-    for (IterationResult r : engine.run(4)) {
+    for (IterationResult r : Runs.steps(engine, 4)) {
       for (DocumentRollout d : r.documents()) {
         String q = d.kept().get(d.reasonerTask()).attempt().task().question();
         counts.merge(q, 1, Integer::sum);

@@ -145,7 +145,7 @@ class SelfPlayTest {
     ScriptedPolicy policy = randomPolicy();
     SelfPlay engine = SelfPlay.builder().policy(policy).corpus(corpus()).recipe(TestRecipes.recipe(4, 5))
         .batchSize(6).seed(3).build();
-    for (IterationResult r : engine.run(3)) {
+    for (IterationResult r : Runs.steps(engine, 3)) {
       for (DocumentRollout d : r.documents()) {
         for (int k = 0; k < d.kept().size(); k++) {
           if (!d.kept().get(k).isValid()) {
@@ -211,18 +211,18 @@ class SelfPlayTest {
   @Test
   void resumingFromACheckpointContinuesBitForBit(@TempDir Path dir) {
     List<Map<String, Double>> straight = new ArrayList<>();
-    engine(randomPolicy(), corpus()).run(6).forEach(r -> straight.add(stable(r.metrics())));
+    Runs.steps(engine(randomPolicy(), corpus()), 6).forEach(r -> straight.add(stable(r.metrics())));
 
     List<Map<String, Double>> resumed = new ArrayList<>();
     SelfPlay first = engine(randomPolicy(), corpus());
-    first.run(3).forEach(r -> resumed.add(stable(r.metrics())));
+    Runs.steps(first, 3).forEach(r -> resumed.add(stable(r.metrics())));
     Path ck = first.saveCheckpoint(dir);
     assertEquals(SelfPlay.latestCheckpoint(dir).orElseThrow(), ck);
 
     SelfPlay second = engine(randomPolicy(), corpus());
     second.restore(ck);
     assertEquals(3, second.iteration());
-    second.run(3).forEach(r -> resumed.add(stable(r.metrics())));
+    Runs.steps(second, 3).forEach(r -> resumed.add(stable(r.metrics())));
     assertEquals(straight, resumed);
     assertNotEquals(straight.get(0), straight.get(5), "the run actually changes over time");
   }
@@ -231,8 +231,9 @@ class SelfPlayTest {
   void checkpointsEveryNIterationsAndStopsEarly(@TempDir Path dir) throws Exception {
     SelfPlay e = SelfPlay.builder().policy(randomPolicy()).corpus(corpus()).recipe(TestRecipes.recipe(4, 4))
         .batchSize(3).checkpointEvery(2, dir).build();
-    List<IterationResult> rs = e.runUntil(10, r -> r.iteration() == 4);
-    assertEquals(5, rs.size());
+    RunSummary rs = e.runUntil(10, r -> r.iteration() == 4);
+    assertEquals(5, rs.iterations());
+    assertTrue(rs.stoppedEarly());
     try (var s = java.nio.file.Files.list(dir)) {
       assertEquals(List.of("checkpoint-00000002", "checkpoint-00000004"),
           s.map(p -> p.getFileName().toString()).sorted().toList());

@@ -92,7 +92,7 @@ class TrlMetricsTest {
   @Test
   void clipRegionIsLowPlusHighAndTheLearningRateIsTheOneTheUpdateUsed() {
     Reporting policy = new Reporting(script());
-    List<IterationResult> run = engine(policy).run(3);
+    List<IterationResult> run = Runs.steps(engine(policy), 3);
     for (IterationResult r : run) {
       Metrics m = r.metrics();
       assertEquals(0.25, m.get(MetricNames.CLIP_LOW), 0);

@@ -1,0 +1,86 @@
+package dev.spice.core.engine;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What {@link SelfPlay#run(int)} and {@link SelfPlay#runUntil} return: a bounded summary of the
+ * iterations one call ran, like TRL's {@code TrainOutput}.
+ *
+ * <p>Memory bound: a summary holds one {@link IterationResult} (the last, with its rollouts) and
+ * one number per metric name, whatever the number of iterations run; earlier iterations' results
+ * are not kept anywhere by the engine. To see every iteration, call {@link SelfPlay#step()} in a
+ * loop or register a {@link SelfPlayListener}, whose {@link SelfPlayListener#onIterationEnd} gets
+ * each {@link IterationResult} (the JSONL metrics listener streams every iteration's metrics to
+ * disk).
+ *
+ * <p>Immutable. Everything but {@link #wallTime} is determined by the run: the same seed, corpus,
+ * backend and settings give equal summaries apart from the wall time.
+ *
+ * @param iterations how many iterations this call ran, {@code >= 0}
+ * @param nextIteration the engine's {@link SelfPlay#iteration()} when the call returned: the index
+ *     of the next iteration (the last one run is {@code nextIteration - 1})
+ * @param last the last iteration's result, with its rollouts; empty if none ran
+ * @param meanMetrics for every metric name seen in the iterations run, the mean of its finite
+ *     values over those iterations ({@code NaN} values and iterations without the metric are not
+ *     counted; {@code NaN} if it was never finite), sorted by name
+ * @param wallTime wall-clock time of the call, listeners and checkpoints included
+ * @param stoppedEarly true if {@link SelfPlay#runUntil}'s predicate returned true (always false
+ *     for {@link SelfPlay#run(int)})
+ */
+public record RunSummary(int iterations, long nextIteration, Optional<IterationResult> last,
+    Map<String, Double> meanMetrics, Duration wallTime, boolean stoppedEarly) {
+  /**
+   * Checks and copies.
+   *
+   * @param iterations how many iterations this call ran, {@code >= 0}
+   * @param nextIteration the index of the next iteration, {@code >= iterations}
+   * @param last the last iteration's result; empty exactly when {@code iterations == 0}
+   * @param meanMetrics mean of each metric's finite values
+   * @param wallTime wall-clock time of the call, not negative
+   * @param stoppedEarly true if the stop predicate returned true
+   * @throws IllegalArgumentException if a count is negative, {@code last} disagrees with
+   *     {@code iterations}, or {@code wallTime} is negative
+   * @throws NullPointerException if {@code last}, {@code meanMetrics} or {@code wallTime} is null
+   */
+  public RunSummary {
+    Objects.requireNonNull(last, "last");
+    Objects.requireNonNull(wallTime, "wallTime");
+    meanMetrics = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(meanMetrics, "meanMetrics")));
+    if (iterations < 0 || nextIteration < iterations) {
+      throw new IllegalArgumentException("need 0 <= iterations <= nextIteration, got iterations " + iterations
+          + ", nextIteration " + nextIteration);
+    }
+    if (last.isPresent() != (iterations > 0)) {
+      throw new IllegalArgumentException("last must be present exactly when iterations > 0, got iterations "
+          + iterations + " and last " + (last.isPresent() ? "present" : "empty"));
+    }
+    if (wallTime.isNegative()) {
+      throw new IllegalArgumentException("wallTime must not be negative, got " + wallTime);
+    }
+  }
+
+  /**
+   * A metric's mean over the iterations run ({@link #meanMetrics}), or {@code NaN} if absent.
+   *
+   * @param name the metric name, one of {@link MetricNames}
+   * @return the mean of its finite values, or {@code NaN}
+   */
+  public double mean(String name) {
+    Double v = meanMetrics.get(name);
+    return v == null ? Double.NaN : v;
+  }
+
+  /**
+   * The last iteration's metrics, if any iteration ran.
+   *
+   * @return the metrics of {@link #last}
+   */
+  public Optional<Metrics> lastMetrics() {
+    return last.map(IterationResult::metrics);
+  }
+}
