@@ -1,6 +1,7 @@
 package dev.spice.examples;
 
 import dev.spice.core.SamplingParams;
+import dev.spice.core.engine.RunSummary;
 import dev.spice.core.engine.SelfPlay;
 import dev.spice.core.engine.SelfPlayListeners;
 import dev.spice.core.roles.Roles;
@@ -36,8 +37,9 @@ public final class MinimalSelfPlay {
    * @param batchSize documents per iteration
    * @param maxNewTokens token budget of each Challenger and Reasoner completion
    * @param checkpointEvery iterations between checkpoints
+   * @return the summary of the iterations this call ran: the last one, each metric's mean, the wall time
    */
-  public static void run(String[] args, int iterations, int batchSize, int maxNewTokens, int checkpointEvery) {
+  public static RunSummary run(String[] args, int iterations, int batchSize, int maxNewTokens, int checkpointEvery) {
     Path run = Path.of(args[2]);
     try (DjlPolicy policy = DjlPolicy.builder().pretrained(Path.of(args[0])).build();
         SelfPlayListeners.JsonlMetricsListener metrics = SelfPlayListeners.jsonl(run.resolve("metrics.jsonl"))) {
@@ -56,7 +58,8 @@ public final class MinimalSelfPlay {
           .listener(metrics)
           .build();
       SelfPlay.latestCheckpoint(run).ifPresent(spice::restore);
-      spice.run((int) Math.max(0, iterations - spice.iteration())); // main: 640, the paper's count
+      // main: 640, the paper's count; returns a RunSummary (last iteration, metric means), not every iteration
+      return spice.run((int) Math.max(0, iterations - spice.iteration()));
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.internal.json.Json;
 import dev.spice.core.engine.MetricNames;
+import dev.spice.core.engine.RunSummary;
 import dev.spice.core.engine.SelfPlay;
 import dev.spice.core.model.TransformerConfig;
 import dev.spice.core.text.WordTokenizer;
@@ -48,7 +49,10 @@ class MinimalSelfPlayTest {
         + "{\"text\": \"river is the long\"}\n");
     Path run = dir.resolve("run");
 
-    MinimalSelfPlay.run(new String[] {model.toString(), corpus.toString(), run.toString()}, 2, 2, 8, 1);
+    RunSummary summary = MinimalSelfPlay.run(new String[] {model.toString(), corpus.toString(), run.toString()}, 2, 2, 8, 1);
+    assertEquals(2, summary.iterations());
+    assertEquals(2, summary.nextIteration());
+    assertEquals(1, summary.last().orElseThrow().iteration());
 
     List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
     assertEquals(2, lines.size(), "one metrics line per iteration: " + lines);
