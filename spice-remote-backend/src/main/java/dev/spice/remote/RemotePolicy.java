@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <p>Each prompt is rendered with the {@linkplain RemotePolicyBuilder#template template}, tokenized (by the
  * server's {@code /tokenize} or a local tokenizer) and sent as token ids, one request per prompt
  * ({@code n = 1}), up to {@link RemotePolicyBuilder#maxConcurrentRequests} requests in flight. Row {@code i} of
- * a batch sampled with seed {@code s} is sent {@code seed = Seeds.mix(s, i) & Long.MAX_VALUE}, so
+ * a batch sampled with seed {@code s} is sent {@code seed = Seeds.mix(s, i) >>> 11} (below 2^53), so
  * the same seed, prompts and served weights give the same completions (as far as the server's
  * sampling is deterministic for a fixed seed). Completions carry the server's token ids and the
  * raw log-probs of the sampled tokens; every reply is checked (see the module README) and a reply

@@ -117,7 +117,7 @@ final class ReplyParser {
       if (!Double.isFinite(d) || d > MAX_LOG_PROB) {
         throw j.error("row " + row + ": '" + where + "' is " + d + "; a log-prob must be finite and <= 0");
       }
-      out[t] = (float) Math.min(d, 0.0);
+      out[t] = d >= 0 ? 0f : (float) d;
     }
     return out;
   }

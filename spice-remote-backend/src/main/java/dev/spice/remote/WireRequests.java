@@ -11,11 +11,12 @@ final class WireRequests {
   private WireRequests() {}
 
   /**
-   * The seed sent for row {@code row} of a batch sampled with {@code seed}: {@code Seeds.mix(seed,
-   * row)} with the sign bit cleared (a non-negative 63-bit integer, which every server accepts).
+   * The seed sent for row {@code row} of a batch sampled with {@code seed}: the top 53 bits of
+   * {@code Seeds.mix(seed, row)}, a non-negative integer below 2^53 that every JSON parser reads
+   * exactly (parsers that read numbers as doubles, or as longs of at most 18 digits, included).
    */
   static long rowSeed(long seed, int row) {
-    return Seeds.mix(seed, row) & Long.MAX_VALUE;
+    return Seeds.mix(seed, row) >>> 11;
   }
 
   /**
