@@ -15,7 +15,10 @@ public class RemoteServerException extends SpiceException.BackendException {
   /** The value of {@link #status()} when no HTTP status was received. */
   public static final int NO_STATUS = -1;
 
+  /** The URL of the request that failed. */
   private final String endpoint;
+
+  /** The HTTP status of the last reply, or {@link #NO_STATUS}. */
   private final int status;
 
   /**
