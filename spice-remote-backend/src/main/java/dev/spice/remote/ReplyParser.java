@@ -124,6 +124,9 @@ final class ReplyParser {
 
   private static Map<String, Object> onlyChoice(JsonReader j, String body, int row) {
     Map<String, Object> o = j.parseObject(body);
+    if (!o.containsKey("choices") && (o.containsKey("error") || "error".equals(o.get("object")))) {
+      throw j.error("row " + row + ": the reply is an error: " + ErrorBodies.message(body));
+    }
     List<Object> choices = j.list(j.required(o, "choices", ""), "choices");
     if (choices.size() != 1) {
       throw j.error("row " + row + ": expected exactly 1 choice (n=1), got " + choices.size());

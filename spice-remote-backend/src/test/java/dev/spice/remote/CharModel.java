@@ -39,8 +39,13 @@ final class CharModel {
       Map<String, Object> q = Json.parseObject(r.body());
       return FakeServer.Reply.ok(Json.write(Map.of("prompt", decode(ints(q.get("tokens"))))));
     });
-    s.handle("/v1/completions", r -> FakeServer.Reply.ok(complete(Json.parseObject(r.body()))));
+    s.handle("/v1/completions", this::completions);
     return s;
+  }
+
+  /** The reply to a {@code POST /v1/completions}. */
+  FakeServer.Reply completions(FakeServer.Request r) {
+    return FakeServer.Reply.ok(complete(Json.parseObject(r.body())));
   }
 
   static double logProb(int prev, int next) {

@@ -151,6 +151,13 @@ class RemotePolicyErrorsTest {
   }
 
   @Test
+  void anErrorBodyWithStatus200IsReadAsAnError() {
+    SpiceException e = generateFails(ok(resource("error_nested.json")));
+    assertTrue(e.getMessage().contains("row 0: the reply is an error: BadRequestError: This model's maximum"),
+        e.getMessage());
+  }
+
+  @Test
   void aNonJsonErrorBodyIsQuoted() {
     RemoteServerException e = (RemoteServerException) generateFails(status(401, "Unauthorized"));
     assertTrue(e.getMessage().endsWith("answered HTTP 401: Unauthorized"), e.getMessage());
