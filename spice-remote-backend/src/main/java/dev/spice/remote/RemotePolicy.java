@@ -1,0 +1,332 @@
+package dev.spice.remote;
+
+import dev.spice.core.Completion;
+import dev.spice.core.PolicyBackend;
+import dev.spice.core.Prompt;
+import dev.spice.core.SamplingParams;
+import dev.spice.core.SpiceException;
+import dev.spice.core.text.PromptTemplate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link PolicyBackend} served by an inference server over the OpenAI-compatible completions API
+ * (vLLM, SGLang, {@code spice serve}): rollouts run on the server's GPU while training runs
+ * elsewhere. Inference only: it cannot be trained (use it as a fixed Challenger, an evaluation
+ * policy or a reference).
+ *
+ * <p>Each prompt is rendered with the {@linkplain RemotePolicyBuilder#template template}, tokenized (by the
+ * server's {@code /tokenize} or a local tokenizer) and sent as token ids, one request per prompt
+ * ({@code n = 1}), up to {@link RemotePolicyBuilder#maxConcurrentRequests} requests in flight. Row {@code i} of
+ * a batch sampled with seed {@code s} is sent {@code seed = Seeds.mix(s, i) >>> 11} (below 2^53), so
+ * the same seed, prompts and served weights give the same completions (as far as the server's
+ * sampling is deterministic for a fixed seed). Completions carry the server's token ids and the
+ * raw log-probs of the sampled tokens; every reply is checked (see the module README) and a reply
+ * that cannot be trusted fails with a {@link RemoteServerException} rather than giving a wrong
+ * rollout.
+ *
+ * <p>Thread-safe: several threads may call it at once; the concurrency bound is shared.
+ */
+public final class RemotePolicy implements PolicyBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(RemotePolicy.class);
+
+  private final HttpTransport http;
+  private final String model;
+  private final PromptTemplate template;
+  private final Tokenization tokenization;
+  private final boolean addSpecialTokens;
+  private final int[] stopTokenIds;
+  private final boolean maskedLogProbs;
+  private final ReplyParser parser;
+  private final ExecutorService pool;
+  private final Map<List<String>, int[]> allowedCache = new ConcurrentHashMap<>();
+  private final AtomicLong completions = new AtomicLong();
+  private final AtomicLong fallbacks = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  RemotePolicy(HttpTransport http, String model, PromptTemplate template, Tokenization tokenization,
+      boolean addSpecialTokens, int[] stopTokenIds, boolean maskedLogProbs, int vocabularySize,
+      ExecutorService pool) {
+    this.http = http;
+    this.model = model;
+    this.template = template;
+    this.tokenization = tokenization;
+    this.addSpecialTokens = addSpecialTokens;
+    this.stopTokenIds = stopTokenIds.clone();
+    this.maskedLogProbs = maskedLogProbs;
+    this.parser = new ReplyParser(vocabularySize);
+    this.pool = pool;
+  }
+
+  /**
+   * A new builder.
+   *
+   * @return a new builder; {@link RemotePolicyBuilder#baseUrl} and {@link RemotePolicyBuilder#model} are required
+   */
+  public static RemotePolicyBuilder builder() {
+    return new RemotePolicyBuilder();
+  }
+
+  /**
+   * {@code remote:} followed by the served model name, for example {@code remote:Qwen/Qwen3-0.6B}.
+   *
+   * @return {@code remote:} followed by the served model name
+   */
+  @Override
+  public String name() {
+    return "remote:" + model;
+  }
+
+  /**
+   * The server's root URL, as given to the builder (without a trailing slash).
+   *
+   * @return the server's root URL
+   */
+  public String baseUrl() {
+    return http.url("");
+  }
+
+  /**
+   * Counters since this policy was built.
+   *
+   * @return an immutable snapshot of the counters
+   */
+  public RemoteStats stats() {
+    return new RemoteStats(http.requests(), http.retries(), completions.get(), fallbacks.get());
+  }
+
+  /**
+   * Generates one completion per prompt, one request per prompt, concurrently.
+   *
+   * @param prompts the batch; may be empty (no request is sent)
+   * @param params sampling settings; row {@code i} is sent the seed described in the class comment
+   * @return completions in prompt order
+   * @throws RemoteServerException when a request fails after its retries or a reply is malformed
+   * @throws SpiceException.BackendException when a prompt is constrained and {@link
+   *     RemotePolicyBuilder#maskedLogProbs} is off, an allowed token is not exactly one token, a prompt renders
+   *     to no tokens, or the policy is closed
+   */
+  @Override
+  public List<Completion> generate(List<Prompt> prompts, SamplingParams params) {
+    checkOpen();
+    if (prompts.isEmpty()) {
+      return List.of();
+    }
+    for (int i = 0; i < prompts.size(); i++) {
+      if (!prompts.get(i).allowedTokens().isEmpty() && !maskedLogProbs) {
+        throw new SpiceException.BackendException("prompt " + i + " is constrained (allowedTokens "
+            + prompts.get(i).allowedTokens() + "), but vLLM reports raw log-probs taken before the"
+            + " allowed_token_ids mask, not the renormalised ones Prompt.allowedTokens requires; set"
+            + " RemotePolicy.builder().maskedLogProbs(true) only for a server that reports masked log-probs");
+      }
+    }
+    List<Callable<Completion>> tasks = new ArrayList<>(prompts.size());
+    for (int i = 0; i < prompts.size(); i++) {
+      int row = i;
+      Prompt prompt = prompts.get(i);
+      tasks.add(() -> generateOne(row, prompt, params));
+    }
+    List<Completion> out = runAll(tasks);
+    completions.addAndGet(out.size());
+    return out;
+  }
+
+  private Completion generateOne(int row, Prompt prompt, SamplingParams params) {
+    int[] ids = promptIds(row, prompt);
+    int[] allowed = prompt.allowedTokens().isEmpty() ? null : allowedIds(row, prompt.allowedTokens());
+    HttpTransport.Reply r = http.post("/v1/completions",
+        WireRequests.generate(model, ids, params, row, allowed, stopTokenIds));
+    ReplyParser.Parsed p = parser.completion(r, row, ids, params.maxNewTokens(),
+        text -> tokenization.encode(text, false));
+    if (p.source() != ReplyParser.TokenSource.TOKEN_IDS) {
+      long n = fallbacks.incrementAndGet();
+      LOG.debug("row {}: the reply from {} had no token_ids; recovered them from {} ({} such completions so far)",
+          row, r.url(), p.source(), n);
+    }
+    if (allowed != null) {
+      checkAllowed(row, p.completion().tokens(), allowed, r.url());
+    }
+    return p.completion();
+  }
+
+  /**
+   * Log-probs of given continuations, through vLLM's prompt log-probs: the prompt and its
+   * continuation are sent as one prompt with {@code echo: true}, {@code max_tokens: 0} and {@code
+   * logprobs: 0}, and the last {@code continuation.length} entries of the echoed {@code
+   * logprobs.token_logprobs} are returned (see the module README, "Scoring").
+   *
+   * @param prompts the prompts; constrained ones are rejected (a server's prompt log-probs are
+   *     never masked)
+   * @param continuations token ids to score after each prompt, same size as {@code prompts}
+   * @return one array per prompt, same length as its continuation
+   * @throws RemoteServerException when a request fails or the echo lacks log-probs
+   * @throws SpiceException.BackendException for a constrained prompt or mismatched sizes
+   */
+  @Override
+  public List<float[]> scoreContinuations(List<Prompt> prompts, List<int[]> continuations) {
+    checkOpen();
+    if (prompts.size() != continuations.size()) {
+      throw new SpiceException.BackendException("scoreContinuations: " + prompts.size() + " prompts but "
+          + continuations.size() + " continuations");
+    }
+    for (int i = 0; i < prompts.size(); i++) {
+      if (!prompts.get(i).allowedTokens().isEmpty()) {
+        throw new SpiceException.BackendException("scoreContinuations: prompt " + i
+            + " is constrained (allowedTokens); remote scoring cannot apply the allowed-token mask"
+            + " (prompt log-probs are the model's unmasked ones)");
+      }
+      parser.checkVocabulary(new JsonReader("scoreContinuations", RemoteServerException.NO_STATUS),
+          continuations.get(i), "continuation " + i + ": token");
+    }
+    List<Callable<float[]>> tasks = new ArrayList<>(prompts.size());
+    for (int i = 0; i < prompts.size(); i++) {
+      int row = i;
+      Prompt prompt = prompts.get(i);
+      int[] cont = continuations.get(i).clone();
+      tasks.add(() -> scoreOne(row, prompt, cont));
+    }
+    return runAll(tasks);
+  }
+
+  private float[] scoreOne(int row, Prompt prompt, int[] continuation) {
+    if (continuation.length == 0) {
+      return new float[0];
+    }
+    int[] ids = promptIds(row, prompt);
+    HttpTransport.Reply r = http.post("/v1/completions", WireRequests.score(model, ids, continuation));
+    return parser.scores(r, row, ids, continuation);
+  }
+
+  /**
+   * Token ids of a text, without special tokens.
+   *
+   * @param text the text
+   * @return the token ids
+   * @throws RemoteServerException when the server's /tokenize fails
+   */
+  @Override
+  public int[] tokenize(String text) {
+    checkOpen();
+    return tokenization.encode(text, false);
+  }
+
+  /**
+   * Text of token ids.
+   *
+   * @param tokens the tokens
+   * @return the decoded text
+   * @throws RemoteServerException when the server's /detokenize fails
+   */
+  @Override
+  public String detokenize(int[] tokens) {
+    checkOpen();
+    return tokenization.decode(tokens);
+  }
+
+  /** Stops the request threads; the policy is unusable afterwards. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      pool.shutdownNow();
+      http.close();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new SpiceException.BackendException("RemotePolicy for " + baseUrl() + " is closed");
+    }
+  }
+
+  private int[] promptIds(int row, Prompt prompt) {
+    int[] ids = tokenization.encode(template.render(prompt), addSpecialTokens);
+    if (ids.length == 0) {
+      throw new SpiceException.BackendException("prompt " + row + " renders to no tokens; the server needs"
+          + " at least one prompt token");
+    }
+    parser.checkVocabulary(new JsonReader("tokenize", RemoteServerException.NO_STATUS), ids,
+        "prompt " + row + ": token");
+    return ids;
+  }
+
+  private int[] allowedIds(int row, List<String> allowedTokens) {
+    int[] cached = allowedCache.get(allowedTokens);
+    if (cached != null) {
+      return cached;
+    }
+    java.util.TreeSet<Integer> set = new java.util.TreeSet<>();
+    for (String s : allowedTokens) {
+      int[] ids = tokenization.encode(s, false);
+      if (ids.length != 1) {
+        throw new SpiceException.BackendException("prompt " + row + ": allowed token '" + s
+            + "' is not exactly one token of the served model's vocabulary (it tokenizes to "
+            + java.util.Arrays.toString(ids) + ")");
+      }
+      set.add(ids[0]);
+    }
+    for (int s : stopTokenIds) {
+      set.add(s);
+    }
+    int[] a = set.stream().mapToInt(Integer::intValue).toArray();
+    if (allowedCache.size() > 4096) {
+      allowedCache.clear();
+    }
+    allowedCache.put(allowedTokens, a);
+    return a;
+  }
+
+  private static void checkAllowed(int row, int[] tokens, int[] allowed, String url) {
+    for (int t = 0; t < tokens.length; t++) {
+      if (java.util.Arrays.binarySearch(allowed, tokens[t]) < 0) {
+        throw new RemoteServerException(url + ": row " + row + ": generated token " + t + " (id " + tokens[t]
+            + ") is not among the allowed token ids " + java.util.Arrays.toString(allowed)
+            + "; the server ignored allowed_token_ids", url, 200, null);
+      }
+    }
+  }
+
+  private <T> List<T> runAll(List<Callable<T>> tasks) {
+    List<Future<T>> futures = new ArrayList<>(tasks.size());
+    try {
+      for (Callable<T> t : tasks) {
+        futures.add(pool.submit(t));
+      }
+      List<T> out = new ArrayList<>(tasks.size());
+      for (Future<T> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SpiceException.BackendException("interrupted while waiting for " + baseUrl(), e);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      throw new SpiceException.BackendException("RemotePolicy for " + baseUrl() + " is closed", e);
+    } finally {
+      for (Future<T> f : futures) {
+        f.cancel(true);
+      }
+    }
+  }
+
+  private static RuntimeException rethrow(Throwable cause) {
+    if (cause instanceof SpiceException s) {
+      return s;
+    }
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    return new SpiceException.BackendException("remote request failed: " + cause, cause);
+  }
+}

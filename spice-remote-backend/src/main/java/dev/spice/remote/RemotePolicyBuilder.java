@@ -1,0 +1,345 @@
+package dev.spice.remote;
+
+import dev.spice.core.PolicyBackend;
+import dev.spice.core.SpiceException;
+import dev.spice.core.text.PromptTemplate;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Configures and connects a {@link RemotePolicy}. Required: {@link #baseUrl} and {@link #model}.
+ * {@link #build()} validates every setting, then checks that the server answers {@code GET
+ * /health} and that {@code GET /v1/models} lists the model; any failure is raised there, not at the
+ * first rollout. Not thread-safe; a builder may build several policies.
+ */
+public final class RemotePolicyBuilder {
+  private URI baseUrl;
+  private String model;
+  private String apiKey;
+  private PromptTemplate template = PromptTemplate.PLAIN;
+  private Function<String, int[]> encoder;
+  private Function<int[], String> decoder;
+  private boolean addSpecialTokens;
+  private final List<String> stopTokens = new ArrayList<>();
+  private boolean maskedLogProbs;
+  private int vocabularySize;
+  private int maxConcurrentRequests = 8;
+  private int maxAttempts = 4;
+  private Duration initialBackoff = Duration.ofMillis(250);
+  private Duration maxBackoff = Duration.ofSeconds(10);
+  private long retrySeed;
+  private Duration requestTimeout = Duration.ofMinutes(5);
+  private Duration connectTimeout = Duration.ofSeconds(10);
+  private HttpTransport.Sleeper sleeper = d -> Thread.sleep(d.toMillis());
+
+  RemotePolicyBuilder() {}
+
+  /**
+   * The server's root URL, for example {@code http://localhost:8000} (vLLM's default port); paths
+   * such as {@code /v1/completions} and {@code /tokenize} are appended. Required.
+   *
+   * @param url an {@code http} or {@code https} URL without query, not ending in {@code /v1}
+   * @return this builder
+   */
+  public RemotePolicyBuilder baseUrl(URI url) {
+    this.baseUrl = Objects.requireNonNull(url, "url");
+    return this;
+  }
+
+  /**
+   * The served model name, as {@code GET /v1/models} lists it (vLLM: the {@code --served-model-name},
+   * by default the model path). Required.
+   *
+   * @param name the model name
+   * @return this builder
+   */
+  public RemotePolicyBuilder model(String name) {
+    this.model = Objects.requireNonNull(name, "name");
+    return this;
+  }
+
+  /**
+   * Sent as {@code Authorization: Bearer <key>} (vLLM's {@code --api-key}); default none.
+   *
+   * @param key the API key, or {@code null} for none
+   * @return this builder
+   */
+  public RemotePolicyBuilder apiKey(String key) {
+    this.apiKey = key;
+    return this;
+  }
+
+  /**
+   * How a prompt becomes the text the model reads; default {@link PromptTemplate#PLAIN}.
+   *
+   * @param template the prompt template
+   * @return this builder
+   */
+  public RemotePolicyBuilder template(PromptTemplate template) {
+    this.template = Objects.requireNonNull(template, "template");
+    return this;
+  }
+
+  /**
+   * Tokenizes in this JVM with another backend that has the served model's vocabulary (for example
+   * a DJL or ONNX policy of the same checkpoint) instead of the server's {@code /tokenize} and
+   * {@code /detokenize}: saves one request per prompt.
+   *
+   * @param local a backend whose {@code tokenize}/{@code detokenize} match the served model
+   * @return this builder
+   */
+  public RemotePolicyBuilder tokenizer(PolicyBackend local) {
+    Objects.requireNonNull(local, "local");
+    return tokenizer(local::tokenize, local::detokenize);
+  }
+
+  /**
+   * Tokenizes in this JVM with the given functions instead of the server's {@code /tokenize} and
+   * {@code /detokenize}. The prompt's special tokens are the template's business then ({@link
+   * #addSpecialTokens} applies to the server's tokenizer only).
+   *
+   * @param encode text to token ids, without special tokens added
+   * @param decode token ids to text
+   * @return this builder
+   */
+  public RemotePolicyBuilder tokenizer(Function<String, int[]> encode, Function<int[], String> decode) {
+    this.encoder = Objects.requireNonNull(encode, "encode");
+    this.decoder = Objects.requireNonNull(decode, "decode");
+    return this;
+  }
+
+  /**
+   * Whether the server's tokenizer adds its special tokens (a beginning-of-sequence token, as Llama
+   * base models want) to the rendered prompt; default false (Qwen adds none either way).
+   *
+   * @param add whether to add special tokens to prompts
+   * @return this builder
+   */
+  public RemotePolicyBuilder addSpecialTokens(boolean add) {
+    this.addSpecialTokens = add;
+    return this;
+  }
+
+  /**
+   * End-of-sequence tokens, each exactly one token of the vocabulary (for example {@code
+   * <|im_end|>} under ChatML): sent as {@code stop_token_ids} and kept allowed under constrained
+   * decoding. Default none: the server stops at the model's own end-of-sequence token, and
+   * constrained rows end by length only.
+   *
+   * @param tokens the token strings
+   * @return this builder
+   */
+  public RemotePolicyBuilder stopTokens(String... tokens) {
+    for (String t : tokens) {
+      stopTokens.add(Objects.requireNonNull(t, "stop token"));
+    }
+    return this;
+  }
+
+  /**
+   * Allows constrained prompts ({@link dev.spice.core.Prompt#allowedTokens()}), sent as {@code
+   * allowed_token_ids}. Off by default, and then a constrained prompt fails: vLLM reports log-probs
+   * of the raw distribution, before the allowed-token mask, while a {@code Completion} must carry
+   * those of the renormalised one. Turn it on only for a server that reports masked log-probs.
+   *
+   * @param masked whether the server's log-probs under {@code allowed_token_ids} are renormalised
+   * @return this builder
+   */
+  public RemotePolicyBuilder maskedLogProbs(boolean masked) {
+    this.maskedLogProbs = masked;
+    return this;
+  }
+
+  /**
+   * The vocabulary size, when known (the served model's {@code config.json} {@code vocab_size}):
+   * every token id received or sent is then checked to be below it. Default 0, unknown: the server
+   * exposes no vocabulary size, so ids are only checked to be non-negative.
+   *
+   * @param size the vocabulary size, {@code >= 1}, or 0 for unknown
+   * @return this builder
+   */
+  public RemotePolicyBuilder vocabularySize(int size) {
+    this.vocabularySize = size;
+    return this;
+  }
+
+  /**
+   * The most requests in flight at once (one request per prompt); default 8. vLLM batches
+   * concurrent requests itself, so a value near its {@code --max-num-seqs} keeps it busy.
+   *
+   * @param n at least 1
+   * @return this builder
+   */
+  public RemotePolicyBuilder maxConcurrentRequests(int n) {
+    this.maxConcurrentRequests = n;
+    return this;
+  }
+
+  /**
+   * Retries of transient failures: connection errors, timeouts, HTTP 429 and 5xx. Attempt {@code
+   * k} (1-based) that fails waits {@code min(maxBackoff, initialBackoff * 2^(k-1))} times a jitter
+   * factor in [0.5, 1) drawn from a {@link java.util.Random} seeded by {@link #retrySeed}, or the
+   * server's {@code Retry-After} seconds when longer, before the next. Default {@code (4, 250 ms,
+   * 10 s)}. Other 4xx replies are never retried.
+   *
+   * @param maxAttempts attempts in all, {@code >= 1} (1: no retry)
+   * @param initialBackoff the first wait, {@code >= 0}
+   * @param maxBackoff the longest computed wait, {@code >= initialBackoff}
+   * @return this builder
+   */
+  public RemotePolicyBuilder retries(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+    this.maxAttempts = maxAttempts;
+    this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
+    this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
+    return this;
+  }
+
+  /**
+   * Seed of the retry jitter; default 0.
+   *
+   * @param seed the seed
+   * @return this builder
+   */
+  public RemotePolicyBuilder retrySeed(long seed) {
+    this.retrySeed = seed;
+    return this;
+  }
+
+  /**
+   * How long one request may wait for its reply; default 5 minutes. A timeout is retried.
+   *
+   * @param timeout positive
+   * @return this builder
+   */
+  public RemotePolicyBuilder requestTimeout(Duration timeout) {
+    this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /**
+   * How long opening a connection may take; default 10 seconds.
+   *
+   * @param timeout positive
+   * @return this builder
+   */
+  public RemotePolicyBuilder connectTimeout(Duration timeout) {
+    this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /** Tests replace the real sleep to see the waits. */
+  RemotePolicyBuilder sleeper(HttpTransport.Sleeper s) {
+    this.sleeper = Objects.requireNonNull(s, "sleeper");
+    return this;
+  }
+
+  /**
+   * Validates the settings and connects: {@code GET /health}, then {@code GET /v1/models}, then
+   * the stop tokens' ids.
+   *
+   * @return the policy; close it to stop its request threads
+   * @throws SpiceException.ConfigurationException for a missing or invalid setting, a model the
+   *     server does not serve (naming the served ones), or a stop token that is not one token
+   * @throws RemoteServerException when no server answers at the URL or it reports itself unhealthy
+   */
+  public RemotePolicy build() {
+    URI base = validatedBase();
+    if (model == null || model.isBlank()) {
+      throw new SpiceException.ConfigurationException("RemotePolicy: model is required (the served model name)");
+    }
+    check(maxConcurrentRequests >= 1, "maxConcurrentRequests must be >= 1, got " + maxConcurrentRequests);
+    check(maxAttempts >= 1, "retries: maxAttempts must be >= 1 (1 = no retry), got " + maxAttempts);
+    check(!initialBackoff.isNegative() && maxBackoff.compareTo(initialBackoff) >= 0,
+        "retries: need 0 <= initialBackoff <= maxBackoff, got " + initialBackoff + " and " + maxBackoff);
+    check(!requestTimeout.isNegative() && !requestTimeout.isZero(), "requestTimeout must be positive, got "
+        + requestTimeout);
+    check(!connectTimeout.isNegative() && !connectTimeout.isZero(), "connectTimeout must be positive, got "
+        + connectTimeout);
+    check(vocabularySize >= 0, "vocabularySize must be >= 1, or 0 for unknown; got " + vocabularySize);
+    check(apiKey == null || !apiKey.isBlank(), "apiKey must not be blank (pass null for none)");
+    HttpTransport http = new HttpTransport(base, apiKey, connectTimeout, requestTimeout,
+        new HttpTransport.Retry(maxAttempts, initialBackoff, maxBackoff, retrySeed), sleeper);
+    try {
+      http.get("/health");
+    } catch (RemoteServerException e) {
+      throw new RemoteServerException("no healthy inference server at " + base + ": " + e.getMessage(),
+          e.endpoint(), e.status(), e);
+    }
+    checkModelServed(http, base);
+    Tokenization tok = encoder == null ? new Tokenization.Server(http, model) : new Tokenization.Local(encoder, decoder);
+    int[] stopIds = new int[stopTokens.size()];
+    for (int i = 0; i < stopIds.length; i++) {
+      int[] ids = tok.encode(stopTokens.get(i), false);
+      if (ids.length != 1) {
+        throw new SpiceException.ConfigurationException("stopTokens: '" + stopTokens.get(i)
+            + "' is not exactly one token of the served model's vocabulary (it tokenizes to "
+            + java.util.Arrays.toString(ids) + ")");
+      }
+      if (vocabularySize > 0 && ids[0] >= vocabularySize) {
+        throw new SpiceException.ConfigurationException("stopTokens: '" + stopTokens.get(i) + "' has id " + ids[0]
+            + ", outside the vocabulary [0, " + vocabularySize + ")");
+      }
+      stopIds[i] = ids[0];
+    }
+    return new RemotePolicy(http, model, template, tok, addSpecialTokens, stopIds, maskedLogProbs,
+        vocabularySize, pool(maxConcurrentRequests));
+  }
+
+  private URI validatedBase() {
+    if (baseUrl == null) {
+      throw new SpiceException.ConfigurationException(
+          "RemotePolicy: baseUrl is required, for example http://localhost:8000");
+    }
+    String s = baseUrl.toString();
+    String scheme = baseUrl.getScheme();
+    check(("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) && baseUrl.getHost() != null,
+        "baseUrl must be an http:// or https:// URL with a host, got '" + s + "'");
+    check(baseUrl.getRawQuery() == null && baseUrl.getRawFragment() == null,
+        "baseUrl must have no query or fragment, got '" + s + "'");
+    while (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    check(!s.endsWith("/v1"), "baseUrl must be the server root, without /v1 (it is appended): got '"
+        + baseUrl + "', use '" + s.substring(0, s.length() - 3) + "'");
+    return URI.create(s);
+  }
+
+  private void checkModelServed(HttpTransport http, URI base) {
+    HttpTransport.Reply r = http.get("/v1/models");
+    JsonReader j = new JsonReader(r.url(), r.status());
+    Map<String, Object> o = j.parseObject(r.body());
+    List<Object> data = j.list(j.required(o, "data", ""), "data");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < data.size(); i++) {
+      Map<String, Object> m = j.object(data.get(i), "data[" + i + "]");
+      ids.add(j.string(j.required(m, "id", "data[" + i + "]."), "data[" + i + "].id"));
+    }
+    if (!ids.contains(model)) {
+      throw new SpiceException.ConfigurationException("model '" + model + "' is not served at " + base
+          + "; served models: " + ids + " (pass one of them to model(...))");
+    }
+  }
+
+  private static ExecutorService pool(int threads) {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "spice-remote-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new SpiceException.ConfigurationException("RemotePolicy: " + message);
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package dev.spice.remote;
+
+import dev.spice.core.internal.json.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.BiFunction;
+
+/**
+ * A deterministic stand-in for a served model, answering vLLM's request and reply shapes: tokens
+ * are Unicode code points (so tokenization round-trips any text), and the "model" is a bigram rule
+ * over the letters {@code a..e}: after token {@code prev}, letter {@code k} has weight
+ * {@code 1 + (prev + k) mod 5} out of 15. Generation samples that rule from a {@link
+ * SplittableRandom} seeded by the request's seed (or, with a script, returns the script's text at
+ * log-prob {@code -ln 2} per token); scoring ({@code echo} with {@code max_tokens: 0}) returns the
+ * same rule's log-probs, so scored continuations match their sampling log-probs.
+ */
+final class CharModel {
+  static final String LETTERS = "abcde";
+  static final double OTHER_LOG_PROB = -20.0;
+
+  private final BiFunction<String, Long, String> script;
+
+  /** @param script prompt text and seed to completion text, or null to sample the bigram rule */
+  CharModel(BiFunction<String, Long, String> script) {
+    this.script = script;
+  }
+
+  FakeServer install(FakeServer s) {
+    s.handle("/tokenize", r -> {
+      Map<String, Object> q = Json.parseObject(r.body());
+      String text = (String) q.get("prompt");
+      int[] ids = text.codePoints().toArray();
+      return FakeServer.Reply.ok(Json.write(Map.of("count", ids.length, "max_model_len", 4096, "tokens", ids)));
+    });
+    s.handle("/detokenize", r -> {
+      Map<String, Object> q = Json.parseObject(r.body());
+      return FakeServer.Reply.ok(Json.write(Map.of("prompt", decode(ints(q.get("tokens"))))));
+    });
+    s.handle("/v1/completions", this::completions);
+    return s;
+  }
+
+  /** The reply to a {@code POST /v1/completions}. */
+  FakeServer.Reply completions(FakeServer.Request r) {
+    return FakeServer.Reply.ok(complete(Json.parseObject(r.body())));
+  }
+
+  static double logProb(int prev, int next) {
+    int k = LETTERS.indexOf(next);
+    if (k < 0) {
+      return OTHER_LOG_PROB;
+    }
+    return Math.log((1 + Math.floorMod(prev + k, 5)) / 15.0);
+  }
+
+  private String complete(Map<String, Object> q) {
+    if (!FakeServer.MODEL.equals(q.get("model"))) {
+      throw new IllegalArgumentException("The model " + q.get("model") + " does not exist.");
+    }
+    if (!(q.get("prompt") instanceof List)) {
+      throw new IllegalArgumentException("prompt must be token ids");
+    }
+    int[] prompt = ints(q.get("prompt"));
+    int maxTokens = ((Number) q.get("max_tokens")).intValue();
+    boolean echo = Boolean.TRUE.equals(q.get("echo"));
+    Map<String, Object> choice = new LinkedHashMap<>();
+    choice.put("index", 0);
+    if (echo && maxTokens == 0) {
+      List<Object> lps = new ArrayList<>();
+      lps.add(null);
+      for (int j = 1; j < prompt.length; j++) {
+        lps.add(logProb(prompt[j - 1], prompt[j]));
+      }
+      choice.put("text", decode(prompt));
+      choice.put("logprobs", logprobs(prompt, lps));
+      choice.put("finish_reason", "length");
+      choice.put("prompt_token_ids", prompt);
+      return reply(choice, prompt.length, 0);
+    }
+    long seed = ((Number) q.get("seed")).longValue();
+    @SuppressWarnings("unchecked")
+    List<String> stop = q.get("stop") == null ? List.of() : (List<String>) q.get("stop");
+    List<Integer> out = new ArrayList<>();
+    List<Object> lps = new ArrayList<>();
+    String finish = "length";
+    StringBuilder text = new StringBuilder();
+    if (script != null) {
+      int[] cps = script.apply(decode(prompt), seed).codePoints().toArray();
+      for (int cp : cps) {
+        if (out.size() == maxTokens) {
+          break;
+        }
+        out.add(cp);
+        lps.add(-Math.log(2));
+        text.appendCodePoint(cp);
+        if (endsWithStop(text, stop)) {
+          break;
+        }
+      }
+      finish = out.size() < maxTokens || out.size() == cps.length ? "stop" : "length";
+    } else {
+      SplittableRandom rnd = new SplittableRandom(seed);
+      int prev = prompt[prompt.length - 1];
+      while (out.size() < maxTokens) {
+        double u = rnd.nextDouble();
+        double acc = 0;
+        int next = LETTERS.charAt(LETTERS.length() - 1);
+        for (int k = 0; k < LETTERS.length(); k++) {
+          acc += Math.exp(logProb(prev, LETTERS.charAt(k)));
+          if (u < acc) {
+            next = LETTERS.charAt(k);
+            break;
+          }
+        }
+        out.add(next);
+        lps.add(logProb(prev, next));
+        text.appendCodePoint(next);
+        prev = next;
+        if (endsWithStop(text, stop)) {
+          finish = "stop";
+          break;
+        }
+      }
+    }
+    int[] ids = out.stream().mapToInt(Integer::intValue).toArray();
+    choice.put("text", text.toString());
+    choice.put("logprobs", logprobs(ids, lps));
+    choice.put("finish_reason", finish);
+    choice.put("token_ids", ids);
+    choice.put("prompt_token_ids", prompt);
+    return reply(choice, prompt.length, ids.length);
+  }
+
+  private static boolean endsWithStop(StringBuilder text, List<String> stop) {
+    for (String s : stop) {
+      if (text.toString().endsWith(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Map<String, Object> logprobs(int[] ids, List<Object> lps) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    List<String> tokens = new ArrayList<>();
+    List<Integer> offsets = new ArrayList<>();
+    int off = 0;
+    for (int id : ids) {
+      tokens.add(Character.toString(id));
+      offsets.add(off);
+      off += Character.charCount(id);
+    }
+    m.put("tokens", tokens);
+    m.put("token_logprobs", lps);
+    m.put("top_logprobs", null);
+    m.put("text_offset", offsets);
+    return m;
+  }
+
+  private static String reply(Map<String, Object> choice, int promptTokens, int completionTokens) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", "cmpl-0123abcd");
+    m.put("object", "text_completion");
+    m.put("created", 1764201600);
+    m.put("model", FakeServer.MODEL);
+    m.put("choices", List.of(choice));
+    m.put("usage", Map.of("prompt_tokens", promptTokens, "completion_tokens", completionTokens,
+        "total_tokens", promptTokens + completionTokens));
+    return Json.write(m);
+  }
+
+  static int[] ints(Object list) {
+    return ((List<?>) list).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
+  }
+
+  static String decode(int[] ids) {
+    StringBuilder sb = new StringBuilder();
+    for (int id : ids) {
+      sb.appendCodePoint(id);
+    }
+    return sb.toString();
+  }
+}
