@@ -72,8 +72,8 @@ final class EngineStart {
     try {
       engine = Engine.getEngine("PyTorch");
     } catch (RuntimeException e) {
-      throw new SpiceException.BackendException("the DJL PyTorch engine cannot start (native library missing? "
-          + "with ai.djl.offline=true the pytorch-native-cpu jar must be on the class path): " + e.getMessage(), e);
+      throw new SpiceException.BackendException("the DJL PyTorch engine cannot start (" + nativesHint() + "): "
+          + e.getMessage(), e);
     } finally {
       if (intra) {
         System.clearProperty(INTRA_OP);
@@ -120,6 +120,30 @@ final class EngineStart {
    * non-CPU {@code PYTORCH_FLAVOR} (environment or property, as DJL reads them), and every
    * {@code native/lib/pytorch.properties} on the class path says {@code flavor=cpu}.
    */
+  /** What to check when the engine cannot start, for the natives on the class path. */
+  static String nativesHint() {
+    boolean cuda = false;
+    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+    try {
+      Enumeration<URL> urls = (cl != null ? cl : EngineStart.class.getClassLoader())
+          .getResources("native/lib/pytorch.properties");
+      while (urls.hasMoreElements()) {
+        Properties p = new Properties();
+        try (InputStream in = urls.nextElement().openStream()) {
+          p.load(in);
+        }
+        cuda |= String.valueOf(p.getProperty("flavor")).startsWith("cu");
+      }
+    } catch (IOException e) {
+      cuda = false;
+    }
+    if (cuda && envOrProperty("PYTORCH_LIBRARY_PATH") == null) {
+      return "CUDA natives are on the class path (the -Pcuda build): DJL loads them only on a machine with a CUDA "
+          + "GPU and driver; on a CPU-only machine build without -Pcuda";
+    }
+    return "native library missing? with ai.djl.offline=true the pytorch-native-cpu jar must be on the class path";
+  }
+
   static boolean cpuOnlyNatives() {
     if (envOrProperty("PYTORCH_LIBRARY_PATH") != null) {
       return false;
