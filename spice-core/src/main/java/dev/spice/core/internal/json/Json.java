@@ -405,8 +405,12 @@ public final class Json {
         }
       }
       String t = s.substring(start, pos);
-      if (integral && digits <= 18) {
-        return Long.parseLong(t);
+      if (integral && digits <= 19) {
+        try {
+          return Long.parseLong(t); // every integer in long's range stays exact (seeds are 64-bit)
+        } catch (NumberFormatException outOfRange) {
+          // 19 digits above Long.MAX_VALUE: a double, as for any longer integer
+        }
       }
       return Double.parseDouble(t);
     }

@@ -10,6 +10,15 @@ import org.junit.jupiter.api.Test;
 
 class JsonTest {
   @Test
+  void everyIntegerInLongRangeStaysExactAndLargerOnesBecomeDoubles() {
+    assertEquals(Long.MAX_VALUE, Json.parse(Long.toString(Long.MAX_VALUE)));
+    assertEquals(Long.MIN_VALUE, Json.parse(Long.toString(Long.MIN_VALUE)));
+    assertEquals(-6_917_529_027_641_081_857L, Json.parse("-6917529027641081857"));
+    assertEquals(9.223372036854775808E18, Json.parse("9223372036854775808"));
+    assertEquals(1.0E20, Json.parse("100000000000000000000"));
+  }
+
+  @Test
   void roundTripsValues() {
     String text = "{\"a\":1,\"b\":[true,false,null],\"c\":\"x\\n\\u00e9\\\"\",\"d\":-2.5e3,\"e\":{}}";
     Object v = Json.parse(text);
