@@ -14,6 +14,11 @@ import dev.spice.core.SpiceException.ConfigurationException;
  * overflows a {@code double}.
  * All estimators are stateless and thread-safe.
  *
+ * <p>Each also implements the flat form {@link AdvantageEstimator#estimateInto(double[], int[],
+ * double[])} without allocating (no array per group or per call): it runs the same loops in the
+ * same order as {@code estimate}, so both give the same bits, and rejects the same rewards with
+ * the same messages.
+ *
  * <ul>
  *   <li>{@link #drGrpo()}: {@code A_i = r_i - mean(group)}, no std normalisation (SPICE).
  *   <li>{@link #grpo()}: {@code A_i = (r_i - mean) / max(std, floor)} with the sample standard

@@ -42,7 +42,7 @@ final class ReinforcePlusPlus implements AdvantageEstimator {
           n++;
         }
       }
-      GroupAdvantages.checkFinite(sum, r, g);
+      GroupAdvantages.checkFinite(sum, r, 0, r.length, g);
       double[] a = new double[r.length];
       if (perGroupBaseline) {
         double mean = n == 0 ? 0 : sum / n;
@@ -92,6 +92,69 @@ final class ReinforcePlusPlus implements AdvantageEstimator {
       }
     }
     return out;
+  }
+
+  /**
+   * The flat form of {@link #estimate(double[][])}: the same operations in the same order over
+   * {@code out[0, end)}, so the same bits, without allocating.
+   */
+  @Override
+  public void estimateInto(double[] rewards, int[] groupOffsets, double[] out) {
+    int groups = AdvantageEstimator.checkFlatBatch(rewards, groupOffsets, out);
+    double batchSum = 0;
+    long batchN = 0;
+    for (int g = 0; g < groups; g++) {
+      int from = groupOffsets[g];
+      int to = groupOffsets[g + 1];
+      double sum = 0;
+      int n = 0;
+      for (int i = from; i < to; i++) {
+        double v = rewards[i];
+        if (v == v) {
+          sum += v;
+          n++;
+        }
+      }
+      GroupAdvantages.checkFinite(sum, rewards, from, to, g);
+      if (perGroupBaseline) {
+        double mean = n == 0 ? 0 : sum / n;
+        for (int i = from; i < to; i++) {
+          out[i] = rewards[i] - mean;
+        }
+      } else {
+        System.arraycopy(rewards, from, out, from, to - from);
+        batchSum += sum;
+        batchN += n;
+      }
+    }
+    if (!Double.isFinite(batchSum)) {
+      throw new IllegalArgumentException("rewards of the batch overflow when summed for its baseline");
+    }
+    int end = groupOffsets[groups];
+    double baseline = (!perGroupBaseline && batchN > 0) ? batchSum / batchN : 0;
+    double mean2 = 0;
+    long n2 = 0;
+    for (int i = 0; i < end; i++) {
+      double d = out[i] - baseline;
+      out[i] = d;
+      if (d == d) {
+        mean2 += d;
+        n2++;
+      }
+    }
+    mean2 = n2 == 0 ? 0 : mean2 / n2;
+    double ss = 0;
+    for (int i = 0; i < end; i++) {
+      double d = out[i] - mean2;
+      if (d == d) {
+        ss += d * d;
+      }
+    }
+    double std = n2 > 1 ? Math.sqrt(ss / (n2 - 1)) : 0;
+    double inv = 1.0 / Math.max(std, floor);
+    for (int i = 0; i < end; i++) {
+      out[i] = out[i] * inv;
+    }
   }
 
   @Override
