@@ -21,7 +21,7 @@ import dev.spice.corpus.TableCorpusBuilder;
 import dev.spice.djl.DjlPolicy;
 import dev.spice.djl.HfTokenizer;
 import dev.spice.djl.OptimizerSettings;
-import dev.spice.examples.report.ReportRenderer;
+import dev.spice.report.RunReport;
 import dev.spice.rewards.verify.AnswerExtractors;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -351,7 +351,7 @@ final class GeneralRun {
       }
     }
     if (c.get("report", Boolean.TRUE)) {
-      log.println("report: " + ReportRenderer.render(out));
+      log.println("report: " + RunReport.render(out));
     }
     return 0;
   }
