@@ -3,6 +3,7 @@ package dev.spice.examples.cli;
 import dev.spice.core.Recipe;
 import dev.spice.core.SamplingParams;
 import dev.spice.core.SpiceException;
+import dev.spice.core.engine.ProgressListener;
 import dev.spice.core.engine.SelfPlay;
 import dev.spice.core.engine.SelfPlayListeners;
 import dev.spice.core.engine.ZeroVariancePolicy;
@@ -20,8 +21,7 @@ import dev.spice.corpus.TableCorpusBuilder;
 import dev.spice.djl.DjlPolicy;
 import dev.spice.djl.HfTokenizer;
 import dev.spice.djl.OptimizerSettings;
-import dev.spice.examples.progress.ProgressBar;
-import dev.spice.examples.report.ReportRenderer;
+import dev.spice.report.RunReport;
 import dev.spice.rewards.verify.AnswerExtractors;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -311,7 +311,7 @@ final class GeneralRun {
         double topP = c.get("top_p", 1.0);
         SamplingParams cs = new SamplingParams(temperature, topP, 0, c.get("challenger_max_tokens", 1024), List.of(), 0);
         SamplingParams rs = new SamplingParams(temperature, topP, 0, c.get("reasoner_max_tokens", 1024), List.of(), 0);
-        ProgressBar bar = ProgressBar.builder(iterations, new java.io.PrintStream(System.out, true))
+        ProgressListener bar = ProgressListener.builder(iterations).output(System.out)
             .every(c.get("progress_every", 10)).build();
         Optional<Path> checkpoint = Optional.empty();
         if (resumeFrom.isPresent()) {
@@ -351,7 +351,7 @@ final class GeneralRun {
       }
     }
     if (c.get("report", Boolean.TRUE)) {
-      log.println("report: " + ReportRenderer.render(out));
+      log.println("report: " + RunReport.render(out));
     }
     return 0;
   }

@@ -3,10 +3,10 @@ package dev.spice.examples.quickstart;
 import dev.spice.core.SpiceException;
 import dev.spice.core.engine.IterationResult;
 import dev.spice.core.engine.RunMode;
+import dev.spice.core.engine.ProgressListener;
 import dev.spice.core.engine.SelfPlay;
 import dev.spice.core.engine.SelfPlayListeners;
 import dev.spice.djl.DjlPolicy;
-import dev.spice.examples.progress.ProgressBar;
 import dev.spice.examples.report.QuickstartReport;
 import dev.spice.examples.report.ReportRenderer;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * The quickstart's run loop: self-play with the probe scored every {@code probeEvery} iterations,
  * checkpoints (periodic, the co-evolution ones and the last), then the co-evolution evaluation,
  * {@code report.json} and {@code report.html}. Progress goes to the console through a
- * {@link ProgressBar}. One runner runs once.
+ * {@link ProgressListener}. One runner runs once.
  */
 final class QuickstartRunner {
   private final QuickstartSettings s;
@@ -89,7 +89,7 @@ final class QuickstartRunner {
     long end = Math.min(stopAfter, s.iterations());
     try (DjlPolicy policy = qw.newPolicy();
         var jsonl = SelfPlayListeners.jsonl(outDir.resolve(Quickstart.METRICS_FILE));
-        ProgressBar bar = ProgressBar.builder(s.iterations(), out).every(s.probeEvery()).build();
+        ProgressListener bar = ProgressListener.builder(s.iterations()).output(out).every(s.probeEvery()).build();
         SelfPlay engine = qw.engine(policy, qw.corpus(), challenger, qw.recipe())
             .listener(jsonl)
             .listener(bar)

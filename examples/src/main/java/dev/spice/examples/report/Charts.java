@@ -1,5 +1,6 @@
 package dev.spice.examples.report;
 
+import dev.spice.report.ReportException;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Paint;
@@ -44,34 +45,6 @@ final class Charts {
 
   private Charts() {}
 
-  /** Trailing moving average over the last {@code window} finite values; NaN until one exists. */
-  static double[] movingAverage(double[] y, int window) {
-    double[] out = new double[y.length];
-    double[] ring = new double[Math.max(1, window)];
-    int count = 0;
-    int next = 0;
-    double sum = 0;
-    for (int i = 0; i < y.length; i++) {
-      if (Double.isFinite(y[i])) {
-        if (count == ring.length) {
-          sum -= ring[next];
-        } else {
-          count++;
-        }
-        ring[next] = y[i];
-        sum += y[i];
-        next = (next + 1) % ring.length;
-      }
-      out[i] = count == 0 ? Double.NaN : sum / count;
-    }
-    return out;
-  }
-
-  /** The smoothing window for a series of {@code n} points: about 2% of the run, 1 to 200. */
-  static int window(int n) {
-    return Math.max(1, Math.min(200, n / 50));
-  }
-
   static XYSeries series(String key, double[] x, double[] y) {
     XYSeries s = new XYSeries(key, false, true);
     for (int i = 0; i < y.length; i++) {
@@ -96,35 +69,6 @@ final class Charts {
     }
     plot.setRenderer(r);
     return png(chart, WIDTH, HEIGHT);
-  }
-
-  /**
-   * Stacked panels sharing the iteration axis; each panel shows one metric raw (thin, light) and
-   * smoothed (thick). {@code panels[k] = {label, y}}.
-   */
-  static byte[] smoothedPanels(String title, double[] x, String[] labels, double[][] ys) {
-    CombinedDomainXYPlot combined = new CombinedDomainXYPlot(new NumberAxis("iteration"));
-    Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd)};
-    for (int k = 0; k < labels.length; k++) {
-      XYSeriesCollection data = new XYSeriesCollection();
-      data.addSeries(series(labels[k] + " (raw)", x, ys[k]));
-      int w = window(ys[k].length);
-      data.addSeries(series(labels[k] + " (moving average, " + w + " iterations)", x, movingAverage(ys[k], w)));
-      XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
-      Color c = colors[k % colors.length];
-      r.setSeriesPaint(0, new Color(c.getRed(), c.getGreen(), c.getBlue(), 70));
-      r.setSeriesStroke(0, new BasicStroke(1f));
-      r.setSeriesPaint(1, c);
-      r.setSeriesStroke(1, new BasicStroke(2.2f));
-      NumberAxis y = new NumberAxis(labels[k]);
-      y.setAutoRangeIncludesZero(false);
-      XYPlot p = new XYPlot(data, null, y, r);
-      style(p);
-      combined.add(p, 1);
-    }
-    JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, combined, true);
-    chart.setBackgroundPaint(Color.WHITE);
-    return png(chart, WIDTH, 220 * labels.length + 80);
   }
 
   /**

@@ -7,6 +7,7 @@ import static dev.spice.examples.report.Html.pct;
 
 import dev.spice.core.eval.BenchmarkResult;
 import dev.spice.core.internal.json.Json;
+import dev.spice.report.ReportException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

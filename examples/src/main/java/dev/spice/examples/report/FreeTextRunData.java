@@ -1,6 +1,7 @@
 package dev.spice.examples.report;
 
 import dev.spice.examples.report.QuickstartReport.Coevolution;
+import dev.spice.report.ReportException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.spice.examples.report;
 
+import dev.spice.report.ReportException;
+import dev.spice.report.RunReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -8,19 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
-/** HTML text helpers shared by the report renderers. */
+/** HTML text helpers shared by the quickstarts' report renderers. */
 final class Html {
-  /** The style sheet shared by the report pages (the body of a {@code <style>} element). */
-  static final String STYLE = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1000px;"
-      + "margin:2em auto;padding:0 1em;color:#222}\n"
-      + "h1{border-bottom:2px solid #444}h2{margin-top:2em;border-bottom:1px solid #bbb}\n"
-      + "table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding:.25em .6em;"
-      + "text-align:left;font-variant-numeric:tabular-nums}th{background:#f2f2f2}\n"
-      + "td.num{text-align:right}.na{color:#888;font-style:italic}.pass{color:#137a13;font-weight:bold}"
-      + ".fail{color:#b01515;font-weight:bold}\nimg{max-width:100%;border:1px solid #ddd}\n"
-      + ".lead{font-size:1.05em;line-height:1.5}small{color:#555}\n"
-      + "td.txt{white-space:pre-wrap;font-family:monospace;font-size:.9em;max-width:30em}"
-      + "summary{cursor:pointer;margin:.4em 0}\n";
+  /** The style sheet shared by the report pages: the published run report's (the body of a {@code <style>} element). */
+  static final String STYLE = RunReport.STYLE;
 
   private Html() {}
 

@@ -1,6 +1,7 @@
 package dev.spice.examples.report;
 
 import dev.spice.core.internal.json.Json;
+import dev.spice.report.ReportException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

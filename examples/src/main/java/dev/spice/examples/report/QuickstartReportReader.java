@@ -6,6 +6,7 @@ import dev.spice.examples.report.QuickstartReport.Difficulty;
 import dev.spice.examples.report.QuickstartReport.Entropy;
 import dev.spice.examples.report.QuickstartReport.Probe;
 import dev.spice.examples.report.QuickstartReport.World;
+import dev.spice.report.ReportException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,19 +1,17 @@
 package dev.spice.examples.report;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.spice.report.MetricsLog;
+import dev.spice.report.ReportException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * What a run folder holds, parsed and type-checked: the per-iteration metrics of
- * {@code metrics.jsonl} and the {@link QuickstartReport} of {@code report.json}
+ * {@code metrics.jsonl} (read by the published {@link MetricsLog}) and the {@link QuickstartReport} of {@code report.json}
  * ({@link QuickstartReport#EMPTY} without one; absent values as that record describes). Present
  * values of the wrong type are errors naming file, line and field.
  */
@@ -39,60 +37,10 @@ record RunData(
       throw new ReportException("run folder " + runDir + " holds neither " + METRICS_FILE + " nor "
           + REPORT_FILE + ": nothing to report");
     }
-    TreeMap<Long, Map<String, Double>> metrics = hasMetrics ? readMetrics(metricsFile) : new TreeMap<>();
+    TreeMap<Long, Map<String, Double>> metrics = hasMetrics
+        ? new TreeMap<>(MetricsLog.read(metricsFile).byIteration()) : new TreeMap<>();
     QuickstartReport report = hasReport ? QuickstartReport.read(reportFile) : QuickstartReport.EMPTY;
     return new RunData(runDir, hasMetrics, hasReport, metrics, report);
-  }
-
-  /**
-   * Reads {@code metrics.jsonl}; blank lines are skipped; when an iteration appears twice (a
-   * resumed run re-did it) the later line wins.
-   */
-  static TreeMap<Long, Map<String, Double>> readMetrics(Path file) {
-    TreeMap<Long, Map<String, Double>> out = new TreeMap<>();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      int lineNo = 0;
-      while ((line = in.readLine()) != null) {
-        lineNo++;
-        if (line.isBlank()) {
-          continue;
-        }
-        String where = file + " line " + lineNo;
-        Object v = JsonFields.parse(line, where);
-        if (!(v instanceof Map)) {
-          throw new ReportException(where + ": expected an object {\"iteration\": n, \"metrics\": {...}}, got "
-              + JsonFields.kind(v));
-        }
-        Map<?, ?> obj = (Map<?, ?>) v;
-        Object it = obj.get("iteration");
-        if (!(it instanceof Long)) {
-          throw new ReportException(where + ": field iteration must be an integer, got "
-              + (it == null ? "nothing" : JsonFields.kind(it)));
-        }
-        Object ms = obj.get("metrics");
-        if (!(ms instanceof Map)) {
-          throw new ReportException(where + ": field metrics must be an object of numbers, got "
-              + (ms == null ? "nothing" : JsonFields.kind(ms)));
-        }
-        Map<String, Double> values = new TreeMap<>();
-        for (Map.Entry<?, ?> m : ((Map<?, ?>) ms).entrySet()) {
-          Object x = m.getValue();
-          if (x == null) {
-            values.put((String) m.getKey(), Double.NaN);
-          } else if (x instanceof Number) {
-            values.put((String) m.getKey(), ((Number) x).doubleValue());
-          } else {
-            throw new ReportException(where + ": field metrics." + m.getKey() + " must be a number or null, got "
-                + JsonFields.kind(x));
-          }
-        }
-        out.put((Long) it, Collections.unmodifiableMap(values));
-      }
-    } catch (IOException e) {
-      throw new ReportException("cannot read " + file + ": " + e, e);
-    }
-    return out;
   }
 
   /** The values of one metric in iteration order ({@code NaN} where absent). */

@@ -44,7 +44,9 @@ class ModelRunTest {
     assertTrue(Files.isDirectory(out.resolve("checkpoint-00000001")), log.toString());
     assertTrue(Files.isDirectory(out.resolve("checkpoint-00000002")));
     assertTrue(Files.isRegularFile(out.resolve("final-model").resolve("config.json")));
-    assertTrue(Files.isRegularFile(out.resolve("report.html")));
+    String report = Files.readString(out.resolve("report.html"));
+    assertTrue(report.contains("<td>iterations in metrics.jsonl</td><td>2 (0 to 1)</td>")
+        && report.contains("<h2>Training curves</h2>"), "the published run report");
     assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size());
     assertTrue(Files.readString(out.resolve(SpiceCli.SAVED_CONFIG)).contains("\"batch_size\":2"));
     @SuppressWarnings("unchecked")

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.internal.json.Json;
+import dev.spice.report.ReportException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -223,7 +224,7 @@ class FreeTextReportRendererTest {
   /** A small completions log: two iterations, valid and invalid attempts, Reasoner answers, one bad line. */
   private void writeCompletions() throws IOException {
     Files.createDirectories(dir.resolve("spice"));
-    Files.writeString(dir.resolve(ChallengerTasks.FILE), String.join("\n",
+    Files.writeString(dir.resolve(FreeTextReportRenderer.COMPLETIONS_FILE), String.join("\n",
         "{\"iteration\":0,\"role\":\"challenger\",\"document\":\"France/0\",\"completion\":\"question : a<b ?\","
             + "\"valid\":false,\"invalid_code\":\"format\",\"invalid_detail\":\"no answer line\",\"task\":null,"
             + "\"pass_rate\":null,\"reward\":-0.1}",

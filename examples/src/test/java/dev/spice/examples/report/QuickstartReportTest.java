@@ -12,6 +12,7 @@ import dev.spice.examples.report.QuickstartReport.Difficulty;
 import dev.spice.examples.report.QuickstartReport.Entropy;
 import dev.spice.examples.report.QuickstartReport.Probe;
 import dev.spice.examples.report.QuickstartReport.World;
+import dev.spice.report.ReportException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

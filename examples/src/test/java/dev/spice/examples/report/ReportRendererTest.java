@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.internal.json.Json;
+import dev.spice.report.ReportException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -116,11 +117,14 @@ class ReportRendererTest {
     Path html = ReportRenderer.render(dir);
     assertEquals(dir.resolve("report.html"), html);
     String s = Files.readString(html);
-    for (String png : List.of("probe.png", "training.png", "difficulty.png", "coevolution.png", "entropy.png")) {
+    for (String png : List.of("probe.png", "difficulty.png", "coevolution.png", "entropy.png")) {
       assertPng(dir.resolve(png));
       assertTrue(s.contains("src=\"" + png + "\""), "html links " + png);
     }
     assertTrue(s.contains("(a) Reasoner: probe pass rate"));
+    assertTrue(s.contains("<h2>Training curves</h2>") && s.contains("<svg "), "the published report's curves");
+    assertTrue(s.contains("<h2>Final metrics</h2>") && s.contains("<code>challenger/valid_rate</code>"));
+    assertFalse(Files.exists(dir.resolve("training.png")));
     assertTrue(s.contains("17.5% &rarr; 60.0%"), "probe headline");
     assertTrue(s.contains("+42.5 points"));
     assertTrue(s.contains("64.0% &rarr; 42.0%"), "co-evolution headline");
@@ -151,7 +155,7 @@ class ReportRendererTest {
   void metricsAloneAreEnough() throws IOException {
     writeMetrics(40, 2);
     String s = Files.readString(ReportRenderer.render(dir));
-    assertPng(dir.resolve("training.png"));
+    assertTrue(s.contains("<h2>Training curves</h2>") && s.contains("<title>Training curves</title>"), "SVG chart");
     assertTrue(s.contains("reasoner/pass_rate"));
     assertTrue(s.contains("no probe curve"));
   }
@@ -205,27 +209,5 @@ class ReportRendererTest {
   void emptyFolderIsAnError() {
     ReportException e = assertThrows(ReportException.class, () -> ReportRenderer.render(dir));
     assertTrue(e.getMessage().contains("metrics.jsonl") && e.getMessage().contains("report.json"));
-  }
-
-  @Test
-  void resumedIterationKeepsLaterLine() throws IOException {
-    Files.writeString(dir.resolve("metrics.jsonl"),
-        "{\"iteration\": 0, \"metrics\": {\"loss\": 1.0}}\n{\"iteration\": 1, \"metrics\": {\"loss\": 2.0}}\n"
-            + "{\"iteration\": 1, \"metrics\": {\"loss\": 3.0, \"kl\": null}}\n");
-    var m = RunData.readMetrics(dir.resolve("metrics.jsonl"));
-    assertEquals(2, m.size());
-    assertEquals(3.0, m.get(1L).get("loss"));
-    assertTrue(Double.isNaN(m.get(1L).get("kl")));
-  }
-
-  @Test
-  void movingAverageSkipsNaN() {
-    double[] ma = Charts.movingAverage(new double[] {Double.NaN, 1, 3, Double.NaN, 5, 7}, 2);
-    assertTrue(Double.isNaN(ma[0]));
-    assertEquals(1.0, ma[1]);
-    assertEquals(2.0, ma[2]);
-    assertEquals(2.0, ma[3]);
-    assertEquals(4.0, ma[4]);
-    assertEquals(6.0, ma[5]);
   }
 }

@@ -14,7 +14,10 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Ready-made listeners: SLF4J logging, a JSONL metrics file, a completion log, and combination. */
+/**
+ * Ready-made listeners: SLF4J logging, console progress, a JSONL metrics file, a completion log,
+ * TensorBoard event files, and combination.
+ */
 public final class SelfPlayListeners {
   private SelfPlayListeners() {}
 
@@ -26,6 +29,24 @@ public final class SelfPlayListeners {
    */
   public static SelfPlayListener logging() {
     return new LoggingListener();
+  }
+
+  /**
+   * A console progress line on standard error for a run of {@code totalIterations} iterations
+   * (counted from 0, so a resumed run passes the same total): iteration i/n, ETA, tokens per
+   * second, Reasoner pass rate, Challenger valid rate, both roles' rewards and the loss. It redraws
+   * one line on a terminal and prints a line every 10 iterations otherwise (logs, CI); the system
+   * property {@value ProgressListener#TTY_PROPERTY} forces either. Never throws from a hook. Other
+   * settings (output, period, clock): {@link ProgressListener#builder(long)}. Close it at the end of
+   * the run.
+   *
+   * @param totalIterations the iterations of the whole run, at least 1
+   * @return the progress listener
+   * @throws SpiceException.ConfigurationException if {@code totalIterations < 1} or the system
+   *     property has a value other than true or false
+   */
+  public static ProgressListener progress(long totalIterations) {
+    return ProgressListener.builder(totalIterations).build();
   }
 
   /**

@@ -7,7 +7,10 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Ready-made {@link WarmStartListener}s: SLF4J logging, a JSONL metrics file and TensorBoard event files. */
+/**
+ * Ready-made {@link WarmStartListener}s: SLF4J logging, console progress, a JSONL metrics file and
+ * TensorBoard event files.
+ */
 public final class WarmStartListeners {
   private WarmStartListeners() {}
 
@@ -20,6 +23,21 @@ public final class WarmStartListeners {
    */
   public static WarmStartListener logging() {
     return new LoggingListener();
+  }
+
+  /**
+   * A console progress line on standard error for a warm start of {@code totalSteps} steps (counted
+   * from 0): step i/n, loss, tokens per second, ETA; the same display as
+   * {@link SelfPlayListeners#progress(long)} (one line redrawn on a terminal, a line every 10 steps
+   * otherwise). Other settings: {@link ProgressListener#builder(long)}. Close it at the end of the run.
+   *
+   * @param totalSteps the steps of the whole run, at least 1
+   * @return the progress listener
+   * @throws SpiceException.ConfigurationException if {@code totalSteps < 1} or the system property
+   *     {@value ProgressListener#TTY_PROPERTY} has a value other than true or false
+   */
+  public static ProgressListener progress(long totalSteps) {
+    return ProgressListener.builder(totalSteps).build();
   }
 
   /**

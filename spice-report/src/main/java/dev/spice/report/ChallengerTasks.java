@@ -1,9 +1,9 @@
-package dev.spice.examples.report;
+package dev.spice.report;
 
-import static dev.spice.examples.report.FreeTextReportRenderer.num;
-import static dev.spice.examples.report.Html.esc;
-import static dev.spice.examples.report.Html.na;
-import static dev.spice.examples.report.Html.pct;
+import static dev.spice.report.Html.cell;
+import static dev.spice.report.Html.esc;
+import static dev.spice.report.Html.na;
+import static dev.spice.report.Html.pct;
 
 import dev.spice.core.internal.json.Json;
 import java.io.BufferedReader;
@@ -19,15 +19,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The "Challenger tasks (sample)" section of the free-text report: a browsable table per logged
+ * The "Challenger tasks (sample)" section of the report: a browsable table per logged
  * iteration of the Challenger's completions, read from {@code completions.jsonl} (written by
  * {@code CompletionLogListener}), each row joined with the Reasoner's answers to the task trained on
  * the same document in the same iteration. Keeps only the last {@value #ITERATIONS} logged iterations
  * and {@value #ROWS} rows of each; malformed lines are skipped and counted, never fatal.
  */
 final class ChallengerTasks {
-  /** The log's path inside a free-text run folder. */
-  static final String FILE = "spice/completions.jsonl";
   static final int ITERATIONS = 5;
   static final int ROWS = 40;
   static final int ANSWERS = 16;
@@ -42,20 +40,24 @@ final class ChallengerTasks {
   }
 
   private final TreeMap<Long, Iteration> iterations = new TreeMap<>();
+  private final String name;
   private int malformed;
   private String readError;
 
-  private ChallengerTasks() {}
+  private ChallengerTasks(String name) {
+    this.name = name;
+  }
 
-  /** Appends the section to {@code sb} if {@code runDir/spice/completions.jsonl} exists; else nothing. */
-  static void append(Path runDir, StringBuilder sb) {
-    Path file = runDir.resolve(FILE);
-    if (!Files.isRegularFile(file)) {
-      return;
-    }
-    ChallengerTasks t = new ChallengerTasks();
+  /**
+   * Reads the completion log {@code file}; its name on the page is relative to {@code runFolder}
+   * where it lies inside it. An I/O error ends reading early and is shown on the page.
+   */
+  static ChallengerTasks read(Path file, Path runFolder) {
+    Path abs = file.toAbsolutePath().normalize();
+    Path root = runFolder.toAbsolutePath().normalize();
+    ChallengerTasks t = new ChallengerTasks((abs.startsWith(root) ? root.relativize(abs) : abs).toString());
     t.read(file);
-    t.write(sb);
+    return t;
   }
 
   private void read(Path file) {
@@ -118,8 +120,9 @@ final class ChallengerTasks {
     return true;
   }
 
-  private void write(StringBuilder sb) {
-    sb.append("<h2>Challenger tasks (sample)</h2>\n<p>The SPICE Challenger's attempts from <code>").append(FILE)
+  /** Appends the section (heading, tables) to {@code sb}. */
+  void write(StringBuilder sb) {
+    sb.append("<h2>Challenger tasks (sample)</h2>\n<p>The Challenger's attempts from <code>").append(esc(name))
         .append("</code>: the last ").append(ITERATIONS).append(" logged iterations, at most ").append(ROWS)
         .append(" attempts each, with the Reasoner's answers to the task trained on the same document.</p>\n");
     if (malformed > 0) {
@@ -145,7 +148,7 @@ final class ChallengerTasks {
         String doc = (String) row.get("document");
         sb.append("<tr><td><code>").append(esc(doc)).append("</code></td><td class=\"txt\">")
             .append(esc(text(row.get("completion")))).append("</td><td>").append(validity(row)).append("</td>")
-            .append(num(pct(number(row.get("pass_rate"))))).append(num(signed(number(row.get("reward")))))
+            .append(cell(pct(number(row.get("pass_rate"))))).append(cell(signed(number(row.get("reward")))))
             .append("<td>");
         List<String> answers = i.answers.get(doc);
         if (answers != null && trained(row, i.questions.get(doc))) {
