@@ -26,6 +26,10 @@ import java.util.Objects;
  * {@link Tokenizer} such as {@link WordTokenizer} (both in {@code dev.spice.core.text}, shared
  * with the ONNX backend).
  *
+ * <p>LoRA: {@link Builder#lora} or {@link Builder#loraAdapter} freeze the base weights and train
+ * low-rank adapters only ({@link LoraSettings}); {@link #saveAdapter} writes them in PEFT's layout
+ * and {@link #savePretrained} the merged model.
+ *
  * <p>Threading: one thread at a time per policy; updates of all policies in the process are
  * serialised (PyTorch allows one gradient collector at a time). PyTorch's intra-op thread count is
  * process-wide: the last built policy's {@link Builder#threads(int)} wins.
@@ -50,9 +54,10 @@ public interface DjlPolicy extends TrainablePolicy {
   Tokenizer tokenizer();
 
   /**
-   * Number of trainable parameters.
+   * Number of parameters of the model itself (all of them trained without LoRA; frozen under LoRA,
+   * where {@link #adapterParameterCount()} counts the trained ones).
    *
-   * @return the trainable parameter count
+   * @return the model's parameter count
    */
   long parameterCount();
 

@@ -24,7 +24,9 @@ import java.util.Map;
  * {@code tokenizer.json}) and training checkpoints ({@link #saveCheckpoint}: the export plus
  * {@code optimizer.safetensors} with the AdamW moments and the KL reference, and
  * {@code trainer_state.json} with the step). {@link #loadCheckpoint} validates everything before it
- * changes any state.
+ * changes any state. Under LoRA the export holds the merged weights, checkpoints hold the base
+ * unmerged plus the adapter ({@link LoraFiles}) and adapter-sized optimizer state, and
+ * {@link #saveAdapter} writes the adapter alone.
  */
 final class PolicyCheckpoints {
   static final String FORMAT = "spice-djl-checkpoint-1";
