@@ -317,9 +317,9 @@ public interface DjlPolicy extends TrainablePolicy {
     }
 
     /**
-     * Whether a {@link #pretrained} checkpoint may hold NaN or infinite weights; default false:
-     * loading refuses them, naming the file, the tensor and the first bad index, because such
-     * weights make every log-prob NaN.
+     * Whether a {@link #pretrained} checkpoint and a {@link #loraAdapter} may hold NaN or
+     * infinite weights; default false: loading refuses them, naming the file, the tensor and the
+     * first bad index, because such weights make every log-prob NaN.
      *
      * @param allow whether non-finite weights are accepted
      * @return this builder

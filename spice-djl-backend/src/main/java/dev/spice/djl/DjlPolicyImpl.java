@@ -141,7 +141,7 @@ final class DjlPolicyImpl implements DjlPolicy {
     }
     LoraFiles.Loaded adapter;
     try {
-      adapter = b.loraAdapter != null ? LoraFiles.load(b.loraAdapter, cfg)
+      adapter = b.loraAdapter != null ? LoraFiles.load(b.loraAdapter, cfg, b.allowNonFiniteWeights)
           : b.lora != null ? new LoraFiles.Loaded(b.lora, Lora.initialWeights(cfg, b.lora)) : null;
     } catch (RuntimeException e) {
       if (owns) {

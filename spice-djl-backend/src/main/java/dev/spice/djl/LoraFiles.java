@@ -78,8 +78,11 @@ final class LoraFiles {
     }
   }
 
-  /** Reads and validates a PEFT LoRA adapter directory for a model of architecture {@code cfg}. */
-  static Loaded load(Path dir, TransformerConfig cfg) {
+  /**
+   * Reads and validates a PEFT LoRA adapter directory for a model of architecture {@code cfg};
+   * NaN / infinite values are refused unless {@code allowNonFinite}.
+   */
+  static Loaded load(Path dir, TransformerConfig cfg, boolean allowNonFinite) {
     Path file = dir.resolve(CONFIG);
     Map<String, Object> c;
     try {
@@ -112,7 +115,9 @@ final class LoraFiles {
               + " on this model's " + LoraSettings.MODULES.get(sl.module()) + ")");
         }
         float[] v = r.floats(name);
-        SafeTensors.requireFinite(v, r.info(name), wf, "a finite adapter");
+        if (!allowNonFinite) {
+          SafeTensors.requireFinite(v, r.info(name), wf, "DjlPolicy.builder().allowNonFiniteWeights(true)");
+        }
         // PEFT's [cols, rows] back to the internal [rows, cols]
         float[] t = transpose(v, 0, (int) sl.cols(), (int) sl.rows());
         System.arraycopy(t, 0, w, (int) sl.offset(), t.length);

@@ -201,7 +201,7 @@ final class PolicyCheckpoints {
     }
     float[] adapter = null;
     if (lora != null) {
-      LoraFiles.Loaded a = LoraFiles.load(dir, cfg);
+      LoraFiles.Loaded a = LoraFiles.load(dir, cfg, false);
       LoraSettings s = a.settings();
       LoraSettings mine = lora.settings;
       if (s.rank() != mine.rank() || s.alpha() != mine.alpha() || !s.targetModules().equals(mine.targetModules())) {

@@ -118,6 +118,20 @@ class LoraFilesTest {
     Files.copy(dir.resolve("two/adapter_model.safetensors"), dir.resolve("adapter_model.safetensors"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     assertTrue(refusedLoad(dir).contains("holds tensors this adapter config does not describe"), refusedLoad(dir));
+    Path nan = dir.resolve("nan");
+    try (DjlPolicy p = LoraTest.lora(Fixtures.qwen3(), LoraTest.settings(2, Set.of("q_proj")), 1e-2, 0)) {
+      float[] w = ((DjlPolicyImpl) p).adapterWeights();
+      w[3] = Float.NaN;
+      ((DjlPolicyImpl) p).setAdapterWeights(w);
+      p.saveAdapter(nan);
+    }
+    String msg = refusedLoad(nan);
+    assertTrue(msg.contains("'base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight' holds 1 non-finite")
+        && msg.contains("allowNonFiniteWeights(true)"), msg);
+    try (DjlPolicy p = DjlPolicy.builder().randomInit(Fixtures.qwen3(), 5).tokenizer(LoraTest.TOK).loraAdapter(nan)
+        .allowNonFiniteWeights(true).build()) {
+      assertTrue(Float.isNaN(((DjlPolicyImpl) p).adapterWeights()[3]), "loaded as saved when allowed");
+    }
     try (DjlPolicy p = Fixtures.policy(Fixtures.qwen3(), 1, OptimizerSettings.adamW(1e-3))) {
       assertThrows(SpiceException.ConfigurationException.class, () -> p.saveAdapter(dir.resolve("none")));
       assertEquals(0, p.adapterParameterCount());
