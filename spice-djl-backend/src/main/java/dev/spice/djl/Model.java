@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * A decoder-only Llama / Qwen transformer written with DJL NDArray operations. All weights live in
@@ -36,6 +35,10 @@ import java.util.Random;
  * {@link #params(NDManager, NDArray, boolean) trainable} parameters: one detached view per slot,
  * each an autograd leaf sharing the flat storage, so the backward writes one gradient per slot
  * (no full-size slice-backward buffers) and {@link Params#flatGradient()} concatenates them.
+ *
+ * <p>LoRA ({@link #attachLora}): the adapters ({@link Lora}) become the trainable tensor
+ * ({@link #trainable()}); {@link #flat} is then only read, and the forward adds each targeted
+ * projection's low-rank delta ({@link Lora.Views#delta}) to its output.
  */
 final class Model implements AutoCloseable {
   static final float NEG = -1e9f;
