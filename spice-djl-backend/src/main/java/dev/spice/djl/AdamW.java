@@ -5,8 +5,10 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * The optimizer half of an update: gradient-norm clipping and AdamW with decoupled weight decay
- * (masked by {@link Model#decayMask()}), applied in place to the model's flat weights. Owns the
- * moments, the step count and reusable model-sized buffers, all in the model's {@code NDManager}.
+ * (masked by {@link Model#trainableDecayMask()}), applied in place to the model's trainable tensor
+ * ({@link Model#trainable()}: the flat weights, or under LoRA the adapters only, so the moments
+ * are adapter-sized and the frozen base has no optimizer state). Owns the moments, the step count
+ * and reusable buffers of that size, all in the model's {@code NDManager}.
  *
  * <p>Atomic: the new moments are computed into scratch buffers and the Adam direction into the
  * caller's gradient; weights, moments and step change only in the final commit, after every
@@ -17,6 +19,9 @@ final class AdamW {
   record Result(double gradNorm, String skipReason) {}
 
   private final Model model;
+  /** The tensor the steps update ({@link Model#trainable()}). */
+  private final NDArray target;
+  private final long size;
   private final OptimizerSettings opt;
   private final NDArray decayMask;
   private NDArray adamM;
@@ -31,10 +36,12 @@ final class AdamW {
 
   AdamW(Model model, OptimizerSettings opt) {
     this.model = model;
+    this.target = model.trainable();
+    this.size = model.trainableSize();
     this.opt = opt;
-    this.decayMask = model.manager.create(model.decayMask());
-    this.adamM = model.manager.zeros(new Shape(model.size));
-    this.adamV = model.manager.zeros(new Shape(model.size));
+    this.decayMask = model.manager.create(model.trainableDecayMask());
+    this.adamM = model.manager.zeros(new Shape(size));
+    this.adamV = model.manager.zeros(new Shape(size));
   }
 
   OptimizerSettings settings() {
@@ -69,7 +76,7 @@ final class AdamW {
   }
 
   /**
-   * Clips {@code g} (the flat gradient, overwritten as scratch space) and takes one AdamW step on
+   * Clips {@code g} (the gradient of {@link Model#trainable()}, overwritten as scratch space) and takes one AdamW step on
    * the model's weights. Returns a skip reason, leaving weights, moments and step untouched, when
    * the gradient norm or the step is not finite.
    */
@@ -85,8 +92,8 @@ final class AdamW {
     // page faults, about 10x an in-place pass): the new moments go into scratch buffers, the
     // Adam direction into g (our own concatenated copy); the state changes only at the commit.
     if (scratchM == null) {
-      scratchM = model.manager.zeros(new Shape(model.size));
-      scratchV = model.manager.zeros(new Shape(model.size));
+      scratchM = model.manager.zeros(new Shape(size));
+      scratchV = model.manager.zeros(new Shape(size));
     }
     double b1 = opt.beta1();
     double b2 = opt.beta2();
@@ -125,9 +132,9 @@ final class AdamW {
     adamM = mS;
     adamV = vS;
     if (factor != null) {
-      model.flat.muli(factor);
+      target.muli(factor);
     }
-    model.flat.subi(g);
+    target.subi(g);
     step = t;
     return new Result(gnorm, null);
   }

@@ -26,6 +26,10 @@ import java.util.Objects;
  * {@link Tokenizer} such as {@link WordTokenizer} (both in {@code dev.spice.core.text}, shared
  * with the ONNX backend).
  *
+ * <p>LoRA: {@link Builder#lora} or {@link Builder#loraAdapter} freeze the base weights and train
+ * low-rank adapters only ({@link LoraSettings}); {@link #saveAdapter} writes them in PEFT's layout
+ * and {@link #savePretrained} the merged model.
+ *
  * <p>Threading: one thread at a time per policy; updates of all policies in the process are
  * serialised (PyTorch allows one gradient collector at a time). PyTorch's intra-op thread count is
  * process-wide: the last built policy's {@link Builder#threads(int)} wins.
@@ -50,9 +54,10 @@ public interface DjlPolicy extends TrainablePolicy {
   Tokenizer tokenizer();
 
   /**
-   * Number of trainable parameters.
+   * Number of parameters of the model itself (all of them trained without LoRA; frozen under LoRA,
+   * where {@link #adapterParameterCount()} counts the trained ones).
    *
-   * @return the trainable parameter count
+   * @return the model's parameter count
    */
   long parameterCount();
 
@@ -66,12 +71,41 @@ public interface DjlPolicy extends TrainablePolicy {
   /**
    * Writes the current weights as a Hugging Face checkpoint directory: {@code config.json},
    * {@code model.safetensors} (float32) and {@code tokenizer.json}. Creates the directory if
-   * needed; existing files of these names are replaced.
+   * needed; existing files of these names are replaced. Under LoRA the adapters are merged into the
+   * written weights ({@code W' = W + (alpha / r) B A}), so the folder is a plain model (for example
+   * for the ONNX exporter); the policy itself is not changed. Use {@link #saveAdapter} for the
+   * adapter alone.
    *
    * @param directory the checkpoint directory to write
    * @throws SpiceException.CheckpointException on I/O failure
    */
   void savePretrained(Path directory);
+
+  /**
+   * The LoRA settings, when the policy trains adapters ({@link Builder#lora} or
+   * {@link Builder#loraAdapter}).
+   *
+   * @return the adapter settings, or empty for full fine-tuning
+   */
+  java.util.Optional<LoraSettings> lora();
+
+  /**
+   * Number of adapter parameters (the only trained ones under LoRA).
+   *
+   * @return the adapter parameter count, 0 without LoRA
+   */
+  long adapterParameterCount();
+
+  /**
+   * Writes the LoRA adapter in PEFT's layout: {@code adapter_config.json} and
+   * {@code adapter_model.safetensors} (float32, PEFT tensor names, {@code lora_A [r, in]},
+   * {@code lora_B [out, r]}). Creates the directory if needed; existing files are replaced.
+   *
+   * @param directory the adapter directory to write
+   * @throws SpiceException.ConfigurationException if the policy has no adapter
+   * @throws SpiceException.CheckpointException on I/O failure
+   */
+  void saveAdapter(Path directory);
 
   /**
    * A new builder.
@@ -101,8 +135,37 @@ public interface DjlPolicy extends TrainablePolicy {
     boolean eosWhenConstrained = true;
     boolean addBos;
     boolean allowNonFiniteWeights;
+    LoraSettings lora;
+    Path loraAdapter;
 
     Builder() {}
+
+    /**
+     * Trains new LoRA adapters instead of the full model: the base weights are frozen, only the
+     * adapters get gradients and AdamW state, and a new adapter leaves the outputs unchanged.
+     *
+     * @param settings rank, alpha and target modules
+     * @return this builder
+     */
+    public Builder lora(LoraSettings settings) {
+      this.lora = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * Loads a LoRA adapter saved in PEFT's layout ({@code adapter_config.json},
+     * {@code adapter_model.safetensors}, as written by {@link DjlPolicy#saveAdapter} or PEFT) on
+     * top of the base model, and trains it as {@link #lora} would. Settings come from the file;
+     * PEFT features this backend lacks (biases, rsLoRA, DoRA, per-layer ranks, dropout) are
+     * refused with a message.
+     *
+     * @param directory the adapter directory
+     * @return this builder
+     */
+    public Builder loraAdapter(Path directory) {
+      this.loraAdapter = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
 
     /**
      * Loads weights, config and (unless {@link #tokenizer} is given) tokenizer from a Hugging Face
@@ -254,9 +317,9 @@ public interface DjlPolicy extends TrainablePolicy {
     }
 
     /**
-     * Whether a {@link #pretrained} checkpoint may hold NaN or infinite weights; default false:
-     * loading refuses them, naming the file, the tensor and the first bad index, because such
-     * weights make every log-prob NaN.
+     * Whether a {@link #pretrained} checkpoint and a {@link #loraAdapter} may hold NaN or
+     * infinite weights; default false: loading refuses them, naming the file, the tensor and the
+     * first bad index, because such weights make every log-prob NaN.
      *
      * @param allow whether non-finite weights are accepted
      * @return this builder
@@ -293,6 +356,13 @@ public interface DjlPolicy extends TrainablePolicy {
       }
       if (threads < 0) {
         throw new SpiceException.ConfigurationException("threads must be >= 0 (0 = automatic), got " + threads);
+      }
+      if (lora != null && loraAdapter != null) {
+        throw new SpiceException.ConfigurationException(
+            "set at most one of lora(LoraSettings) (a new adapter) or loraAdapter(Path) (a saved one)");
+      }
+      if (loraAdapter != null && !Files.isDirectory(loraAdapter)) {
+        throw new SpiceException.ConfigurationException("LoRA adapter directory " + loraAdapter + " does not exist");
       }
       DeviceSpec.check(device);
       return DjlPolicyImpl.create(this);

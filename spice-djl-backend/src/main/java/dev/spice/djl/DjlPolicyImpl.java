@@ -81,13 +81,15 @@ final class DjlPolicyImpl implements DjlPolicy {
     this.prompts = new PromptEncoder(cfg, tokenizer, template, b);
     this.optimizer = new AdamW(model, b.optimizer);
     // A host round trip: the copy shares neither storage nor autograd history with the weights.
+    // Under LoRA the reference is a copy of the initial adapters (with the frozen base, the initial model).
     NDArray reference = b.keepReference
-        ? model.manager.create(model.flat.toFloatArray(), new Shape(model.size)) : null;
+        ? model.manager.create(model.trainable().toFloatArray(), new Shape(model.trainableSize())) : null;
     this.generator = new Generator(model, tokenizer, prompts, genBatch);
     this.forcing = new TeacherForcing(model, prompts);
     this.lossStep = new LossStep(model, prompts, forcing, reference, b.microBatchSize);
     this.supervisedStep = new SupervisedStep(model, prompts, forcing, b.microBatchSize);
-    this.checkpoints = new PolicyCheckpoints(model, tokenizer, optimizer, reference);
+    this.checkpoints = new PolicyCheckpoints(model, tokenizer, optimizer, reference,
+        b.pretrained == null ? null : b.pretrained.toString());
   }
 
   static DjlPolicyImpl create(DjlPolicy.Builder b) {
@@ -125,7 +127,7 @@ final class DjlPolicyImpl implements DjlPolicy {
         template = PromptTemplate.PLAIN;
       }
     } else {
-      init = Model.randomInit(cfg, b.seed);
+      init = ModelLayout.randomInit(cfg, b.seed);
       if (template == null) {
         template = PromptTemplate.RAW;
       }
@@ -137,9 +139,22 @@ final class DjlPolicyImpl implements DjlPolicy {
       throw new SpiceException.ConfigurationException("the tokenizer has " + tok.vocabSize()
           + " ids but the model's vocab_size is " + cfg.vocabSize() + "; make vocab_size >= the tokenizer size");
     }
+    LoraFiles.Loaded adapter;
+    try {
+      adapter = b.loraAdapter != null ? LoraFiles.load(b.loraAdapter, cfg, b.allowNonFiniteWeights)
+          : b.lora != null ? new LoraFiles.Loaded(b.lora, Lora.initialWeights(cfg, b.lora)) : null;
+    } catch (RuntimeException e) {
+      if (owns) {
+        tok.close();
+      }
+      throw e;
+    }
     NDManager mgr = NDManager.newBaseManager(device, "PyTorch");
     try {
       Model model = new Model(cfg, mgr, init);
+      if (adapter != null) {
+        model.attachLora(new Lora(cfg, adapter.settings(), mgr, adapter.weights()));
+      }
       return new DjlPolicyImpl(cfg, tok, owns, template, model, b);
     } catch (RuntimeException e) {
       mgr.close();
@@ -331,6 +346,22 @@ final class DjlPolicyImpl implements DjlPolicy {
   }
 
   @Override
+  public java.util.Optional<LoraSettings> lora() {
+    return java.util.Optional.ofNullable(model.lora()).map(l -> l.settings);
+  }
+
+  @Override
+  public long adapterParameterCount() {
+    return model.lora() == null ? 0 : model.lora().size;
+  }
+
+  @Override
+  public void saveAdapter(Path dir) {
+    open();
+    checkpoints.saveAdapter(dir);
+  }
+
+  @Override
   public void saveCheckpoint(Path dir) {
     open();
     checkpoints.saveCheckpoint(dir);
@@ -410,6 +441,24 @@ final class DjlPolicyImpl implements DjlPolicy {
 
   float[] weights() {
     return model.flat.toFloatArray();
+  }
+
+  /** The adapters' flat tensor (internal layout), or null without LoRA. For tests. */
+  float[] adapterWeights() {
+    return model.lora() == null ? null : model.lora().flat.toFloatArray();
+  }
+
+  /** Overwrites the adapters (internal layout) in place; optimizer state is untouched. For tests. */
+  void setAdapterWeights(float[] w) {
+    if (model.lora() == null || w.length != model.lora().size) {
+      throw new IllegalArgumentException("expected " + adapterParameterCount() + " adapter weights, got " + w.length);
+    }
+    Model.overwrite(model.lora().flat, w);
+  }
+
+  /** AdamW's first moment (a host copy; its length is the optimizer state size). For tests. */
+  float[] firstMoment() {
+    return optimizer.firstMoment();
   }
 
   /** Overwrites the weights (flat layout) in place; optimizer state is untouched. For tests. */

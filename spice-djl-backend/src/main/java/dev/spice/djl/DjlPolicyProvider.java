@@ -33,6 +33,10 @@ import java.util.TreeSet;
  *       {@code grad_clip}: numbers; {@code warmup_steps}: integer
  *   <li>{@code keep_reference}, {@code eos_when_constrained}, {@code add_bos}: {@code true} or
  *       {@code false}
+ *   <li>{@code lora_rank} (integer; turns LoRA on), {@code lora_alpha} (number, default twice the
+ *       rank), {@code lora_target_modules} (comma-separated, default all seven), {@code lora_seed}
+ *       (integer, default 0): a new {@link LoraSettings} adapter; or {@code lora_adapter}: a saved
+ *       PEFT adapter directory
  * </ul>
  */
 public final class DjlPolicyProvider implements PolicyProvider {
@@ -43,7 +47,8 @@ public final class DjlPolicyProvider implements PolicyProvider {
   public static final Set<String> KEYS = Set.copyOf(new TreeSet<>(List.of("model", "config", "vocab", "seed",
       "tokenizer", "template", "device", "threads", "micro_batch_size", "generation_batch_size", "learning_rate",
       "beta1", "beta2", "epsilon", "weight_decay", "grad_clip", "warmup_steps", "keep_reference",
-      "eos_when_constrained", "add_bos")));
+      "eos_when_constrained", "add_bos", "lora_rank", "lora_alpha", "lora_target_modules", "lora_seed",
+      "lora_adapter")));
 
   /** Used by {@link java.util.ServiceLoader}. */
   public DjlPolicyProvider() {}
@@ -124,6 +129,28 @@ public final class DjlPolicyProvider implements PolicyProvider {
     b.keepReference(bool(options, "keep_reference", false));
     b.eosWhenConstrained(bool(options, "eos_when_constrained", true));
     b.addBos(bool(options, "add_bos", false));
+    if (options.containsKey("lora_rank")) {
+      int rank = (int) integer(options, "lora_rank", 0);
+      LoraSettings.Builder l = LoraSettings.builder().rank(rank).alpha(number(options, "lora_alpha", 2.0 * rank))
+          .seed(integer(options, "lora_seed", 0));
+      if (options.containsKey("lora_target_modules")) {
+        Set<String> modules = new java.util.LinkedHashSet<>();
+        for (String m : options.get("lora_target_modules").split(",")) {
+          modules.add(m.strip());
+        }
+        l.targetModules(modules);
+      }
+      b.lora(l.build());
+    } else {
+      for (String k : List.of("lora_alpha", "lora_target_modules", "lora_seed")) {
+        if (options.containsKey(k)) {
+          throw new SpiceException.ConfigurationException("option '" + k + "' needs 'lora_rank'");
+        }
+      }
+    }
+    if (options.containsKey("lora_adapter")) {
+      b.loraAdapter(Path.of(options.get("lora_adapter")));
+    }
     return b;
   }
 

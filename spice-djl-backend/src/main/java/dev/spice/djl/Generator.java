@@ -99,7 +99,7 @@ final class Generator {
     }
     double[] lp = new double[1];
     try (NDManager m = model.manager.newSubManager()) {
-      Model.Params p = model.params(m, model.flat, false);
+      Model.Params p = model.params(m, model.trainable(), false);
       Model.KvCache cache = new Model.KvCache(cfg.numLayers());
       NDArray x = model.hidden(p, m.create(lp0.ids(), new Shape(nu, t)), model.rope(m, lp0.pos()),
           m.create(lp0.mask(), new Shape(nu, 1, t, t)), cache, true);

@@ -34,7 +34,7 @@ final class HfWeights {
   static float[] fromHuggingFace(TransformerConfig cfg, SafeTensors.Reader reader, String source,
       boolean allowNonFinite) {
     cfg.checkTensors(reader, java.nio.file.Path.of(source).resolve("config.json"));
-    Model.Layout lay = Model.layoutOf(cfg);
+    ModelLayout.Layout lay = ModelLayout.layoutOf(cfg);
     float[] w = new float[(int) lay.size()];
     java.util.function.Function<String, float[]> floats = name -> {
       float[] v = reader.floats(name);
@@ -87,7 +87,7 @@ final class HfWeights {
 
   /** The flat weights as Hugging Face tensors, in {@link TransformerConfig#tensorShapes()} order. */
   static List<SafeTensors.Tensor> toHuggingFace(TransformerConfig cfg, float[] w) {
-    Model.Layout lay = Model.layoutOf(cfg);
+    ModelLayout.Layout lay = ModelLayout.layoutOf(cfg);
     Map<String, Model.Slot> by = new LinkedHashMap<>();
     lay.slots().forEach(s -> by.put(s.name(), s));
     int h = cfg.hiddenSize();

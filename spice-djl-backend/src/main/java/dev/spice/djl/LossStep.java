@@ -27,7 +27,7 @@ final class LossStep {
   private final TransformerConfig cfg;
   private final PromptEncoder prompts;
   private final TeacherForcing forcing;
-  /** Frozen initial weights for the KL term, or null (no {@code keepReference}). */
+  /** Frozen copy of the initial {@link Model#trainable()} (the weights, or the adapters under LoRA) for the KL term, or null. */
   private final NDArray reference;
   private final int microBatchSize;
 
@@ -121,7 +121,7 @@ final class LossStep {
     List<TeacherForcing.Row> rows = batch.rows();
     double[] w = batch.weights();
     Gradient out = new Gradient();
-    Model.Params leaves = model.params(m, model.flat, true);
+    Model.Params leaves = model.params(m, model.trainable(), true);
     Model.Params ref = ls.klBeta() > 0 ? model.params(m, reference, false) : null;
     NDArray constOne = m.full(new Shape(), 1f);
     NDArray beta = m.full(new Shape(), (float) ls.klBeta());

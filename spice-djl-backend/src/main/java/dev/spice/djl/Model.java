@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * A decoder-only Llama / Qwen transformer written with DJL NDArray operations. All weights live in
@@ -36,6 +35,10 @@ import java.util.Random;
  * {@link #params(NDManager, NDArray, boolean) trainable} parameters: one detached view per slot,
  * each an autograd leaf sharing the flat storage, so the backward writes one gradient per slot
  * (no full-size slice-backward buffers) and {@link Params#flatGradient()} concatenates them.
+ *
+ * <p>LoRA ({@link #attachLora}): the adapters ({@link Lora}) become the trainable tensor
+ * ({@link #trainable()}); {@link #flat} is then only read, and the forward adds each targeted
+ * projection's low-rank delta ({@link Lora.Views#delta}) to its output.
  */
 final class Model implements AutoCloseable {
   static final float NEG = -1e9f;
@@ -68,6 +71,8 @@ final class Model implements AutoCloseable {
   final NDArray negHalfT;
   final NDArray scaleT;
   private final RopeTables ropeTables;
+  /** The LoRA adapters (then the only trainable weights; {@link #flat} is frozen), or null. */
+  private Lora lora;
 
   /** One tensor in the flat buffer. */
   record Slot(String name, long offset, long[] shape, boolean decay) {
@@ -93,7 +98,9 @@ final class Model implements AutoCloseable {
     NDArray[] postNorm;
     NDArray[] gateUp;
     NDArray[] down;
-    /** The per-slot tensors in layout order (autograd leaves when trainable). */
+    /** The adapters, or null without LoRA. */
+    Lora.Views lora;
+    /** The trainable tensors in layout order (autograd leaves when trainable; the adapters' under LoRA). */
     NDArray[] slots;
 
     /** The gradient of every slot, concatenated in layout order ({@code [size]}). */
@@ -128,7 +135,7 @@ final class Model implements AutoCloseable {
     this.rep = nq / nkv;
     this.inter = cfg.intermediateSize();
     this.vocab = cfg.vocabSize();
-    Layout lay = layoutOf(cfg);
+    ModelLayout.Layout lay = ModelLayout.layoutOf(cfg);
     slots.addAll(lay.slots());
     lay.slots().forEach(x -> byName.put(x.name(), x));
     for (int i = 0; i < slots.size(); i++) {
@@ -178,82 +185,6 @@ final class Model implements AutoCloseable {
     }
   }
 
-  /** Initial weights: N(0, 0.02) matrices, unit norms, zero biases; deterministic in {@code seed}. */
-  static float[] randomInit(TransformerConfig cfg, long seed) {
-    Layout l = layoutOf(cfg);
-    float[] w = new float[(int) l.size];
-    Random rnd = new Random(seed);
-    for (Slot s : l.slots) {
-      int o = (int) s.offset();
-      int n = (int) s.count();
-      if (s.decay()) {
-        for (int i = 0; i < n; i++) {
-          w[o + i] = (float) (rnd.nextGaussian() * 0.02);
-        }
-      } else if (!s.name().endsWith("qkv_b")) {
-        Arrays.fill(w, o, o + n, 1f);
-      }
-    }
-    return w;
-  }
-
-  /** The slot list without allocating a tensor. */
-  record Layout(List<Slot> slots, long size) {}
-
-  /** Most parameters of one model: they live in one tensor, and on the host in one float[]. */
-  static final long MAX_PARAMETERS = Integer.MAX_VALUE - 8;
-
-  /** Largest head_dim: the rotary matrix has {@code head_dim^2} entries in one array. */
-  static final int MAX_HEAD_DIM = 46_340;
-
-  static Layout layoutOf(TransformerConfig cfg) {
-    // Mirror of the constructor's layout, computed without native memory. Sizes are checked first
-    // (arithmetically) so that a huge config fails here instead of looping or overflowing below.
-    long params = cfg.parameterCount();
-    if (params > MAX_PARAMETERS) {
-      throw new SpiceException.BackendException("the model has " + params + " parameters (config: vocab_size "
-          + cfg.vocabSize() + ", hidden_size " + cfg.hiddenSize() + ", num_hidden_layers " + cfg.numLayers()
-          + "); this backend keeps them in one tensor of at most " + MAX_PARAMETERS + " elements");
-    }
-    if (cfg.headDim() > MAX_HEAD_DIM) {
-      throw new SpiceException.BackendException("head_dim " + cfg.headDim() + " is larger than this backend supports ("
-          + MAX_HEAD_DIM + ")");
-    }
-    List<Slot> list = new ArrayList<>();
-    long off = 0;
-    int h = cfg.hiddenSize();
-    int d = cfg.headDim();
-    int c = (cfg.numHeads() + 2 * cfg.numKvHeads()) * d;
-    off = put(list, "embed", off, true, cfg.vocabSize(), h);
-    for (int l = 0; l < cfg.numLayers(); l++) {
-      String p = "L" + l + ".";
-      off = put(list, p + "in_norm", off, false, h);
-      off = put(list, p + "qkv", off, true, h, c);
-      if (cfg.attentionBias()) {
-        off = put(list, p + "qkv_b", off, false, c);
-      }
-      if (cfg.qkNorm()) {
-        off = put(list, p + "q_norm", off, false, d);
-        off = put(list, p + "k_norm", off, false, d);
-      }
-      off = put(list, p + "o", off, true, (long) cfg.numHeads() * d, h);
-      off = put(list, p + "post_norm", off, false, h);
-      off = put(list, p + "gate_up", off, true, h, 2L * cfg.intermediateSize());
-      off = put(list, p + "down", off, true, cfg.intermediateSize(), h);
-    }
-    off = put(list, "norm", off, false, h);
-    if (!cfg.tieWordEmbeddings()) {
-      off = put(list, "lm_head", off, true, cfg.vocabSize(), h);
-    }
-    return new Layout(list, off);
-  }
-
-  private static long put(List<Slot> list, String name, long off, boolean decay, long... shape) {
-    Slot s = new Slot(name, off, shape, decay);
-    list.add(s);
-    return off + s.count();
-  }
-
   /** 1 for weights that get weight decay, 0 for norms and biases. */
   float[] decayMask() {
     float[] m = new float[(int) size];
@@ -265,8 +196,35 @@ final class Model implements AutoCloseable {
     return m;
   }
 
+  /** Adds LoRA adapters: from now on they are the trainable weights and {@link #flat} is frozen. */
+  void attachLora(Lora adapters) {
+    this.lora = adapters;
+  }
+
+  /** The adapters, or null. */
+  Lora lora() {
+    return lora;
+  }
+
+  /** The tensor training updates: the adapters' flat tensor under LoRA, else {@link #flat}. */
+  NDArray trainable() {
+    return lora != null ? lora.flat : flat;
+  }
+
+  /** Element count of {@link #trainable()}. */
+  long trainableSize() {
+    return lora != null ? lora.size : size;
+  }
+
+  /** {@link #decayMask()} of {@link #trainable()}. */
+  float[] trainableDecayMask() {
+    return lora != null ? lora.decayMask() : decayMask();
+  }
+
   /**
-   * Views of {@code source} (the flat weights or a copy of them), attached to {@code m}. With
+   * Views of the weights for one call, attached to {@code m}. {@code source} is
+   * {@link #trainable()} or a copy of it (the KL reference): the flat weights without LoRA, the
+   * adapters with LoRA (the base weights then always come from {@link #flat}, never trainable). With
    * {@code trainable}, each slot is a detached leaf that requires a gradient and shares the
    * storage of {@code source}, and every derived view used by the forward pass (the output
    * projection's transpose, the tied embedding's transpose, the broadcast q/k norms) is recorded
@@ -290,6 +248,16 @@ final class Model implements AutoCloseable {
   }
 
   private Params buildParams(NDManager m, NDArray source, boolean trainable) {
+    if (lora != null) {
+      Params p = buildBase(m, flat, false);
+      p.lora = lora.views(m, source, trainable);
+      p.slots = p.lora.leaves;
+      return p;
+    }
+    return buildBase(m, source, trainable);
+  }
+
+  private Params buildBase(NDManager m, NDArray source, boolean trainable) {
     NDList parts = source.split(cuts, 0);
     NDArray[] by = new NDArray[slots.size()];
     for (int i = 0; i < by.length; i++) {
@@ -381,6 +349,10 @@ final class Model implements AutoCloseable {
     for (int l = 0; l < layers; l++) {
       NDArray hn = rms(x, p.inNorm[l]);
       NDArray qkv = hn.matMul(p.qkv[l]);
+      NDArray dq = p.lora == null ? null : p.lora.delta(hn, l, 0, 2, new long[] {(long) nq * d, (long) nkv * d, (long) nkv * d});
+      if (dq != null) {
+        qkv = qkv.add(dq);
+      }
       if (p.qkvB[l] != null) {
         qkv = qkv.add(p.qkvB[l]);
       }
@@ -435,11 +407,18 @@ final class Model implements AutoCloseable {
         att = sc.softmax(-1).matMul(v.reshape(b, nkv, 1, s, d)).reshape(b, nq, tq, d);
       }
       att = att.transpose(0, 2, 1, 3).reshape(b, tq, (long) nq * d);
-      x = x.add(att.matMul(p.o[l]));
+      NDArray out = att.matMul(p.o[l]);
+      NDArray dO = p.lora == null ? null : p.lora.delta(att, l, 3, 3, null);
+      x = x.add(dO == null ? out : out.add(dO));
       hn = rms(x, p.postNorm[l]);
-      NDList gu = hn.matMul(p.gateUp[l]).split(guCut, 2);
+      NDArray gateUp = hn.matMul(p.gateUp[l]);
+      NDArray dGu = p.lora == null ? null : p.lora.delta(hn, l, 4, 5, new long[] {inter, inter});
+      NDList gu = (dGu == null ? gateUp : gateUp.add(dGu)).split(guCut, 2);
       NDArray g = gu.get(0);
-      x = x.add(g.mul(Activation.sigmoid(g)).mul(gu.get(1)).matMul(p.down[l]));
+      NDArray act = g.mul(Activation.sigmoid(g)).mul(gu.get(1));
+      NDArray down = act.matMul(p.down[l]);
+      NDArray dD = p.lora == null ? null : p.lora.delta(act, l, 6, 6, null);
+      x = x.add(dD == null ? down : down.add(dD));
     }
     return x;
   }

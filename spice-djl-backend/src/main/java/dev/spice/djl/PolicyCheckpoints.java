@@ -24,7 +24,9 @@ import java.util.Map;
  * {@code tokenizer.json}) and training checkpoints ({@link #saveCheckpoint}: the export plus
  * {@code optimizer.safetensors} with the AdamW moments and the KL reference, and
  * {@code trainer_state.json} with the step). {@link #loadCheckpoint} validates everything before it
- * changes any state.
+ * changes any state. Under LoRA the export holds the merged weights, checkpoints hold the base
+ * unmerged plus the adapter ({@link LoraFiles}) and adapter-sized optimizer state, and
+ * {@link #saveAdapter} writes the adapter alone.
  */
 final class PolicyCheckpoints {
   static final String FORMAT = "spice-djl-checkpoint-1";
@@ -33,10 +35,13 @@ final class PolicyCheckpoints {
   private final Tokenizer tokenizer;
   private final Model model;
   private final AdamW optimizer;
-  /** Frozen KL reference weights, or null. */
+  /** Frozen KL reference copy of {@link Model#trainable()}, or null. */
   private final NDArray reference;
+  /** {@code base_model_name_or_path} of saved adapters (the pretrained directory), or null. */
+  private final String baseModel;
 
-  PolicyCheckpoints(Model model, Tokenizer tokenizer, AdamW optimizer, NDArray reference) {
+  PolicyCheckpoints(Model model, Tokenizer tokenizer, AdamW optimizer, NDArray reference, String baseModel) {
+    this.baseModel = baseModel;
     this.cfg = model.cfg;
     this.tokenizer = tokenizer;
     this.model = model;
@@ -44,13 +49,25 @@ final class PolicyCheckpoints {
     this.reference = reference;
   }
 
+  /**
+   * The Hugging Face folder of the current model; under LoRA the adapters are merged into the base
+   * ({@link LoraFiles#merge}), so the folder is a plain model any reader (the ONNX exporter,
+   * transformers) loads without PEFT.
+   */
   void savePretrained(Path dir) {
+    Lora lora = model.lora();
+    float[] w = model.flat.toFloatArray();
+    writeFolder(dir, lora == null ? w : LoraFiles.merge(cfg, w, lora.settings, lora.flat.toFloatArray()));
+  }
+
+  /** {@code config.json}, {@code model.safetensors} of {@code w} (flat layout) and {@code tokenizer.json}. */
+  private void writeFolder(Path dir, float[] w) {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new SpiceException.CheckpointException("cannot create " + dir + ": " + e.getMessage(), e);
     }
-    SafeTensors.write(dir.resolve("model.safetensors"), HfWeights.toHuggingFace(cfg, model.flat.toFloatArray()),
+    SafeTensors.write(dir.resolve("model.safetensors"), HfWeights.toHuggingFace(cfg, w),
         Map.of("format", "pt", "producer", "spice-djl-backend"));
     configWithTokenizerEos().write(dir.resolve("config.json"));
     writeTokenizer(dir.resolve("tokenizer.json"));
@@ -93,20 +110,37 @@ final class PolicyCheckpoints {
     }
   }
 
+  /**
+   * The base weights (never merged), under LoRA the adapter in PEFT's layout
+   * ({@link LoraFiles}), the AdamW moments of the trainable tensor ({@link Model#trainable()}), the
+   * KL reference and {@code trainer_state.json}.
+   */
   void saveCheckpoint(Path dir) {
-    savePretrained(dir);
+    writeFolder(dir, model.flat.toFloatArray());
+    Lora lora = model.lora();
+    if (lora != null) {
+      LoraFiles.save(dir, cfg, lora.settings, lora.flat.toFloatArray(), baseModel);
+    }
+    long n = model.trainableSize();
     List<SafeTensors.Tensor> opt = new ArrayList<>();
-    opt.add(new SafeTensors.Tensor("adam.m", new long[] {model.size}, optimizer.firstMoment()));
-    opt.add(new SafeTensors.Tensor("adam.v", new long[] {model.size}, optimizer.secondMoment()));
+    opt.add(new SafeTensors.Tensor("adam.m", new long[] {n}, optimizer.firstMoment()));
+    opt.add(new SafeTensors.Tensor("adam.v", new long[] {n}, optimizer.secondMoment()));
     if (reference != null) {
-      opt.add(new SafeTensors.Tensor("reference", new long[] {model.size}, reference.toFloatArray()));
+      opt.add(new SafeTensors.Tensor("reference", new long[] {n}, reference.toFloatArray()));
     }
     SafeTensors.write(dir.resolve("optimizer.safetensors"), opt, Map.of("format", FORMAT));
     OptimizerSettings s = optimizer.settings();
     Map<String, Object> state = new LinkedHashMap<>();
     state.put("format", FORMAT);
     state.put("step", optimizer.stepCount());
-    state.put("parameters", model.size);
+    state.put("parameters", n);
+    if (lora != null) {
+      Map<String, Object> l = new LinkedHashMap<>();
+      l.put("r", lora.settings.rank());
+      l.put("lora_alpha", lora.settings.alpha());
+      l.put("target_modules", lora.settings.targetModules());
+      state.put("lora", l);
+    }
     // insertion order, so the file is byte-identical from run to run (Map.of's order varies per JVM)
     Map<String, Object> optimizerState = new java.util.LinkedHashMap<>();
     optimizerState.put("learning_rate", s.learningRate());
@@ -123,6 +157,15 @@ final class PolicyCheckpoints {
     } catch (IOException e) {
       throw new SpiceException.CheckpointException("cannot write trainer_state.json in " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /** {@link LoraFiles#save} of the current adapters; refused without LoRA. */
+  void saveAdapter(Path dir) {
+    Lora lora = model.lora();
+    if (lora == null) {
+      throw new SpiceException.ConfigurationException("this policy has no LoRA adapter; build it with lora(...)");
+    }
+    LoraFiles.save(dir, cfg, lora.settings, lora.flat.toFloatArray(), baseModel);
   }
 
   void loadCheckpoint(Path dir) {
@@ -150,6 +193,24 @@ final class PolicyCheckpoints {
       throw new SpiceException.CheckpointException(dir + "/config.json describes another architecture: " + saved
           + " vs this policy's " + cfg);
     }
+    Lora lora = model.lora();
+    if ((lora == null) != (state.get("lora") == null)) {
+      throw new SpiceException.CheckpointException(dir + (lora == null
+          ? " is a LoRA checkpoint but this policy has no adapters; build it with the same lora(...) settings"
+          : " has no LoRA adapter but this policy trains one; load it into a policy built without lora(...)"));
+    }
+    float[] adapter = null;
+    if (lora != null) {
+      LoraFiles.Loaded a = LoraFiles.load(dir, cfg, false);
+      LoraSettings s = a.settings();
+      LoraSettings mine = lora.settings;
+      if (s.rank() != mine.rank() || s.alpha() != mine.alpha() || !s.targetModules().equals(mine.targetModules())) {
+        throw new SpiceException.CheckpointException(dir + " holds a LoRA adapter with r " + s.rank() + ", alpha "
+            + s.alpha() + ", target_modules " + s.targetModules() + "; this policy has r " + mine.rank() + ", alpha "
+            + mine.alpha() + ", target_modules " + mine.targetModules());
+      }
+      adapter = a.weights();
+    }
     float[] w;
     float[] m;
     float[] v;
@@ -173,6 +234,9 @@ final class PolicyCheckpoints {
     }
     // Commit only after everything was read and validated.
     Model.overwrite(model.flat, w);
+    if (adapter != null) {
+      Model.overwrite(lora.flat, adapter);
+    }
     if (ref != null) {
       Model.overwrite(reference, ref);
     }
@@ -184,9 +248,10 @@ final class PolicyCheckpoints {
       throw new SpiceException.CheckpointException(dir + "/optimizer.safetensors lacks tensor '" + name + "'");
     }
     long[] shape = o.info(name).shape();
-    if (shape.length != 1 || shape[0] != model.size) {
+    long n = model.trainableSize();
+    if (shape.length != 1 || shape[0] != n) {
       throw new SpiceException.CheckpointException(dir + "/optimizer.safetensors tensor '" + name + "' has shape "
-          + Arrays.toString(shape) + ", expected [" + model.size + "]");
+          + Arrays.toString(shape) + ", expected [" + n + "]" + (model.lora() != null ? " (the adapter's size)" : ""));
     }
     return o.floats(name);
   }

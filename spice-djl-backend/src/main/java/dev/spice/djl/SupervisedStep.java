@@ -104,7 +104,7 @@ final class SupervisedStep {
     }
     List<TeacherForcing.Row> rows = batch.rows();
     double[] tw = batch.tokenWeights();
-    Model.Params leaves = model.params(m, model.flat, true);
+    Model.Params leaves = model.params(m, model.trainable(), true);
     boolean complete = Backprop.run(model.manager.getEngine(), m, rows, microBatchSize, (sm, mb, sub, n) -> {
       float[] wt = new float[n];
       int k = 0;

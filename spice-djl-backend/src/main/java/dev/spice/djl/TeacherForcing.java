@@ -188,7 +188,7 @@ final class TeacherForcing {
         float[] lp = new float[0];
         if (!sub.isEmpty()) {
           try (NDManager m = model.manager.newSubManager()) {
-            lp = teacherForce(m, model.params(m, model.flat, false), sub).tokenLogProbs.toFloatArray();
+            lp = teacherForce(m, model.params(m, model.trainable(), false), sub).tokenLogProbs.toFloatArray();
           }
         }
         int k = 0;

@@ -59,7 +59,8 @@ class ProviderOptionsTest {
     assertTrue(p.isAvailable(), "PyTorch is on the test class path");
     assertEquals(Set.of("model", "config", "vocab", "seed", "tokenizer", "template", "device", "threads",
         "micro_batch_size", "generation_batch_size", "learning_rate", "beta1", "beta2", "epsilon", "weight_decay",
-        "grad_clip", "warmup_steps", "keep_reference", "eos_when_constrained", "add_bos"), DjlPolicyProvider.KEYS);
+        "grad_clip", "warmup_steps", "keep_reference", "eos_when_constrained", "add_bos", "lora_rank", "lora_alpha",
+        "lora_target_modules", "lora_seed", "lora_adapter"), DjlPolicyProvider.KEYS);
   }
 
   @Test
@@ -143,5 +144,22 @@ class ProviderOptionsTest {
     TransformerConfig other = TransformerConfig.tiny(44, 16, 1, 2, 1);
     other.write(config);
     assertEquals(other, DjlPolicyProvider.configure(random()).config);
+  }
+
+  @Test
+  void loraOptions() {
+    assertNull(DjlPolicyProvider.configure(random()).lora, "no LoRA unless asked");
+    DjlPolicy.Builder b = DjlPolicyProvider.configure(random("lora_rank", "4", "lora_target_modules",
+        "v_proj, q_proj", "lora_seed", "3"));
+    assertEquals(new LoraSettings(4, 8, List.of("q_proj", "v_proj"), 3), b.lora);
+    assertEquals(List.copyOf(LoraSettings.MODULES),
+        DjlPolicyProvider.configure(random("lora_rank", "2", "lora_alpha", "1.5")).lora.targetModules());
+    assertEquals(1.5, DjlPolicyProvider.configure(random("lora_rank", "2", "lora_alpha", "1.5")).lora.alpha());
+    assertEquals("option 'lora_alpha' needs 'lora_rank'", refused(random("lora_alpha", "2")));
+    assertEquals("LoRA rank must be >= 1, got 0", refused(random("lora_rank", "0")));
+    assertTrue(refused(random("lora_rank", "2", "lora_target_modules", "q,k")).startsWith(
+        "unknown LoRA target module 'q'; valid modules: [q_proj"));
+    assertEquals(java.nio.file.Path.of("adapter"), DjlPolicyProvider.configure(random("lora_adapter", "adapter"))
+        .loraAdapter);
   }
 }
