@@ -70,8 +70,21 @@ final class PolicyGate implements AutoCloseable {
     }
   }
 
+  /**
+   * Cancels the waiting calls and waits (at most the request timeout) for a running one to end,
+   * so that the policy's owner can close it afterwards.
+   */
   @Override
   public void close() {
-    executor.shutdownNow();
+    for (Runnable r : executor.shutdownNow()) {
+      if (r instanceof Future<?> f) {
+        f.cancel(false);
+      }
+    }
+    try {
+      executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

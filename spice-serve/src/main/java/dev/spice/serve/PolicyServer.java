@@ -119,7 +119,11 @@ public final class PolicyServer implements AutoCloseable {
     return URI.create("http://" + h + ":" + p + "/");
   }
 
-  /** Stops serving (in-flight requests get up to one second to finish) and releases the threads. Idempotent. */
+  /**
+   * Stops serving (in-flight requests get up to one second to answer), cancels the calls waiting
+   * for the policy and waits for a running one to end (at most the request timeout), so that the
+   * policy can be closed afterwards. Idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed) {

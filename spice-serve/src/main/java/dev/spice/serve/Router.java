@@ -18,7 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +34,11 @@ final class Router implements HttpHandler {
   private final PolicyGate gate;
   private final long created = System.currentTimeMillis() / 1000;
   private final SecureRandom seeds = new SecureRandom();
-  /** Loaded adapters by name, with their paths, in load order. */
-  private final Map<String, Adapter> adapters = new ConcurrentHashMap<>();
+  /**
+   * Loaded adapters by name (sorted), with their paths. Changed on the policy thread only; read by
+   * the workers for early 404s and by the policy thread again for the call itself.
+   */
+  private final Map<String, Adapter> adapters = new ConcurrentSkipListMap<>();
 
   private record Adapter(PolicyBackend policy, Path path, long created) {}
 
@@ -79,18 +82,19 @@ final class Router implements HttpHandler {
         expect(method, "POST");
         Map<String, Object> json = readJson(ex);
         CompletionRequest r = CompletionRequest.parse(json, seeds.nextLong());
-        PolicyBackend policy = policy(r.model());
+        policy(r.model());
         String id = "cmpl-" + UUID.randomUUID().toString().replace("-", "");
-        sendJson(ex, 200, gate.call(() -> Completions.run(r, policy, r.model(), cfg.maxPromptTokens, id,
+        sendJson(ex, 200, gate.call(() -> Completions.run(r, policy(r.model()), r.model(), cfg.maxPromptTokens, id,
             System.currentTimeMillis() / 1000)));
       }
       case "/tokenize" -> {
         expect(method, "POST");
         Fields f = new Fields(readJson(ex));
-        PolicyBackend policy = policy(f.requiredString("model"));
+        String model = f.requiredString("model");
+        policy(model);
         String prompt = f.requiredString("prompt");
         f.bool("add_special_tokens", true);
-        int[] ids = gate.call(() -> policy.tokenize(prompt));
+        int[] ids = gate.call(() -> policy(model).tokenize(prompt));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("count", ids.length);
         body.put("max_model_len", cfg.maxModelLen);
@@ -100,12 +104,13 @@ final class Router implements HttpHandler {
       case "/detokenize" -> {
         expect(method, "POST");
         Fields f = new Fields(readJson(ex));
-        PolicyBackend policy = policy(f.requiredString("model"));
+        String model = f.requiredString("model");
+        policy(model);
         int[] ids = f.intList("tokens", 0, Integer.MAX_VALUE);
         if (ids == null) {
           throw ApiError.badRequest("tokens", "field 'tokens' is required (a list of token ids)");
         }
-        String text = gate.call(() -> policy.detokenize(ids));
+        String text = gate.call(() -> policy(model).detokenize(ids));
         sendJson(ex, 200, Map.of("prompt", text));
       }
       case "/v1/load_lora_adapter" -> {
@@ -177,6 +182,7 @@ final class Router implements HttpHandler {
     return cfg.adapters;
   }
 
+  /** The policy served as {@code model}; a 404 naming the served models when there is none. */
   private PolicyBackend policy(String model) {
     if (model.equals(cfg.modelName)) {
       return cfg.policy;

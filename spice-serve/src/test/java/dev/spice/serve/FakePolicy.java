@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A deterministic policy over the words {@code w0 .. w<vocab-1>} ({@code w0} is end-of-sequence):
  * row {@code i} of a batch draws its tokens from a stream seeded by {@code (seed, i, offset)},
  * honouring allowed ids; the log-prob of token {@code t} is {@code -(1 + t / 100 + offset)}. It
- * counts concurrent calls (the server must never make two) and can be made to block.
+ * counts concurrent calls (the server must never make two) and can be made to block, ignoring
+ * interrupts as native code does.
  */
 final class FakePolicy implements PolicyBackend {
   static final int VOCAB = 50;
@@ -55,7 +56,7 @@ final class FakePolicy implements PolicyBackend {
     try {
       CountDownLatch b = block;
       if (b != null) {
-        b.await(30, TimeUnit.SECONDS);
+        awaitUninterruptibly(b);
       }
       List<Completion> out = new ArrayList<>();
       for (int i = 0; i < promptTokens.size(); i++) {
@@ -89,11 +90,24 @@ final class FakePolicy implements PolicyBackend {
         out.add(new Completion(detokenize(got), prompt, got, Arrays.copyOf(lps, n), fin));
       }
       return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SpiceException.BackendException("interrupted");
     } finally {
       active.decrementAndGet();
+    }
+  }
+
+  /** Like a native generation step, blocking ignores interrupts (for at most 30 s). */
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    boolean interrupted = false;
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (latch.getCount() > 0 && System.nanoTime() < end) {
+      try {
+        latch.await(end - System.nanoTime(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

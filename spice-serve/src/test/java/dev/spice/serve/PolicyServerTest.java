@@ -297,6 +297,31 @@ class PolicyServerTest {
   }
 
   @Test
+  void closeWaitsForTheRunningPolicyCallSoThePolicyCanBeClosedAfterIt() throws Exception {
+    start(PolicyServer.builder().policy(policy).modelName("m"));
+    CountDownLatch release = new CountDownLatch(1);
+    policy.block = release;
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      pool.submit(() -> post("v1/completions", "{\"model\":\"m\",\"prompt\":[1]}"));
+      for (int i = 0; i < 300 && policy.active.get() == 0; i++) {
+        Thread.sleep(20);
+      }
+      assertEquals(1, policy.active.get(), "the request reached the policy");
+      pool.submit(() -> {
+        Thread.sleep(1500); // longer than the HTTP server's one-second stop
+        release.countDown();
+        return null;
+      });
+      server.close();
+      assertEquals(0, policy.active.get(), "close() returned while the policy was still generating");
+    } finally {
+      release.countDown();
+      pool.shutdown();
+    }
+  }
+
+  @Test
   void concurrentRequestsNeverRunThePolicyConcurrently() throws Exception {
     startDefault();
     ExecutorService pool = Executors.newFixedThreadPool(6);
