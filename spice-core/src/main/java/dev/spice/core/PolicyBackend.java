@@ -30,6 +30,38 @@ public interface PolicyBackend extends AutoCloseable {
   List<Completion> generate(List<Prompt> prompts, SamplingParams params);
 
   /**
+   * Generates one completion per prompt from prompts given as token ids: exactly these ids are fed
+   * to the model, with no template, beginning-of-sequence id or other special token added. This is
+   * what a server needs when a client sends token ids (see the {@code spice-serve} module).
+   *
+   * <p>Contract: for a backend that supports it, {@code generateFromTokens(ids, null, params)}
+   * returns exactly what {@link #generate} returns for prompts that the backend encodes to
+   * {@code ids} with the same {@code params} (seed included): row {@code i} of the batch samples
+   * from the stream derived from {@code (params.seed(), i)}, so two equal prompts at different
+   * rows give different samples and the same call gives the same completions. Each returned
+   * {@link Completion#promptTokens()} equals the given ids.
+   *
+   * <p>The default implementation throws {@link SpiceException.UnsupportedOperation}; the DJL and
+   * ONNX backends implement it.
+   *
+   * @param promptTokens the prompts as token ids, each non-empty and inside the vocabulary; the
+   *     arrays are not modified
+   * @param allowedTokenIds constrained decoding for every row: if not null and not empty, every
+   *     generated token is one of these ids (the backend's end-of-sequence ids stay allowed as for
+   *     {@link Prompt#allowedTokens()}); null or empty means unconstrained
+   * @param params sampling settings shared by the batch
+   * @return completions in prompt order
+   * @throws SpiceException.UnsupportedOperation if this backend cannot generate from token ids
+   * @throws SpiceException.BackendException if an id is outside the vocabulary, a prompt is empty
+   *     or too long for the model, or generation fails
+   */
+  default List<Completion> generateFromTokens(List<int[]> promptTokens, int[] allowedTokenIds,
+      SamplingParams params) {
+    throw new SpiceException.UnsupportedOperation("backend '" + name()
+        + "' does not implement generateFromTokens (generation from raw token ids)");
+  }
+
+  /**
    * Per-token log-probabilities (natural log, temperature 1, the prompt's constrained-decoding
    * mask applied) of given continuations, without sampling. Used by evaluations that need exact
    * probabilities instead of sampled pass rates.

@@ -136,4 +136,18 @@ public class SpiceException extends RuntimeException {
       super(message, cause);
     }
   }
+
+  /** An optional operation that this implementation does not provide (the message names it). */
+  public static class UnsupportedOperation extends SpiceException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message which operation, on which implementation
+     */
+    public UnsupportedOperation(String message) {
+      super(message);
+    }
+  }
 }

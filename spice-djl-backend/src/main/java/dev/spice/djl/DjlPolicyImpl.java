@@ -244,6 +244,13 @@ final class DjlPolicyImpl implements DjlPolicy {
     return generator.generate(prompts, params);
   }
 
+  /** {@inheritDoc} The ids are fed as they are: no template and no beginning-of-sequence id. */
+  @Override
+  public List<Completion> generateFromTokens(List<int[]> promptTokens, int[] allowedTokenIds, SamplingParams params) {
+    open();
+    return generator.generateFromTokens(promptTokens, allowedTokenIds, params);
+  }
+
   @Override
   public List<float[]> scoreContinuations(List<Prompt> prompts, List<int[]> continuations) {
     open();

@@ -46,6 +46,36 @@ final class Generator {
     for (int i = 0; i < n; i++) {
       ptok[i] = prompts.encode(promptList.get(i), i);
       allow[i] = prompts.allowed(promptList.get(i), i);
+    }
+    return sample(ptok, allow, params);
+  }
+
+  /**
+   * One completion per prompt given as token ids (fed as they are: no template, no BOS), in prompt
+   * order; {@code allowedIds} (null or empty: unconstrained) constrains every row, with the stop ids
+   * added when the policy adds them to constrained prompts.
+   */
+  List<Completion> generateFromTokens(List<int[]> promptTokens, int[] allowedIds, SamplingParams params) {
+    int n = promptTokens.size();
+    int[][] ptok = new int[n][];
+    int[][] allow = new int[n][];
+    int[] allowed = prompts.allowedIds(allowedIds);
+    for (int i = 0; i < n; i++) {
+      int[] ids = promptTokens.get(i);
+      if (ids == null || ids.length == 0) {
+        throw new SpiceException.BackendException("prompt " + i + " has no tokens; a decoder needs at least one");
+      }
+      ptok[i] = ids.clone();
+      prompts.checkIds(ptok[i], "prompt " + i);
+      allow[i] = allowed;
+    }
+    return sample(ptok, allow, params);
+  }
+
+  /** Samples encoded prompts: checks their lengths, sorts them by length and runs the chunks. */
+  private List<Completion> sample(int[][] ptok, int[][] allow, SamplingParams params) {
+    int n = ptok.length;
+    for (int i = 0; i < n; i++) {
       if (ptok[i].length + params.maxNewTokens() > cfg.maxPositionEmbeddings()) {
         throw new SpiceException.BackendException("prompt " + i + " has " + ptok[i].length + " tokens; with maxNewTokens "
             + params.maxNewTokens() + " it exceeds max_position_embeddings " + cfg.maxPositionEmbeddings());

@@ -172,6 +172,27 @@ final class PromptEncoder {
     return a;
   }
 
+  /**
+   * Sorted, validated allowed ids given as ids (null when {@code ids} is null or empty), the stop
+   * ids added under the same rule as {@link #allowed(Prompt, int)}.
+   */
+  int[] allowedIds(int[] ids) {
+    if (ids == null || ids.length == 0) {
+      return null;
+    }
+    checkIds(ids, "allowed token ids");
+    TreeSet<Integer> set = new TreeSet<>();
+    for (int id : ids) {
+      set.add(id);
+    }
+    if (eosWhenConstrained) {
+      for (int e : stopIds) {
+        set.add(e);
+      }
+    }
+    return set.stream().mapToInt(Integer::intValue).toArray();
+  }
+
   /** Whether {@code token} ends a generated row (an end-of-sequence id). */
   boolean isStop(int token) {
     for (int s : stopIds) {

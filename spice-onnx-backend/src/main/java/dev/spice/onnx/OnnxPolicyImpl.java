@@ -154,6 +154,48 @@ final class OnnxPolicyImpl implements OnnxPolicy {
       promptIds[b] = encodePrompt(prompts.get(b), b);
       allowed[b] = allowedIds(prompts.get(b), b);
     }
+    return sample(promptIds, allowed, params);
+  }
+
+  /** {@inheritDoc} The ids are fed as they are, with no template. */
+  @Override
+  public synchronized List<Completion> generateFromTokens(List<int[]> promptTokens, int[] allowedTokenIds,
+      SamplingParams params) {
+    ensureOpen();
+    Objects.requireNonNull(params, "params");
+    int batch = promptTokens.size();
+    if (batch == 0) {
+      return List.of();
+    }
+    int[] allow = null;
+    if (allowedTokenIds != null && allowedTokenIds.length > 0) {
+      checkIds(allowedTokenIds, "allowed token ids");
+      TreeSet<Integer> ids = new TreeSet<>();
+      for (int id : allowedTokenIds) {
+        ids.add(id);
+      }
+      for (int e : eos) {
+        ids.add(e);
+      }
+      allow = ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+    int[][] promptIds = new int[batch][];
+    int[][] allowed = new int[batch][];
+    for (int b = 0; b < batch; b++) {
+      int[] ids = promptTokens.get(b);
+      if (ids == null || ids.length == 0) {
+        throw new SpiceException.BackendException("prompt " + b + " has no tokens; a decoder needs at least one");
+      }
+      promptIds[b] = ids.clone();
+      checkIds(promptIds[b], "prompt " + b);
+      allowed[b] = allow;
+    }
+    return sample(promptIds, allowed, params);
+  }
+
+  /** The sampling loop over encoded prompts, one stream per row derived from {@code (seed, row)}. */
+  private List<Completion> sample(int[][] promptIds, int[][] allowed, SamplingParams params) {
+    int batch = promptIds.length;
     SplittableRandom[] rng = new SplittableRandom[batch];
     for (int b = 0; b < batch; b++) {
       rng[b] = TokenSampler.rowStream(params.seed(), b);

@@ -273,4 +273,24 @@ class OnnxPolicyTest {
     }
     return best;
   }
+
+  @Test
+  void generateFromTokensGivesWhatGenerateGivesForTheEncodedPrompts() {
+    List<Prompt> prompts = prompts(6, 21);
+    SamplingParams sp = new SamplingParams(0.8, 0.9, 10, 6, List.of("w20"), 17);
+    List<Completion> viaText = cached.generate(prompts, sp);
+    List<int[]> ids = new ArrayList<>();
+    for (Completion c : viaText) {
+      ids.add(c.promptTokens());
+    }
+    assertEquals(viaText, cached.generateFromTokens(ids, null, sp));
+    Prompt constrained = new Prompt(Role.REASONER, "what is two plus two", List.of("A", "B", "C", "D"));
+    List<Completion> c1 = cached.generate(List.of(constrained, constrained), params(4, 3));
+    List<Completion> c2 = cached.generateFromTokens(List.of(c1.get(0).promptTokens(), c1.get(1).promptTokens()),
+        new int[] {12, 9, 10, 11}, params(4, 3));
+    assertEquals(c1, c2);
+    String msg = org.junit.jupiter.api.Assertions.assertThrows(dev.spice.core.SpiceException.BackendException.class,
+        () -> cached.generateFromTokens(List.of(new int[] {2}, new int[] {3, 50}), null, params(2, 0))).getMessage();
+    assertTrue(msg.contains("prompt 1") && msg.contains("50"), msg);
+  }
 }

@@ -63,8 +63,10 @@ class RemoteChallengerSelfPlayTest {
             .maxConcurrentRequests(4).build()) {
       SelfPlay engine = SelfPlay.builder().policy(reasoner).fixedChallenger(remote)
           .corpus(new ListCorpus("facts", docs, 3)).recipe(recipe(2, 4)).batchSize(2).seed(5).build();
-      List<IterationResult> results = engine.run(2);
-      assertEquals(2, results.size());
+      List<IterationResult> results = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        results.add(engine.step());
+      }
       double valid = results.stream().mapToDouble(r -> r.metrics().get(MetricNames.CHALLENGER_VALID_RATE)).sum();
       assertTrue(valid > 0, "some remote tasks were valid");
       assertTrue(remote.stats().completions() >= 2 * 2 * 2, "the remote Challenger wrote every attempt");

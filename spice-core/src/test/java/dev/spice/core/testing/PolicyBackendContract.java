@@ -61,6 +61,29 @@ public abstract class PolicyBackendContract {
     }
   }
 
+  /**
+   * {@link PolicyBackend#generateFromTokens} is optional; a backend that implements it gives exactly
+   * what {@link PolicyBackend#generate} gives for the prompts it encodes to those ids.
+   */
+  @Test
+  void generateFromTokensEqualsGenerateForTheEncodedPromptsWhenSupported() {
+    List<Prompt> ps = prompts();
+    SamplingParams p = params(5);
+    List<Completion> viaText = backend.generate(ps, p);
+    List<int[]> ids = new ArrayList<>();
+    for (Completion c : viaText) {
+      ids.add(c.promptTokens());
+    }
+    List<Completion> viaIds;
+    try {
+      viaIds = backend.generateFromTokens(ids, null, p);
+    } catch (dev.spice.core.SpiceException.UnsupportedOperation e) {
+      assertTrue(e.getMessage().contains(backend.name()), "the message names the backend: " + e.getMessage());
+      return;
+    }
+    assertEquals(viaText, viaIds);
+  }
+
   @Test
   void nameIsStable() {
     assertFalse(backend.name().isBlank());
