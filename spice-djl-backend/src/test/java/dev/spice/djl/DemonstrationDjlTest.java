@@ -22,6 +22,7 @@ import dev.spice.core.text.PromptTemplate;
 import dev.spice.core.text.Tokenizer;
 import dev.spice.core.text.WordTokenizer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -166,12 +167,12 @@ class DemonstrationDjlTest {
     float[] straightWeights;
     List<WarmStartResult> straight;
     try (DjlPolicy p = Fixtures.policy(Fixtures.qwen3(), 3, opt); WarmStart warm = warmStart(p)) {
-      straight = warm.run(6);
+      straight = steps(warm, 6);
       straightWeights = ((DjlPolicyImpl) p).weights();
     }
     Path ckpt;
     try (DjlPolicy p = Fixtures.policy(Fixtures.qwen3(), 3, opt); WarmStart warm = warmStart(p)) {
-      List<WarmStartResult> head = warm.run(3);
+      List<WarmStartResult> head = steps(warm, 3);
       for (int s = 0; s < 3; s++) {
         assertEquals(loss(straight.get(s)), loss(head.get(s)));
       }
@@ -179,7 +180,7 @@ class DemonstrationDjlTest {
     }
     try (DjlPolicy p = Fixtures.policy(Fixtures.qwen3(), 17, opt); WarmStart warm = warmStart(p)) {
       warm.restore(ckpt);
-      List<WarmStartResult> tail = warm.run(3);
+      List<WarmStartResult> tail = steps(warm, 3);
       for (int s = 0; s < 3; s++) {
         assertEquals(straight.get(3 + s).demonstrations(), tail.get(s).demonstrations());
         assertEquals(loss(straight.get(3 + s)), loss(tail.get(s)), "step " + (3 + s));
@@ -197,6 +198,15 @@ class DemonstrationDjlTest {
     int bos = Fixtures.tokenizer().tokenId(WordTokenizer.BOS);
     return WarmStart.builder().policy(p).corpus(corpus).maxTokens(6).startToken(bos).documentsPerStep(2)
         .demonstrations(DEMOS, 2).seed(4).build();
+  }
+
+  /** Every result of {@code n} steps ({@code run(n)} returns only a summary). */
+  private static List<WarmStartResult> steps(WarmStart warm, int n) {
+    List<WarmStartResult> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(warm.step());
+    }
+    return out;
   }
 
   private static double loss(WarmStartResult r) {

@@ -1,7 +1,8 @@
 package dev.spice.examples.quickstart;
 
 import dev.spice.core.engine.WarmStart;
-import dev.spice.core.engine.WarmStartResult;
+import dev.spice.core.engine.WarmStartMetricNames;
+import dev.spice.core.engine.WarmStartSummary;
 import dev.spice.core.sampling.Seeds;
 import dev.spice.djl.DjlPolicy;
 import java.io.PrintStream;
@@ -16,7 +17,7 @@ import java.util.Locale;
  *
  * @param parameters the model's parameter count
  * @param seconds wall time of training, saving and probing
- * @param finalLoss mean loss of the last logged window of steps (NaN without steps)
+ * @param finalLoss mean loss of the last logged window of steps (of its finite losses; NaN without steps)
  * @param probe the warm-started model's probe record (one entry, at iteration 0)
  */
 record FreeTextWarmStart(long parameters, double seconds, double finalLoss, FreeTextProbe probe) {
@@ -39,19 +40,13 @@ record FreeTextWarmStart(long parameters, double seconds, double finalLoss, Free
       out.printf(Locale.ROOT, "Warm start: model %,d parameters, vocabulary %d, %d steps of %d documents + %d "
           + "demonstrations%n", parameters, policy.config().vocabSize(), s.warmSteps(), s.warmDocuments(),
           s.warmDemonstrations());
-      double lossSum = 0;
-      int lossN = 0;
-      for (int i = 1; i <= s.warmSteps(); i++) {
-        WarmStartResult r = ws.step();
-        lossSum += r.update().loss();
-        lossN++;
-        if (i % 200 == 0 || i == s.warmSteps()) {
-          warmFinalLoss = lossSum / lossN;
-          out.printf(Locale.ROOT, "  warm-start step %d: loss %.3f (mean of the last %d steps), %.0f s%n", i,
-              warmFinalLoss, lossN, (System.nanoTime() - t0) / 1e9);
-          lossSum = 0;
-          lossN = 0;
-        }
+      // windows of 200 steps: run(n) keeps only its last result and each metric's mean
+      for (int done = 0; done < s.warmSteps(); ) {
+        WarmStartSummary window = ws.run(Math.min(200, s.warmSteps() - done));
+        done += window.steps();
+        warmFinalLoss = window.mean(WarmStartMetricNames.LOSS);
+        out.printf(Locale.ROOT, "  warm-start step %d: loss %.3f (mean of the last %d steps), %.0f s%n", done,
+            warmFinalLoss, window.steps(), (System.nanoTime() - t0) / 1e9);
       }
       policy.savePretrained(warmDir);
       double seconds = (System.nanoTime() - t0) / 1e9;

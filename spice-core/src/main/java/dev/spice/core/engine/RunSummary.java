@@ -1,11 +1,8 @@
 package dev.spice.core.engine;
 
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * What {@link SelfPlay#run(int)} and {@link SelfPlay#runUntil} return: a bounded summary of the
@@ -18,8 +15,13 @@ import java.util.TreeMap;
  * each {@link IterationResult} (the JSONL metrics listener streams every iteration's metrics to
  * disk).
  *
- * <p>Immutable. Everything but {@link #wallTime} is determined by the run: the same seed, corpus,
- * backend and settings give equal summaries apart from the wall time.
+ * <p>Immutable. Everything but {@link #wallTime} and the wall-clock metrics ({@link
+ * MetricNames#STEP_TIME}, {@link MetricNames#TOKENS_PER_SECOND}, the {@link
+ * MetricNames#TIMING_PREFIX} phases) and their means is determined by the run: the same seed,
+ * corpus, backend and settings give equal summaries apart from those.
+ *
+ * <p>{@link WarmStart#run(int)} returns a {@link WarmStartSummary} of the same shape; see there why
+ * the two are separate records over one shared loop.
  *
  * @param iterations how many iterations this call ran, {@code >= 0}
  * @param nextIteration the engine's {@link SelfPlay#iteration()} when the call returned: the index
@@ -48,20 +50,8 @@ public record RunSummary(int iterations, long nextIteration, Optional<IterationR
    * @throws NullPointerException if {@code last}, {@code meanMetrics} or {@code wallTime} is null
    */
   public RunSummary {
-    Objects.requireNonNull(last, "last");
-    Objects.requireNonNull(wallTime, "wallTime");
-    meanMetrics = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(meanMetrics, "meanMetrics")));
-    if (iterations < 0 || nextIteration < iterations) {
-      throw new IllegalArgumentException("need 0 <= iterations <= nextIteration, got iterations " + iterations
-          + ", nextIteration " + nextIteration);
-    }
-    if (last.isPresent() != (iterations > 0)) {
-      throw new IllegalArgumentException("last must be present exactly when iterations > 0, got iterations "
-          + iterations + " and last " + (last.isPresent() ? "present" : "empty"));
-    }
-    if (wallTime.isNegative()) {
-      throw new IllegalArgumentException("wallTime must not be negative, got " + wallTime);
-    }
+    meanMetrics = RunLoop.checkSummary("iterations", iterations, "nextIteration", nextIteration, last, meanMetrics,
+        wallTime);
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,22 +153,34 @@ public final class WarmStart implements AutoCloseable {
   }
 
   /**
-   * Runs {@code steps} steps and returns their results.
+   * Runs {@code steps} steps and returns a {@link WarmStartSummary}: the last result, the mean of
+   * each metric and the wall time. Memory stays bounded however large {@code steps} is: no step's
+   * result but the last is kept. For every {@link WarmStartResult}, call {@link #step()} in a loop
+   * or register a listener ({@link WarmStartListener#onStepEnd} gets each one). If a step fails,
+   * its exception propagates (as from {@link #step()}) and the steps before it stay done.
    *
-   *
-   * @param steps the steps
-   * @return the results, one per step
-   * @throws IllegalArgumentException if {@code steps < 0}
+   * @param steps how many steps, {@code >= 0}
+   * @return the summary of the {@code steps} steps
+   * @throws IllegalArgumentException if {@code steps < 0} (before any step)
    */
-  public List<WarmStartResult> run(int steps) {
-    if (steps < 0) {
-      throw new IllegalArgumentException("steps must be >= 0, got " + steps);
-    }
-    List<WarmStartResult> out = new ArrayList<>(steps);
-    for (int i = 0; i < steps; i++) {
-      out.add(step());
-    }
-    return out;
+  public WarmStartSummary run(int steps) {
+    return RunLoop.warmStart(this::step, this::completedSteps, steps, r -> false);
+  }
+
+  /**
+   * Runs until {@code stop} returns true for a step's result, or until {@code maxSteps} more steps
+   * have run: early stopping, for example once the loss is low enough. Memory stays bounded as for
+   * {@link #run(int)}; failures propagate as there.
+   *
+   * @param maxSteps the most steps to run, {@code >= 0}
+   * @param stop tested after each step; true stops the run
+   * @return the summary of the steps run ({@link WarmStartSummary#stoppedEarly()} tells if
+   *     {@code stop} ended it)
+   * @throws IllegalArgumentException if {@code maxSteps < 0} (before any step)
+   * @throws NullPointerException if {@code stop} is null (before any step)
+   */
+  public WarmStartSummary runUntil(int maxSteps, Predicate<WarmStartResult> stop) {
+    return RunLoop.warmStart(this::step, this::completedSteps, maxSteps, stop);
   }
 
   /**
@@ -194,7 +207,6 @@ public final class WarmStart implements AutoCloseable {
    * {@code policy/}) into {@code runDirectory/checkpoint-NNNNNNNN}, NNNNNNNN the completed steps,
    * atomically, as {@link SelfPlay#saveCheckpoint} does.
    *
-   *
    * @param runDirectory the run directory
    * @return the checkpoint directory
    * @throws SpiceException.CheckpointException if it cannot be written (nothing is left under the
@@ -209,7 +221,6 @@ public final class WarmStart implements AutoCloseable {
    * difference is reported by name): the policy, the corpus position and the step count. On failure
    * nothing is changed except, possibly, the policy, whose own contract says it is unchanged on a
    * failed load.
-   *
    *
    * @param checkpointDirectory the checkpoint directory
    * @throws SpiceException.CheckpointException if the checkpoint is incomplete, corrupt or was
@@ -361,7 +372,6 @@ public final class WarmStart implements AutoCloseable {
      * added after the step's documents. {@link #build()} encodes each one with
      * {@link TrainablePolicy#demonstrationSample}. Default: none.
      *
-     *
      * @param demos the demonstrations, at least one (copied; elements checked by {@link #build()})
      * @param perStep demonstrations per step, {@code >= 1}
      * @return this builder
@@ -430,7 +440,6 @@ public final class WarmStart implements AutoCloseable {
     /**
      * Validates every setting, encodes the demonstrations and builds the runner (in a run folder:
      * takes its lock, and in {@link RunMode#RESUME} restores its newest complete checkpoint).
-     *
      *
      * @return the runner
      * @throws SpiceException.ConfigurationException naming each invalid setting and its valid values

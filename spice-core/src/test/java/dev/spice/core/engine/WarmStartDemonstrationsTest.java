@@ -64,7 +64,7 @@ class WarmStartDemonstrationsTest {
     ScriptedPolicy p = policy();
     List<WarmStartResult> results;
     try (WarmStart warm = builder(p).build()) {
-      results = warm.run(4);
+      results = Runs.steps(warm, 4);
       assertEquals(5, warm.settings().get("demonstrations"));
       assertEquals(3, warm.settings().get("demonstrations_per_step"));
     }
@@ -112,9 +112,9 @@ class WarmStartDemonstrationsTest {
     ScriptedPolicy a = policy();
     ScriptedPolicy b = policy();
     ScriptedPolicy c = policy();
-    List<List<Integer>> picksA = picks(builder(a).build().run(30));
-    List<List<Integer>> picksB = picks(builder(b).build().run(30));
-    List<List<Integer>> picksC = picks(builder(c).seed(10).build().run(30));
+    List<List<Integer>> picksA = picks(Runs.steps(builder(a).build(), 30));
+    List<List<Integer>> picksB = picks(Runs.steps(builder(b).build(), 30));
+    List<List<Integer>> picksC = picks(Runs.steps(builder(c).seed(10).build(), 30));
     assertEquals(picksA, picksB);
     assertEquals(a.supervisedUpdates(), b.supervisedUpdates());
     assertNotEquals(picksA, picksC, "the picks follow the seed");
@@ -165,7 +165,7 @@ class WarmStartDemonstrationsTest {
   @Test
   void aRestoredRunContinuesWithTheSamplesOfTheUninterruptedOne(@TempDir Path tmp) {
     ScriptedPolicy straight = policy();
-    List<WarmStartResult> straightResults = builder(straight).build().run(6);
+    List<WarmStartResult> straightResults = Runs.steps(builder(straight).build(), 6);
     ScriptedPolicy first = policy();
     Path ckpt;
     try (WarmStart warm = builder(first).build()) {
@@ -178,7 +178,7 @@ class WarmStartDemonstrationsTest {
       warm.restore(ckpt);
       assertEquals(3, warm.completedSteps());
       assertEquals(3, resumed.version(), "the policy was restored");
-      resumedResults = warm.run(3);
+      resumedResults = Runs.steps(warm, 3);
     }
     assertEquals(straight.supervisedUpdates().subList(0, 3), first.supervisedUpdates());
     assertEquals(straight.supervisedUpdates().subList(3, 6), resumed.supervisedUpdates());
@@ -251,7 +251,7 @@ class WarmStartDemonstrationsTest {
     demos.clear();
     try (WarmStart warm = b.build()) {
       assertEquals(5, warm.settings().get("demonstrations"));
-      for (WarmStartResult r : warm.run(2)) {
+      for (WarmStartResult r : Runs.steps(warm, 2)) {
         assertEquals(2, r.demonstrations().size());
       }
     }

@@ -71,7 +71,7 @@ class WarmStartTest {
     ListCorpus mirror = corpus();
     List<WarmStartResult> results;
     try (WarmStart warm = builder(policy).build()) {
-      results = warm.run(5);
+      results = Runs.steps(warm, 5);
       assertEquals(5, warm.completedSteps());
     }
     assertEquals(5, policy.supervisedUpdates().size());
@@ -404,7 +404,7 @@ class WarmStartTest {
     List<WarmStartResult> results;
     try (WarmStartListeners.JsonlMetrics m = WarmStartListeners.jsonl(file);
         WarmStart warm = builder(policy()).listener(m).listener(WarmStartListeners.logging()).build()) {
-      results = warm.run(3);
+      results = Runs.steps(warm, 3);
     }
     List<String> lines = Files.readAllLines(file);
     assertEquals(3, lines.size());
