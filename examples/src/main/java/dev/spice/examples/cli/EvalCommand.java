@@ -34,7 +34,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code spice-eval} command line: scores a policy (a Hugging Face checkpoint through DJL, or
+ * The {@code spice eval} command (also a main of its own, {@code spice-eval}): scores a policy (a Hugging Face checkpoint through DJL, or
  * an ONNX export) on a benchmark file ({@link BenchmarkFile}) with {@link BenchmarkEvaluation}:
  * greedy pass@1 and, with {@code --samples K}, mean@K and pass@K, overall and per category. Prints
  * a Markdown table; with {@code --out DIR} also writes {@value #RESULT_FILE} (the result's
