@@ -34,7 +34,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code spice-eval} command line: scores a policy (a Hugging Face checkpoint through DJL, or
+ * The {@code spice eval} command (also a main of its own, {@code spice-eval}): scores a policy (a Hugging Face checkpoint through DJL, or
  * an ONNX export) on a benchmark file ({@link BenchmarkFile}) with {@link BenchmarkEvaluation}:
  * greedy pass@1 and, with {@code --samples K}, mean@K and pass@K, overall and per category. Prints
  * a Markdown table; with {@code --out DIR} also writes {@value #RESULT_FILE} (the result's
@@ -135,18 +135,30 @@ public final class EvalCommand implements Callable<Integer> {
    *     failed
    */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new EvalCommand(out));
+    CommandLine cl = commandLine(out, "spice-eval");
     cl.setOut(out);
     cl.setErr(err);
-    cl.getCommandSpec().usageMessage().footer("%nExamples:"
-        + "%n  spice-eval --model ~/models/Qwen3-0.6B-Base --benchmark sample --template chatml --out runs/eval"
-        + "%n  spice-eval --onnx runs/onnx --benchmark bench.jsonl --reasoner text --template raw --samples 8%n");
     // messages only, never class names or stack traces (see UserMessages)
     cl.setExecutionExceptionHandler(UserMessages.handler(err, "evaluation failed: ", "Run 'spice-eval --help' for every option."));
     int code = cl.execute(args);
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * The command with its examples, as {@code spice-eval} or as the {@code eval} subcommand of
+   * {@code spice}.
+   *
+   * @param name the command as typed in the examples: {@code spice-eval} or {@code spice eval}
+   */
+  static CommandLine commandLine(PrintWriter out, String name) {
+    CommandLine cl = new CommandLine(new EvalCommand(out));
+    cl.getCommandSpec().name(name.substring(name.lastIndexOf(' ') + 1));
+    cl.getCommandSpec().usageMessage().footer("%nExamples:"
+        + "%n  " + name + " --model ~/models/Qwen3-0.6B-Base --benchmark sample --template chatml --out runs/eval"
+        + "%n  " + name + " --onnx runs/onnx --benchmark bench.jsonl --reasoner text --template raw --samples 8%n");
+    return cl;
   }
 
   @Override

@@ -9,11 +9,14 @@ import dev.spice.examples.report.QuickstartReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Statistics of the Challenger's valid tasks: the entropy of the fact field and of the task format
  * it chose, per window between two probes, and histograms of the tasks' pass rates in the first
- * and the last tenth of the run.
+ * and the last tenth of the run. The pass-rate histogram of every iteration is kept (not only the
+ * early and late sums), so that a run resumed with another iteration count reports the tenths of
+ * its new length, as an uninterrupted run of that length would.
  */
 final class ChallengerStats {
   /** Histogram bins of task pass rates. */
@@ -23,8 +26,11 @@ final class ChallengerStats {
   private final int iterations;
   private long[] windowField;
   private long[] windowFormat = new long[2];
-  private long[] earlyHist = new long[BINS];
-  private long[] lateHist = new long[BINS];
+  /** Pass-rate histogram of each iteration that had a valid task. */
+  private final TreeMap<Long, long[]> histograms = new TreeMap<>();
+  /** Counts of the last closed window, kept until the next close (see {@link #reopenLastWindow()}). */
+  private long[] closedField;
+  private long[] closedFormat = new long[2];
   private final List<Long> entropyIterations = new ArrayList<>();
   private final List<Double> entropyField = new ArrayList<>();
   private final List<Double> entropyFormat = new ArrayList<>();
@@ -37,13 +43,14 @@ final class ChallengerStats {
     this.fields = List.copyOf(fields);
     this.iterations = iterations;
     this.windowField = new long[fields.size()];
+    this.closedField = new long[fields.size()];
   }
 
-  /** Counts the valid tasks of one iteration into the current window and, early or late, the histograms. */
+  /** Counts the valid tasks of one iteration into the current window and the iteration's histogram. */
   void record(IterationResult r) {
     long it = r.iteration();
-    boolean early = it < Math.max(1, iterations / 10);
-    boolean late = it >= iterations - Math.max(1, iterations / 10);
+    long[] hist = new long[BINS];
+    boolean any = false;
     for (DocumentRollout d : r.documents()) {
       for (ChallengerOutcome o : d.kept()) {
         if (!o.isValid()) {
@@ -55,14 +62,14 @@ final class ChallengerStats {
           windowField[f]++;
         }
         windowFormat[t.format() == TaskFormat.MULTIPLE_CHOICE ? 0 : 1]++;
-        int bin = Math.min(BINS - 1, (int) Math.floor(o.passRate() * BINS));
-        if (early) {
-          earlyHist[bin]++;
-        }
-        if (late) {
-          lateHist[bin]++;
-        }
+        hist[Math.min(BINS - 1, (int) Math.floor(o.passRate() * BINS))]++;
+        any = true;
       }
+    }
+    if (any) {
+      histograms.put(it, hist);
+    } else {
+      histograms.remove(it);
     }
   }
 
@@ -71,8 +78,35 @@ final class ChallengerStats {
     entropyIterations.add(iteration);
     entropyField.add(entropy(windowField));
     entropyFormat.add(entropy(windowFormat));
+    closedField = windowField;
+    closedFormat = windowFormat;
     windowField = new long[fields.size()];
     windowFormat = new long[2];
+  }
+
+  /**
+   * Undoes the last {@link #closeWindow(long)}: its entropies are dropped and its counts go back
+   * into the open window. For a run resumed with more iterations, whose former last iteration is no
+   * longer a probe iteration.
+   *
+   * @throws IllegalStateException if no window was closed
+   */
+  void reopenLastWindow() {
+    if (entropyIterations.isEmpty()) {
+      throw new IllegalStateException("no closed window to reopen");
+    }
+    int last = entropyIterations.size() - 1;
+    entropyIterations.remove(last);
+    entropyField.remove(last);
+    entropyFormat.remove(last);
+    for (int i = 0; i < windowField.length; i++) {
+      windowField[i] += closedField[i];
+    }
+    for (int i = 0; i < windowFormat.length; i++) {
+      windowFormat[i] += closedFormat[i];
+    }
+    closedField = new long[fields.size()];
+    closedFormat = new long[2];
   }
 
   /** Entropy (nats) of the distribution given by {@code counts}; {@code NaN} when they are all 0. */
@@ -110,7 +144,21 @@ final class ChallengerStats {
     for (int i = 0; i <= BINS; i++) {
       edges[i] = (double) i / BINS;
     }
-    return new QuickstartReport.Difficulty(edges, earlyHist.clone(), lateHist.clone());
+    long[] early = new long[BINS];
+    long[] late = new long[BINS];
+    int tenth = Math.max(1, iterations / 10);
+    for (Map.Entry<Long, long[]> e : histograms.entrySet()) {
+      long it = e.getKey();
+      for (int b = 0; b < BINS; b++) {
+        if (it < tenth) {
+          early[b] += e.getValue()[b];
+        }
+        if (it >= iterations - tenth) {
+          late[b] += e.getValue()[b];
+        }
+      }
+    }
+    return new QuickstartReport.Difficulty(edges, early, late);
   }
 
   /** The report's entropy section; the maxima are those of a uniform choice. */
@@ -126,18 +174,45 @@ final class ChallengerStats {
     state.put("entropy_format", entropyFormat);
     state.put("window_field", windowField);
     state.put("window_format", windowFormat);
-    state.put("early_hist", earlyHist);
-    state.put("late_hist", lateHist);
+    state.put("closed_window_field", closedField);
+    state.put("closed_window_format", closedFormat);
+    List<long[]> rows = new ArrayList<>();
+    histograms.forEach((it, h) -> {
+      long[] row = new long[BINS + 1];
+      row[0] = it;
+      System.arraycopy(h, 0, row, 1, BINS);
+      rows.add(row);
+    });
+    state.put("pass_rate_histograms", rows);
   }
 
-  /** Replaces everything by a checkpoint's state; a missing or mistyped value throws a runtime exception. */
+  /**
+   * Replaces everything by a checkpoint's state; a missing or mistyped value throws a runtime
+   * exception ({@link IllegalArgumentException} naming a missing key).
+   */
   void load(Map<String, Object> state) {
+    for (String k : List.of("window_field", "window_format", "closed_window_field", "closed_window_format",
+        "pass_rate_histograms")) {
+      if (!state.containsKey(k)) {
+        throw new IllegalArgumentException("it has no '" + k + "' (written by an earlier version of the quickstart? "
+            + "start a new run)");
+      }
+    }
     QuickstartState.readLongs(state.get("entropy_iterations"), entropyIterations);
     QuickstartState.readDoubles(state.get("entropy_field"), entropyField);
     QuickstartState.readDoubles(state.get("entropy_format"), entropyFormat);
     windowField = QuickstartState.longArray(state.get("window_field"));
     windowFormat = QuickstartState.longArray(state.get("window_format"));
-    earlyHist = QuickstartState.longArray(state.get("early_hist"));
-    lateHist = QuickstartState.longArray(state.get("late_hist"));
+    closedField = QuickstartState.longArray(state.get("closed_window_field"));
+    closedFormat = QuickstartState.longArray(state.get("closed_window_format"));
+    histograms.clear();
+    for (Object row : (List<?>) state.get("pass_rate_histograms")) {
+      long[] r = QuickstartState.longArray(row);
+      if (r.length != BINS + 1) {
+        throw new IllegalArgumentException("a pass_rate_histograms row has " + r.length + " numbers, expected "
+            + (BINS + 1));
+      }
+      histograms.put(r[0], java.util.Arrays.copyOfRange(r, 1, BINS + 1));
+    }
   }
 }

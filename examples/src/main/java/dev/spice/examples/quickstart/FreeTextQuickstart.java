@@ -49,9 +49,43 @@ public final class FreeTextQuickstart {
     }
   }
 
-  private static void start(String[] args) {
-    Path outDir = Path.of("runs", "free-text-" + java.time.LocalDateTime.now()
+  /**
+   * The default run folder, {@code runs/free-text-<date>-<time>} (local time, now).
+   *
+   * @return the folder
+   */
+  public static Path defaultOutDir() {
+    return Path.of("runs", "free-text-" + java.time.LocalDateTime.now()
         .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+  }
+
+  /**
+   * Runs the free-text quickstart as its main does, with parsed arguments (the {@code spice
+   * quickstart} command).
+   *
+   * @param settings the settings
+   * @param outDir the run folder
+   * @param corpus {@code null} for the Factbook world of {@code settings}, else a corpus as
+   *     {@code --corpus} takes it (see {@link FreeTextCorpus})
+   * @param maxDocuments cap on the documents read from {@code corpus}, >= 1
+   * @param maxDocumentWords cap on a document's words (longer ones are skipped and counted), >= 1
+   * @param out where progress and the summary go
+   * @return the report written to {@code report.json}
+   * @throws SpiceException.ConfigurationException for a bad corpus or cap
+   */
+  public static Map<String, Object> run(FreeTextSettings settings, Path outDir, String corpus, int maxDocuments,
+      int maxDocumentWords, PrintStream out) {
+    if (maxDocuments < 1 || maxDocumentWords < 1) {
+      throw new SpiceException.ConfigurationException("--max-documents and --max-document-words must be >= 1, got "
+          + maxDocuments + " and " + maxDocumentWords);
+    }
+    FreeTextWorld world = corpus == null ? new FreeTextWorld(settings)
+        : FreeTextCorpus.world(settings, corpus, maxDocuments, maxDocumentWords, out);
+    return run(world, outDir, out);
+  }
+
+  private static void start(String[] args) {
+    Path outDir = defaultOutDir();
     FreeTextSettings.Builder b = FreeTextSettings.builder();
     String corpus = null;
     int maxDocuments = DEFAULT_MAX_DOCUMENTS;
@@ -71,10 +105,7 @@ public final class FreeTextQuickstart {
         default -> throw new SpiceException.ConfigurationException("unknown option '" + w + "'; " + USAGE);
       }
     }
-    FreeTextSettings settings = b.build();
-    FreeTextWorld world = corpus == null ? new FreeTextWorld(settings)
-        : FreeTextCorpus.world(settings, corpus, maxDocuments, maxWords, System.out);
-    run(world, outDir, System.out);
+    run(b.build(), outDir, corpus, maxDocuments, maxWords, System.out);
   }
 
   /** Default cap on the documents read from a user's corpus. */

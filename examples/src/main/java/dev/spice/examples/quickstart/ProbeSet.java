@@ -99,6 +99,28 @@ final class ProbeSet {
         QuickstartState.doubles(free), QuickstartState.doubles(overall), start, end, 100 * (end - start));
   }
 
+  /** The iteration of the latest score, or -1 before the first. */
+  long lastIteration() {
+    return iterations.isEmpty() ? -1 : iterations.get(iterations.size() - 1);
+  }
+
+  /**
+   * Forgets the latest score (for a run resumed with more iterations, whose former last iteration
+   * is no longer a probe iteration).
+   *
+   * @throws IllegalStateException if there is none
+   */
+  void dropLast() {
+    if (iterations.isEmpty()) {
+      throw new IllegalStateException("no probe score to drop");
+    }
+    int last = iterations.size() - 1;
+    iterations.remove(last);
+    mcq.remove(last);
+    free.remove(last);
+    overall.remove(last);
+  }
+
   /** Adds the history to a checkpoint's state. */
   void save(Map<String, Object> state) {
     state.put("probe_iterations", iterations);

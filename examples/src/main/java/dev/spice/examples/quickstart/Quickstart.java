@@ -27,7 +27,7 @@ import java.util.Set;
  * policy's probability of the gold answer) every {@code probeEvery} iterations, and the
  * co-evolution matrix scores early and late Reasoner checkpoints on tasks written by early and late
  * Challenger checkpoints. Same settings and seed give the same run; a resumed run continues
- * exactly as the uninterrupted one.
+ * exactly as the uninterrupted one, also when it is resumed with another iteration count.
  *
  * <p>The job's parts: {@link QuickstartWorld} (world, policy, recipe, engine settings),
  * {@link QuickstartRunner} (the run loop), {@link ProbeSet}, {@link ChallengerStats},
@@ -89,7 +89,8 @@ public final class Quickstart {
   /**
    * Runs (or resumes) the quickstart to the end and writes the run folder.
    *
-   * @param settings the settings; on resume they must equal the run's
+   * @param settings the settings; on resume they must equal the run's, except {@code iterations},
+   *     which may be changed to continue the run to another length (not below the iterations done)
    * @param outDir the run folder (created if needed)
    * @param resumeFrom a run folder whose newest checkpoint to continue from, or empty
    * @return the report written to {@code report.json}

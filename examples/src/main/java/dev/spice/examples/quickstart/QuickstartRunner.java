@@ -49,13 +49,13 @@ final class QuickstartRunner {
       throw new SpiceException.CheckpointException("cannot create run folder " + outDir + ": " + e, e);
     }
     if (resumeFrom.isPresent()) {
-      checkResumable(outDir, resumeFrom.get());
+      checkResumable(outDir, resumeFrom.get(), s.iterations());
     }
     if (!train(outDir, resumeFrom, stopAfter)) {
       return Optional.empty();
     }
     out.println("Evaluating co-evolution (early and late checkpoints)...");
-    QuickstartReport report = ReportBuilder.build(qw, probe, stats, CoevolutionCheck.evaluate(qw, outDir),
+    QuickstartReport report = ReportBuilder.build(qw, probe, stats, CoevolutionCheck.evaluate(qw, outDir, out),
         state.wallSeconds());
     Path file = outDir.resolve(Quickstart.REPORT_FILE);
     try {
@@ -72,13 +72,17 @@ final class QuickstartRunner {
     return Optional.of(report);
   }
 
-  private static void checkResumable(Path outDir, Path from) {
+  private static void checkResumable(Path outDir, Path from, int iterations) {
     if (!from.toAbsolutePath().normalize().equals(outDir.toAbsolutePath().normalize())) {
       throw new SpiceException.ConfigurationException("a run resumes in its own folder: --resume " + from
           + " with --out " + outDir + "; drop --out");
     }
-    if (SelfPlay.latestCheckpoint(outDir).isEmpty()) {
-      throw new SpiceException.CheckpointException("no complete checkpoint in " + outDir + " to resume from");
+    Path latest = SelfPlay.latestCheckpoint(outDir).orElseThrow(() ->
+        new SpiceException.CheckpointException("no complete checkpoint in " + outDir + " to resume from"));
+    long done = CoevolutionCheck.iterationOf(latest);
+    if (done > iterations) {
+      throw new SpiceException.ConfigurationException("iterations " + iterations + " is below the " + done
+          + " iterations the run in " + outDir + " has done (" + latest.getFileName() + "); give at least " + done);
     }
   }
 

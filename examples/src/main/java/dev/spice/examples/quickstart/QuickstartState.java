@@ -13,9 +13,16 @@ import java.util.Map;
 
 /**
  * The quickstart's own state, saved inside every engine checkpoint as {@value Quickstart#STATE_FILE}
- * (so it is part of the checkpoint's atomic write): the settings (a resume with other settings is
- * refused), the wall time of the finished segments, the probe history and the Challenger
- * statistics. It also keeps the wall clock of the current segment.
+ * (so it is part of the checkpoint's atomic write): the settings, the wall time of the finished
+ * segments, the probe history and the Challenger statistics. It also keeps the wall clock of the
+ * current segment.
+ *
+ * <p>A resume with other settings is refused, naming each key with the checkpoint's and this run's
+ * value, except for {@code iterations}: the iterations already run do not depend on it, so a run
+ * may be continued to another length (not below the checkpoint's iteration). The probe score and
+ * entropy window that the former length closed at its last iteration are then undone when that
+ * iteration is no probe iteration of the new length, so the run ends as an uninterrupted run of the
+ * new length would.
  */
 final class QuickstartState implements Checkpointable {
   private final QuickstartSettings settings;
@@ -66,19 +73,43 @@ final class QuickstartState implements Checkpointable {
     } catch (IOException | IllegalArgumentException e) {
       throw new SpiceException.CheckpointException("cannot read quickstart state " + f + ": " + e, e);
     }
-    String mine = Json.write(settings.toMap());
-    if (!mine.equals(Json.write(st.get("settings")))) {
-      throw new SpiceException.CheckpointException(f + " was written with other settings: "
-          + Json.write(st.get("settings")) + "; this run has " + mine);
+    if (!(st.get("settings") instanceof Map<?, ?> saved)) {
+      throw new SpiceException.CheckpointException(f + " is corrupt: it has no settings");
+    }
+    List<String> diffs = new java.util.ArrayList<>();
+    Map<String, Object> mine = settings.toMap();
+    java.util.Set<String> keys = new java.util.TreeSet<>(mine.keySet());
+    saved.keySet().forEach(k -> keys.add(String.valueOf(k)));
+    for (String k : keys) {
+      String was = saved.containsKey(k) ? Json.write(saved.get(k)) : "(none)";
+      String now = mine.containsKey(k) ? Json.write(mine.get(k)) : "(none)";
+      if (!k.equals(CHANGEABLE) && !was.equals(now)) {
+        diffs.add(k + ": checkpoint " + was + ", this run " + now);
+      }
+    }
+    if (!diffs.isEmpty()) {
+      throw new SpiceException.CheckpointException(f + " was written with other settings (only " + CHANGEABLE
+          + " may change on resume): " + String.join("; ", diffs));
+    }
+    if (!(saved.get(CHANGEABLE) instanceof Long before)) {
+      throw new SpiceException.CheckpointException(f + " is corrupt: its settings have no integer " + CHANGEABLE);
     }
     try {
       probe.load(st);
       stats.load(st);
       wallBefore = st.get("wall_seconds") instanceof Number w ? w.doubleValue() : 0;
-    } catch (ClassCastException | NullPointerException e) {
-      throw new SpiceException.CheckpointException(f + " is corrupt: " + e, e);
+    } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
+      throw new SpiceException.CheckpointException(f + " is corrupt: " + e.getMessage(), e);
+    }
+    if (before != settings.iterations() && probe.lastIteration() == before && before % settings.probeEvery() != 0) {
+      // the former length scored the probe and closed a window at its last iteration; the new length does not
+      probe.dropLast();
+      stats.reopenLastWindow();
     }
   }
+
+  /** The one setting a resume may change. */
+  static final String CHANGEABLE = "iterations";
 
   // ------------------------------------------------------------------ JSON values of the state
 

@@ -110,7 +110,7 @@ class ChallengerStatsTest {
     Map<String, Object> st = new LinkedHashMap<>();
     a.save(st);
     assertEquals(List.of("entropy_iterations", "entropy_field", "entropy_format", "window_field", "window_format",
-        "early_hist", "late_hist"), new ArrayList<>(st.keySet()));
+        "closed_window_field", "closed_window_format", "pass_rate_histograms"), new ArrayList<>(st.keySet()));
     ChallengerStats b = new ChallengerStats(FIELDS, 100);
     b.load(Json.parseObject(Json.write(st)));
     Map<String, Object> again = new LinkedHashMap<>();
@@ -119,5 +119,52 @@ class ChallengerStatsTest {
     a.closeWindow(96);
     b.closeWindow(96);
     assertEquals(Json.write(a.entropy().toMap()), Json.write(b.entropy().toMap()), "the open window was restored");
+  }
+
+  @Test
+  void theTenthsFollowTheIterationCountOfTheStatsThatLoadTheState() {
+    ChallengerStats a = new ChallengerStats(FIELDS, 20);
+    a.record(iteration(1, valid("capital", TaskFormat.FREE_FORM, 0)));
+    a.record(iteration(3, valid("capital", TaskFormat.FREE_FORM, 1)));
+    a.record(iteration(18, valid("capital", TaskFormat.FREE_FORM, 1, 0)));
+    assertArrayEquals(new long[] {1, 0, 0, 0, 0, 0, 0, 0}, a.difficulty().earlyCounts(), "first tenth of 20: 0..1");
+    assertArrayEquals(new long[] {0, 0, 0, 0, 1, 0, 0, 0}, a.difficulty().lateCounts(), "last tenth of 20: 18..19");
+    Map<String, Object> st = new LinkedHashMap<>();
+    a.save(st);
+    ChallengerStats b = new ChallengerStats(FIELDS, 40);
+    b.load(Json.parseObject(Json.write(st)));
+    assertArrayEquals(new long[] {1, 0, 0, 0, 0, 0, 0, 1}, b.difficulty().earlyCounts(), "first tenth of 40: 0..3");
+    assertArrayEquals(new long[8], b.difficulty().lateCounts(), "last tenth of 40: 36..39, not run yet");
+  }
+
+  @Test
+  void aReopenedWindowCountsAsIfItHadNeverBeenClosed() {
+    ChallengerStats once = new ChallengerStats(FIELDS, 100);
+    ChallengerStats reopened = new ChallengerStats(FIELDS, 100);
+    for (ChallengerStats s : List.of(once, reopened)) {
+      s.closeWindow(0);
+      s.record(iteration(1, valid("capital", TaskFormat.FREE_FORM, 1), valid("currency", TaskFormat.FREE_FORM, 0)));
+    }
+    reopened.closeWindow(2);
+    reopened.reopenLastWindow();
+    for (ChallengerStats s : List.of(once, reopened)) {
+      s.record(iteration(2, valid("language", TaskFormat.MULTIPLE_CHOICE, 1)));
+      s.closeWindow(4);
+    }
+    assertEquals(Json.write(once.entropy().toMap()), Json.write(reopened.entropy().toMap()));
+    assertArrayEquals(new long[] {0, 4}, reopened.entropy().iterations());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> new ChallengerStats(FIELDS, 5).reopenLastWindow());
+  }
+
+  @Test
+  void aStateWithoutTheHistogramsIsRefusedByName() {
+    ChallengerStats a = new ChallengerStats(FIELDS, 100);
+    Map<String, Object> st = new LinkedHashMap<>();
+    a.save(st);
+    st.remove("pass_rate_histograms");
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new ChallengerStats(FIELDS, 100).load(Json.parseObject(Json.write(st))));
+    assertTrue(e.getMessage().contains("'pass_rate_histograms'"), e.getMessage());
   }
 }

@@ -21,6 +21,26 @@ class CoevolutionCheckTest {
   }
 
   @Test
+  void aMissingCheckpointIsReplacedByTheNearestSavedOne(@org.junit.jupiter.api.io.TempDir Path run) throws Exception {
+    for (int it : new int[] {1, 2, 4, 7, 8}) {
+      java.nio.file.Files.createDirectories(CoevolutionCheck.policyDir(run, it));
+    }
+    java.nio.file.Files.createDirectories(run.resolve("checkpoint-00000005")); // no policy: not usable
+    java.nio.file.Files.createDirectories(run.resolve("checkpoint-00000006.tmp-1").resolve("policy"));
+    java.util.TreeSet<Integer> saved = CoevolutionCheck.saved(run);
+    assertEquals(List.of(1, 2, 4, 7, 8), List.copyOf(saved));
+    // a run of 8 resumed to 12 wants 2, 3, 11, 12: 3 is between 2 and 4 (the earlier wins), 11 and 12 are past 8
+    assertEquals(java.util.Map.of(2, 2, 3, 2, 11, 8, 12, 8),
+        CoevolutionCheck.substitutes(List.of(2, 3, 11, 12), saved, run));
+    assertEquals(java.util.Map.of(5, 4, 6, 7), CoevolutionCheck.substitutes(List.of(5, 6), saved, run));
+    assertEquals(42L, CoevolutionCheck.iterationOf(run.resolve("checkpoint-00000042")));
+    org.junit.jupiter.api.Assertions.assertThrows(dev.spice.core.SpiceException.CheckpointException.class,
+        () -> CoevolutionCheck.substitutes(List.of(1), new java.util.TreeSet<>(), run));
+    org.junit.jupiter.api.Assertions.assertThrows(dev.spice.core.SpiceException.CheckpointException.class,
+        () -> CoevolutionCheck.iterationOf(run.resolve("checkpoint-7")));
+  }
+
+  @Test
   void policyFolderOfACheckpoint() {
     assertEquals(Path.of("run", "checkpoint-00000042", "policy"), CoevolutionCheck.policyDir(Path.of("run"), 42));
   }

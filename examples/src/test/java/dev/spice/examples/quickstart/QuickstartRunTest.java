@@ -104,6 +104,43 @@ class QuickstartRunTest {
     assertEquals(Json.write(a.get("entropy")), Json.write(b.get("entropy")));
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void aRunResumedToMoreIterationsUsesTheNearestSavedCoevolutionCheckpoints(@TempDir Path dir) throws Exception {
+    Path full = dir.resolve("full");
+    Path part = dir.resolve("part");
+    QuickstartSettings twelve = tiny().toBuilder().iterations(12).build();
+    Map<String, Object> a = Quickstart.run(twelve, full, Optional.empty(), 12, quiet()).orElseThrow();
+    assertTrue(Quickstart.run(tiny(), part, Optional.empty(), 8, quiet()).isPresent());
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    Map<String, Object> b = Quickstart.run(twelve, part, Optional.of(part), 12,
+        new PrintStream(console, true, StandardCharsets.UTF_8)).orElseThrow();
+    assertEquals(strip(Files.readAllLines(full.resolve(Quickstart.METRICS_FILE))),
+        strip(Files.readAllLines(part.resolve(Quickstart.METRICS_FILE))), "training is that of the 12-iteration run");
+    assertEquals(Json.write(a.get("probe")), Json.write(b.get("probe")), "8 is a probe iteration of both lengths");
+    assertEquals(Json.write(a.get("difficulty")), Json.write(b.get("difficulty")));
+    assertEquals(Json.write(a.get("entropy")), Json.write(b.get("entropy")));
+    // the 8-iteration part kept checkpoints 1, 2, 4, 7, 8; the 12-iteration run wants 2, 3, 11, 12
+    assertEquals(List.of(2L, 3L, 11L, 12L), ((Map<String, Object>) a.get("coevolution")).get("challenger_checkpoints"));
+    assertEquals(List.of(2L, 11L, 12L), ((Map<String, Object>) b.get("coevolution")).get("challenger_checkpoints"));
+    assertTrue(console.toString(StandardCharsets.UTF_8).contains("no checkpoint at iteration 3 (the run was resumed "
+        + "with another iteration count); using the nearest, iteration 2"), console.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aResumeWithOtherSettingsOrFewerIterationsIsRefusedByName(@TempDir Path dir) {
+    assertFalse(Quickstart.run(tiny(), dir, Optional.empty(), 5, quiet()).isPresent());
+    dev.spice.core.SpiceException e = org.junit.jupiter.api.Assertions.assertThrows(dev.spice.core.SpiceException.class,
+        () -> Quickstart.run(tiny().toBuilder().probeEvery(5).learningRate(2e-3).iterations(20).build(), dir,
+            Optional.of(dir), 20, quiet()));
+    assertTrue(e.getMessage().contains("probe_every: checkpoint 4, this run 5")
+        && e.getMessage().contains("learning_rate: checkpoint 0.001, this run 0.002")
+        && !e.getMessage().contains("iterations:"), e.getMessage());
+    e = org.junit.jupiter.api.Assertions.assertThrows(dev.spice.core.SpiceException.class,
+        () -> Quickstart.run(tiny().toBuilder().iterations(3).build(), dir, Optional.of(dir), 3, quiet()));
+    assertTrue(e.getMessage().contains("iterations 3 is below the 5 iterations"), e.getMessage());
+  }
+
   /** Metrics lines without the timing metrics. */
   @SuppressWarnings("unchecked")
   static List<String> strip(List<String> lines) {
