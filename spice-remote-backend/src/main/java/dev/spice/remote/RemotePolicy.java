@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * A {@link PolicyBackend} served by an inference server over the OpenAI-compatible completions API
  * (vLLM, SGLang, {@code spice serve}): rollouts run on the server's GPU while training runs
  * elsewhere. Inference only: it cannot be trained (use it as a fixed Challenger, an evaluation
- * policy or a reference).
+ * policy, a reference, or the rollout backend of hybrid training, kept current by a
+ * {@link RemoteAdapterSync}).
  *
  * <p>Each prompt is rendered with the {@linkplain RemotePolicyBuilder#template template}, tokenized (by the
  * server's {@code /tokenize} or a local tokenizer) and sent as token ids, one request per prompt
