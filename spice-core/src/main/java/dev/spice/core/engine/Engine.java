@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  * {@link #runIteration}, each step delegated to its phase ({@link ChallengerPhase},
  * {@link ReasonerPhase}, {@link Scoring}, {@link IterationMetrics}); per-document state travels in
  * {@link DocumentWork}. {@link #step} adds the failure contract (corpus position restored, failed
- * event) and periodic checkpoints ({@link Checkpoints}).
+ * event) and periodic checkpoints ({@link Checkpoints}). In hybrid training {@link Hybrid} publishes
+ * the trainer's weights before the rollouts and recomputes {@code pi_old} before the update.
  */
 final class Engine {
   static final String SDK_VERSION = Checkpoints.SDK_VERSION;
