@@ -1,6 +1,7 @@
 package dev.spice.core;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -90,5 +91,21 @@ public interface TrainablePolicy extends PolicyBackend, Checkpointable {
    */
   default OptionalDouble learningRate() {
     return OptionalDouble.empty();
+  }
+
+  /**
+   * The token ids {@link #generate} feeds for {@code prompt} (template and beginning-of-sequence
+   * token applied: the {@link Completion#promptTokens()} of a generation from it), if this policy
+   * can tell without generating. Hybrid training uses it to check that a separate rollout backend
+   * rendered and tokenized the prompt exactly as the trainer does, since the trainer recomputes the
+   * sampled tokens' log-probs for the prompt it renders itself. It must not change any state.
+   *
+   * <p>Optional: the default returns empty (the check is skipped).
+   *
+   * @param prompt the prompt
+   * @return the prompt's token ids, or empty when this policy cannot tell
+   */
+  default Optional<int[]> promptTokens(Prompt prompt) {
+    return Optional.empty();
   }
 }

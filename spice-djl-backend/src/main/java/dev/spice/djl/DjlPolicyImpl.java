@@ -257,6 +257,13 @@ final class DjlPolicyImpl implements DjlPolicy {
     return forcing.score(prompts, continuations, genBatch);
   }
 
+  /** The prompt exactly as {@link #generate} feeds it: the template rendered, tokenized, BOS first when enabled. */
+  @Override
+  public java.util.Optional<int[]> promptTokens(Prompt prompt) {
+    open();
+    return java.util.Optional.of(prompts.encode(prompt, 0));
+  }
+
   // ---------------------------------------------------------------- training
 
   @Override

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * A {@link PolicyBackend} served by an inference server over the OpenAI-compatible completions API
  * (vLLM, SGLang, {@code spice serve}): rollouts run on the server's GPU while training runs
  * elsewhere. Inference only: it cannot be trained (use it as a fixed Challenger, an evaluation
- * policy or a reference).
+ * policy, a reference, or the rollout backend of hybrid training, kept current by a
+ * {@link RemoteAdapterSync}).
  *
  * <p>Each prompt is rendered with the {@linkplain RemotePolicyBuilder#template template}, tokenized (by the
  * server's {@code /tokenize} or a local tokenizer) and sent as token ids, one request per prompt
@@ -53,12 +54,15 @@ public final class RemotePolicy implements PolicyBackend {
   private final AtomicLong completions = new AtomicLong();
   private final AtomicLong fallbacks = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The model name requests carry: the builder's, or a LoRA adapter's (see {@link #useModel}). */
+  private volatile String servedModel;
 
   RemotePolicy(HttpTransport http, String model, PromptTemplate template, Tokenization tokenization,
       boolean addSpecialTokens, int[] stopTokenIds, boolean maskedLogProbs, int vocabularySize,
       ExecutorService pool) {
     this.http = http;
     this.model = model;
+    this.servedModel = model;
     this.template = template;
     this.tokenization = tokenization;
     this.addSpecialTokens = addSpecialTokens;
@@ -78,13 +82,53 @@ public final class RemotePolicy implements PolicyBackend {
   }
 
   /**
-   * {@code remote:} followed by the served model name, for example {@code remote:Qwen/Qwen3-0.6B}.
+   * {@code remote:} followed by the builder's model name, for example {@code remote:Qwen/Qwen3-0.6B}
+   * (it stays the same after {@link #useModel}, so run settings do not change with adapters).
    *
-   * @return {@code remote:} followed by the served model name
+   * @return {@code remote:} followed by the builder's model name
    */
   @Override
   public String name() {
     return "remote:" + model;
+  }
+
+  /**
+   * The model name completion requests carry now: the builder's {@link RemotePolicyBuilder#model},
+   * or the one last given to {@link #useModel}.
+   *
+   * @return the model name of the next completion requests
+   */
+  public String model() {
+    return servedModel;
+  }
+
+  /**
+   * Sends later completion and scoring requests to {@code model}: a LoRA adapter the server has
+   * loaded (vLLM serves each adapter under its own model name), or the base model again. Batches
+   * already started finish with the model they started with; {@link #name()}, tokenization and
+   * the other settings do not change. Hybrid training's {@link RemoteAdapterSync} calls it after
+   * loading each new adapter. Thread-safe.
+   *
+   * @param model the served model name, not blank
+   * @throws IllegalArgumentException if {@code model} is null or blank
+   */
+  public void useModel(String model) {
+    if (model == null || model.isBlank()) {
+      throw new IllegalArgumentException("model must not be blank, got " + (model == null ? "null" : "'" + model + "'"));
+    }
+    this.servedModel = model;
+  }
+
+  /** A POST to the server, with this policy's retries and API key (for {@link RemoteAdapterSync}). */
+  HttpTransport.Reply post(String path, String json) {
+    checkOpen();
+    return http.post(path, json);
+  }
+
+  /** A GET from the server, with this policy's retries and API key (for {@link RemoteAdapterSync}). */
+  HttpTransport.Reply get(String path) {
+    checkOpen();
+    return http.get(path);
   }
 
   /**
@@ -130,22 +174,23 @@ public final class RemotePolicy implements PolicyBackend {
             + " RemotePolicy.builder().maskedLogProbs(true) only for a server that reports masked log-probs");
       }
     }
+    String m = servedModel;
     List<Callable<Completion>> tasks = new ArrayList<>(prompts.size());
     for (int i = 0; i < prompts.size(); i++) {
       int row = i;
       Prompt prompt = prompts.get(i);
-      tasks.add(() -> generateOne(row, prompt, params));
+      tasks.add(() -> generateOne(m, row, prompt, params));
     }
     List<Completion> out = runAll(tasks);
     completions.addAndGet(out.size());
     return out;
   }
 
-  private Completion generateOne(int row, Prompt prompt, SamplingParams params) {
+  private Completion generateOne(String m, int row, Prompt prompt, SamplingParams params) {
     int[] ids = promptIds(row, prompt);
     int[] allowed = prompt.allowedTokens().isEmpty() ? null : allowedIds(row, prompt.allowedTokens());
     HttpTransport.Reply r = http.post("/v1/completions",
-        WireRequests.generate(model, ids, params, row, allowed, stopTokenIds));
+        WireRequests.generate(m, ids, params, row, allowed, stopTokenIds));
     ReplyParser.Parsed p = parser.completion(r, row, ids, params.maxNewTokens(),
         text -> tokenization.encode(text, false));
     if (p.source() != ReplyParser.TokenSource.TOKEN_IDS) {
@@ -188,22 +233,23 @@ public final class RemotePolicy implements PolicyBackend {
       parser.checkVocabulary(new JsonReader("scoreContinuations", RemoteServerException.NO_STATUS),
           continuations.get(i), "continuation " + i + ": token");
     }
+    String m = servedModel;
     List<Callable<float[]>> tasks = new ArrayList<>(prompts.size());
     for (int i = 0; i < prompts.size(); i++) {
       int row = i;
       Prompt prompt = prompts.get(i);
       int[] cont = continuations.get(i).clone();
-      tasks.add(() -> scoreOne(row, prompt, cont));
+      tasks.add(() -> scoreOne(m, row, prompt, cont));
     }
     return runAll(tasks);
   }
 
-  private float[] scoreOne(int row, Prompt prompt, int[] continuation) {
+  private float[] scoreOne(String m, int row, Prompt prompt, int[] continuation) {
     if (continuation.length == 0) {
       return new float[0];
     }
     int[] ids = promptIds(row, prompt);
-    HttpTransport.Reply r = http.post("/v1/completions", WireRequests.score(model, ids, continuation));
+    HttpTransport.Reply r = http.post("/v1/completions", WireRequests.score(m, ids, continuation));
     return parser.scores(r, row, ids, continuation);
   }
 

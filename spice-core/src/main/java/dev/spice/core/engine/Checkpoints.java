@@ -57,6 +57,14 @@ final class Checkpoints {
 
   /** Writes the checkpoint of {@code iteration} completed iterations; returns its directory. */
   Path save(Path runDir, long iteration) {
+    return save(runDir, iteration, Map.of());
+  }
+
+  /**
+   * Writes the checkpoint of {@code iteration} completed iterations, with {@code extra} fields in
+   * {@code engine.json}; returns its directory.
+   */
+  Path save(Path runDir, long iteration, Map<String, Object> extra) {
     String name = String.format("checkpoint-%08d", iteration);
     Path target = runDir.resolve(name);
     Path tmp = runDir.resolve(name + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
@@ -74,6 +82,7 @@ final class Checkpoints {
         CorpusCursor c = cfg.corpus().cursor();
         state.put("corpus_cursor", Map.of("source", c.source(), "state", c.state()));
       }
+      state.putAll(extra);
       state.put("settings", settings);
       state.put("provenance", provenance());
       Files.writeString(tmp.resolve("engine.json"), Json.write(state) + "\n", StandardCharsets.UTF_8);
@@ -122,6 +131,16 @@ final class Checkpoints {
    * @return the checkpoint's iteration
    */
   long restore(Path dir) {
+    return restore(dir, state -> () -> { });
+  }
+
+  /**
+   * {@link #restore(Path)}, with more engine state: {@code extra} reads the parsed
+   * {@code engine.json} after the settings check and before anything changes (it throws a
+   * {@link SpiceException.CheckpointException} for a missing or invalid field) and returns what to
+   * apply once everything else was restored.
+   */
+  long restore(Path dir, java.util.function.Function<Map<String, Object>, Runnable> extra) {
     requireComplete(dir);
     Path file = dir.resolve("engine.json");
     Map<String, Object> state;
@@ -158,6 +177,7 @@ final class Checkpoints {
       throw new SpiceException.CheckpointException("checkpoint " + dir + " was written with other settings: "
           + String.join("; ", diffs));
     }
+    Runnable applyExtra = extra.apply(state);
     CorpusCursor newCursor = null;
     if (cfg.corpus() != null) {
       if (!(state.get("corpus_cursor") instanceof Map<?, ?> cc) || !(cc.get("source") instanceof String src)
@@ -191,6 +211,7 @@ final class Checkpoints {
       }
       throw e;
     }
+    applyExtra.run();
     long it = savedIteration;
     events.fire(l -> l.onRestore(it, dir));
     return savedIteration;

@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  * {@link #runIteration}, each step delegated to its phase ({@link ChallengerPhase},
  * {@link ReasonerPhase}, {@link Scoring}, {@link IterationMetrics}); per-document state travels in
  * {@link DocumentWork}. {@link #step} adds the failure contract (corpus position restored, failed
- * event) and periodic checkpoints ({@link Checkpoints}).
+ * event) and periodic checkpoints ({@link Checkpoints}). In hybrid training {@link Hybrid} publishes
+ * the trainer's weights before the rollouts and recomputes {@code pi_old} before the update.
  */
 final class Engine {
   static final String SDK_VERSION = Checkpoints.SDK_VERSION;
@@ -33,6 +34,8 @@ final class Engine {
   private final ReasonerPhase reasonerPhase;
   private final Scoring scoring;
   private final Checkpoints checkpoints;
+  /** Hybrid training's versions and sync, or null. */
+  private final Hybrid hybrid;
   private long iteration;
 
   Engine(EngineConfig cfg) {
@@ -44,6 +47,7 @@ final class Engine {
     this.reasonerPhase = new ReasonerPhase(cfg, rollouts);
     this.scoring = new Scoring(cfg, events);
     this.checkpoints = new Checkpoints(cfg, settings, events);
+    this.hybrid = cfg.hybrid() == null ? null : new Hybrid(cfg.hybrid(), cfg.policy());
   }
 
   long iteration() {
@@ -88,6 +92,8 @@ final class Engine {
     PhaseTimes times = new PhaseTimes();
     long iterSeed = IterationSeeds.iteration(cfg.seed(), it);
     SplittableRandom rng = new SplittableRandom(IterationSeeds.choices(iterSeed));
+    // 0. hybrid training: the rollout backend serves a version at most maxStaleness old
+    long rolloutVersion = hybrid == null ? 0 : hybrid.beforeRollouts(times);
 
     // 1. B documents (synthetic empty ones without corpus grounding)
     List<DocumentWork> docs = new ArrayList<>(cfg.batchSize());
@@ -111,19 +117,29 @@ final class Engine {
     Scoring.ZeroStd zero = scoring.advantages(docs, reasonerGroups);
     times.reward += PhaseTimes.since(t);
     // 8. one update on the union of both roles' samples
-    List<TrainingSample> samples = samples(docs, reasonerGroups);
+    List<TrainingSample> rolled = samples(docs, reasonerGroups);
+    // hybrid training: pi_old is the trainer's own log-probs of the sampled tokens
+    Hybrid.Recomputed recomputed = hybrid == null ? null : hybrid.recompute(rolled, rolloutVersion, times);
+    List<TrainingSample> samples = recomputed == null ? rolled : recomputed.samples();
     OptionalDouble learningRate = cfg.policy().learningRate();
     events.fire(l -> l.onUpdateStart(it, samples.size()));
     UpdateStats stats = update(samples, times);
     if (stats == null) {
       throw new SpiceException.BackendException("policy " + cfg.policy().name() + " returned null UpdateStats");
     }
+    if (hybrid != null) {
+      hybrid.afterUpdate(stats, samples.size());
+    }
     events.fire(l -> l.onUpdateEnd(it, stats));
     // 9. results and metrics (nothing below may fail: the update has been applied)
     List<DocumentRollout> rollouts = docs.stream().map(DocumentWork::toRollout).toList();
     double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Double> extra = new java.util.TreeMap<>();
+    if (hybrid != null) {
+      hybrid.metrics(extra, rolloutVersion, recomputed, times);
+    }
     Metrics metrics = IterationMetrics.of(it, docs, reasonerGroups, zero, stats, learningRate, seconds, tokens,
-        times);
+        times, extra);
     return new IterationResult(it, metrics, rollouts, stats);
   }
 
@@ -177,20 +193,44 @@ final class Engine {
   }
 
   Path saveCheckpoint(Path runDir) {
-    return checkpoints.save(runDir, iteration);
+    if (hybrid == null) {
+      return checkpoints.save(runDir, iteration, Map.of());
+    }
+    Path p = checkpoints.save(runDir, iteration, Map.of(POLICY_VERSION, hybrid.policyVersion()));
+    hybrid.invalidate();
+    return p;
   }
 
   void restore(Path dir) {
-    iteration = checkpoints.restore(dir);
+    if (hybrid == null) {
+      iteration = checkpoints.restore(dir, state -> () -> { });
+      return;
+    }
+    iteration = checkpoints.restore(dir, state -> {
+      if (!(state.get(POLICY_VERSION) instanceof Long v) || v < 0) {
+        throw new SpiceException.CheckpointException(dir.resolve("engine.json") + ": field '" + POLICY_VERSION
+            + "' (hybrid training's policy version) is missing or invalid");
+      }
+      return () -> hybrid.restored(v);
+    });
   }
 
   void restorePolicy(Path dir) {
     checkpoints.restorePolicy(dir);
+    if (hybrid != null) {
+      hybrid.invalidate();
+    }
   }
+
+  /** The engine.json field of hybrid training's policy version. */
+  static final String POLICY_VERSION = "policy_version";
 
   /** Starts the run folder's results over at iteration 0 (listeners drop what they wrote). */
   void restart(Path runFolder) {
     iteration = 0;
+    if (hybrid != null) {
+      hybrid.restored(0);
+    }
     events.fire(l -> l.onRestore(0, runFolder));
   }
 

@@ -38,6 +38,8 @@ import java.util.Map;
  * @param checkpointDirectory where periodic checkpoints go, or null
  * @param listeners listeners in registration order
  * @param extraState further state saved inside each checkpoint, by name
+ * @param hybrid the separate rollout backend and its sync, or null when the trained policy
+ *     generates its own rollouts
  */
 record EngineConfig(
     TrainablePolicy policy,
@@ -57,16 +59,25 @@ record EngineConfig(
     int checkpointEvery,
     Path checkpointDirectory,
     List<SelfPlayListener> listeners,
-    Map<String, Checkpointable> extraState) {
+    Map<String, Checkpointable> extraState,
+    HybridConfig hybrid) {
 
   EngineConfig {
     listeners = List.copyOf(listeners);
     extraState = Collections.unmodifiableMap(new LinkedHashMap<>(extraState));
   }
 
-  /** The policy that writes tasks: the frozen one in fixed-Challenger mode, else the trained one. */
+  /**
+   * The policy that writes tasks: the frozen one in fixed-Challenger mode, else the rollout backend
+   * of hybrid training, else the trained one.
+   */
   PolicyBackend challengerBackend() {
-    return challengerPolicy != null ? challengerPolicy : policy;
+    return challengerPolicy != null ? challengerPolicy : reasonerBackend();
+  }
+
+  /** The policy that answers: the rollout backend of hybrid training, else the trained one. */
+  PolicyBackend reasonerBackend() {
+    return hybrid != null ? hybrid.rollouts() : policy;
   }
 
   /** Whether the Challenger role is trained (not in fixed-Challenger mode). */
@@ -98,6 +109,11 @@ record EngineConfig(
     m.put("kl_beta", recipe.loss().klBeta());
     m.put("challenger_sampling", sampling(challengerSampling));
     m.put("reasoner_sampling", sampling(reasonerSampling));
+    if (hybrid != null) {
+      m.put("rollouts", hybrid.rollouts().name());
+      m.put("policy_sync_every", hybrid.everyUpdates());
+      m.put("max_staleness", hybrid.maxStaleness());
+    }
     return Collections.unmodifiableMap(m);
   }
 

@@ -16,9 +16,13 @@ import java.util.TreeMap;
 final class IterationMetrics {
   private IterationMetrics() {}
 
-  /** @param learningRate the policy's learning rate for this update, if it reports one */
+  /**
+   * @param learningRate the policy's learning rate for this update, if it reports one
+   * @param extra further metrics (hybrid training's), added as they are
+   */
   static Metrics of(long it, List<DocumentWork> docs, List<DocumentWork> reasonerGroups, Scoring.ZeroStd zero,
-      UpdateStats stats, OptionalDouble learningRate, double seconds, int generatedTokens, PhaseTimes times) {
+      UpdateStats stats, OptionalDouble learningRate, double seconds, int generatedTokens, PhaseTimes times,
+      Map<String, Double> extra) {
     Map<String, Double> m = new TreeMap<>();
     challenger(m, docs, zero);
     reasoner(m, docs, reasonerGroups, zero);
@@ -36,6 +40,7 @@ final class IterationMetrics {
     m.put(MetricNames.STEP_TIME, seconds);
     m.put(MetricNames.TOKENS_PER_SECOND, seconds > 0 ? generatedTokens / seconds : Double.NaN);
     timings(m, times, seconds);
+    m.putAll(extra);
     return new Metrics(it, m);
   }
 

@@ -103,7 +103,42 @@ public final class MetricNames {
   /** Seconds in the policy's {@code update} call (0 when there was nothing to train on). */
   public static final String TIMING_UPDATE = "timing_s/update";
   /**
-   * {@link #STEP_TIME} minus the five other {@code timing_s/*} parts: documents, prompts, parsing
+   * Hybrid training only: seconds publishing the trainer's weights to the rollout backend
+   * ({@link dev.spice.core.PolicySync#publish}); 0 in an iteration that did not publish.
+   */
+  public static final String TIMING_SYNC = "timing_s/sync";
+  /**
+   * Hybrid training only: seconds in the trainer's recomputation of the sampled tokens' log-probs
+   * ({@code scoreContinuations}), and the prompt-token check before it (verl's name).
+   */
+  public static final String TIMING_OLD_LOG_PROB = "timing_s/old_log_prob";
+  /**
+   * Hybrid training only: the largest absolute difference, over every completion token of the
+   * update batch, between the log-prob the rollout backend reported when sampling the token and the
+   * one the trainer recomputes (which is used as {@code pi_old}); NaN without samples. It measures
+   * how far the sampler is from the trainer: numerical differences of the two engines, and the
+   * staleness of the rollouts. verl's peer is {@code training/rollout_probs_diff_max} (which
+   * compares probabilities, not log-probs).
+   */
+  public static final String ROLLOUT_LOGPROB_DIFF_MAX = "rollout/logprob_diff_max";
+  /**
+   * Hybrid training only: the mean of the same absolute log-prob differences as
+   * {@link #ROLLOUT_LOGPROB_DIFF_MAX}, over the update batch's completion tokens; NaN without
+   * samples (verl: {@code training/rollout_probs_diff_mean}).
+   */
+  public static final String ROLLOUT_LOGPROB_DIFF_MEAN = "rollout/logprob_diff_mean";
+  /**
+   * Hybrid training only: the policy version the iteration's rollouts were generated under (the
+   * number of applied updates of the weights the rollout backend served).
+   */
+  public static final String ROLLOUT_POLICY_VERSION = "rollout/policy_version";
+  /**
+   * Hybrid training only: how many versions the rollouts lag the trainer at the update, at most
+   * the builder's {@code maxStaleness}.
+   */
+  public static final String ROLLOUT_STALENESS = "rollout/staleness";
+  /**
+   * {@link #STEP_TIME} minus the other {@code timing_s/*} parts: documents, prompts, parsing
    * the Challenger's attempts, subsampling, the update batch, listeners and other loop overhead.
    * Clamped at 0, so it is never negative.
    */

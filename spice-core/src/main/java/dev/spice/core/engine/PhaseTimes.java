@@ -18,6 +18,10 @@ final class PhaseTimes {
   long reward;
   /** The policy update call. */
   long update;
+  /** Hybrid training: publishing the trainer's weights to the rollout backend. */
+  long sync;
+  /** Hybrid training: the trainer's recomputation of the rollouts' log-probs. */
+  long oldLogProb;
 
   /** Adds a generation call's nanoseconds to its role's part. */
   void addGeneration(Role role, long nanos) {
@@ -35,6 +39,6 @@ final class PhaseTimes {
 
   /** The sum of the measured parts, nanoseconds. */
   long measured() {
-    return challengerGen + reasonerGen + verify + reward + update;
+    return challengerGen + reasonerGen + verify + reward + update + sync + oldLogProb;
   }
 }

@@ -52,7 +52,7 @@ final class ReasonerPhase {
         }
       }
     }
-    List<Completion> out = rollouts.generate(it, Role.REASONER, cfg.policy(), prompts,
+    List<Completion> out = rollouts.generate(it, Role.REASONER, cfg.reasonerBackend(), prompts,
         cfg.reasonerSampling().withSeed(IterationSeeds.reasoner(iterSeed)), times);
     long parsing = System.nanoTime();
     int tokens = 0;

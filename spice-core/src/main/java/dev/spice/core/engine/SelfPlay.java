@@ -3,6 +3,7 @@ package dev.spice.core.engine;
 import dev.spice.core.Challenger;
 import dev.spice.core.CorpusSource;
 import dev.spice.core.PolicyBackend;
+import dev.spice.core.PolicySync;
 import dev.spice.core.Reasoner;
 import dev.spice.core.Recipe;
 import dev.spice.core.SamplingParams;
@@ -197,6 +198,10 @@ public final class SelfPlay implements AutoCloseable {
     final Map<String, dev.spice.core.Checkpointable> extraState = new LinkedHashMap<>();
     Path runFolder;
     RunMode runMode;
+    PolicyBackend rollouts;
+    PolicySync policySync;
+    int syncEvery = 1;
+    int maxStaleness = 0;
 
     private Builder() {}
 
@@ -327,7 +332,6 @@ public final class SelfPlay implements AutoCloseable {
 
     /**
      * Sampling of the Challenger role; its seed is replaced by derived seeds.
-     *
      * @param p the sampling params
      * @return this builder
      */
@@ -338,7 +342,6 @@ public final class SelfPlay implements AutoCloseable {
 
     /**
      * Sampling of the Reasoner role; its seed is replaced by derived seeds.
-     *
      * @param p the sampling params
      * @return this builder
      */
@@ -411,6 +414,52 @@ public final class SelfPlay implements AutoCloseable {
     }
 
     /**
+     * Hybrid training (docs/algorithm.md): {@code backend} (an inference server, e.g. a
+     * {@code RemotePolicy}) generates the trained roles' rollouts; the trained policy recomputes the
+     * sampled tokens' log-probs ({@code scoreContinuations}) as {@code pi_old} and runs the update.
+     * The backend must render and tokenize prompts as the trainer does (checked where
+     * {@link TrainablePolicy#promptTokens} can tell). Requires {@link #policySync}.
+     *
+     * @param backend the rollout backend
+     * @return this builder
+     */
+    public Builder rollouts(PolicyBackend backend) {
+      this.rollouts = Objects.requireNonNull(backend, "backend");
+      return this;
+    }
+
+    /**
+     * How the trained weights reach the {@link #rollouts} backend: the engine counts a policy
+     * version per applied update and, before an iteration's rollouts, publishes the trainer's weights
+     * when {@code everyUpdates} versions passed since the last publish, and first after build,
+     * restore or checkpoint (so a resumed run samples the same weights as the uninterrupted one). A
+     * failed publish fails the iteration before anything is generated or trained.
+     *
+     * @param sync the sync
+     * @param everyUpdates k, publish after every k-th update, {@code >= 1}; needs
+     *     {@link #maxStaleness} of at least {@code k - 1}
+     * @return this builder
+     */
+    public Builder policySync(PolicySync sync, int everyUpdates) {
+      this.policySync = Objects.requireNonNull(sync, "sync");
+      this.syncEvery = everyUpdates;
+      return this;
+    }
+
+    /**
+     * The most policy versions a trained-on rollout may lag the trainer. Syncing every k updates
+     * gives rollouts up to {@code k - 1} versions old, so {@link #build()} refuses
+     * {@code maxStaleness < k - 1}. Default 0 (on-policy: sync after every update).
+     *
+     * @param versions the bound, {@code >= 0}
+     * @return this builder
+     */
+    public Builder maxStaleness(int versions) {
+      this.maxStaleness = versions;
+      return this;
+    }
+
+    /**
      * Adds a listener.
      *
      * @param listener the listener
@@ -428,56 +477,17 @@ public final class SelfPlay implements AutoCloseable {
      * @throws SpiceException.ConfigurationException naming the setting and its valid values
      */
     public SelfPlay build() {
-      List<String> errors = new ArrayList<>();
-      if (policy == null) {
-        errors.add("policy is missing: set a TrainablePolicy with policy(...), e.g. a DjlPolicy");
-      }
-      if (recipe == null) {
-        errors.add("recipe is missing: set one with recipe(...), e.g. Presets.spice() from spice-rewards");
-      }
-      if (corpusGrounded && corpus == null) {
-        errors.add("corpus is missing: set a CorpusSource with corpus(...), or corpusGrounded(false) for the no-corpus baseline");
-      }
-      if (!corpusGrounded && corpus != null) {
-        errors.add("corpus is set but corpusGrounded(false): the no-corpus mode reads no corpus; remove one of them");
-      }
-      if (challenger == null) {
-        errors.add("challenger is null: valid values are any Challenger, e.g. Roles.jsonChallenger()");
-      }
-      if (reasoner == null) {
-        errors.add("reasoner is null: valid values are any Reasoner, e.g. Roles.boxedReasoner()");
-      }
-      if (batchSize < 1) {
-        errors.add("batchSize (B) must be >= 1, got " + batchSize);
-      }
-      if (recipe != null) {
-        EngineConfig.checkGroupSizes(recipe, maxChallengerAttempts, errors);
-      }
-      if (zeroVariancePolicy == null) {
-        errors.add("zeroVariancePolicy is null: valid values are " + java.util.Arrays.toString(ZeroVariancePolicy.values()));
-      }
-      if (challengerSampling == null || reasonerSampling == null) {
-        errors.add("sampling parameters must not be null");
-      }
-      if (rewardTimeout == null || rewardTimeout.isNegative() || rewardTimeout.isZero()) {
-        errors.add("rewardTimeout must be a positive duration, got " + rewardTimeout);
-      }
-      if (runFolder != null && checkpointDirectory != null && !checkpointDirectory.equals(runFolder)) {
-        errors.add("checkpointEvery writes to " + checkpointDirectory + " but runFolder is " + runFolder
-            + "; use one folder");
-      }
-      if (checkpointEvery < 0 || (checkpointEvery > 0 && checkpointDirectory == null && runFolder == null)) {
-        errors.add("checkpointEvery needs iterations >= 1 and a run directory, got " + checkpointEvery + ", " + checkpointDirectory);
-      }
+      List<String> errors = SelfPlayChecks.errors(this);
       if (!errors.isEmpty()) {
         throw new SpiceException.ConfigurationException("Invalid SelfPlay configuration: " + String.join("; ", errors));
       }
       // The builder is left as the user set it (a reused builder with a bigger recipe gets its own default N).
       int n = maxChallengerAttempts < 0 ? 2 * recipe.challengerGroupSize() : maxChallengerAttempts;
       Path ckptDir = checkpointDirectory != null ? checkpointDirectory : runFolder;
+      HybridConfig hybrid = rollouts == null ? null : new HybridConfig(rollouts, policySync, syncEvery, maxStaleness);
       EngineConfig config = new EngineConfig(policy, challengerPolicy, corpus, corpusGrounded, challenger, reasoner,
           recipe, batchSize, n, seed, zeroVariancePolicy, challengerSampling, reasonerSampling, rewardTimeout,
-          checkpointEvery, ckptDir, listeners, extraState);
+          checkpointEvery, ckptDir, listeners, extraState, hybrid);
       SelfPlay spice = new SelfPlay(config);
       if (runFolder != null) {
         Path folder = runFolder;

@@ -47,7 +47,7 @@ final class WarmStartCheckpoints {
     // The engine's checkpoint code reads the policy, the corpus, the seed and the extra state of an
     // EngineConfig; the self-play settings are not used by it and stay unset.
     EngineConfig cfg = new EngineConfig(policy, null, corpus, corpus != null, null, null, null, documentsPerStep, 0,
-        seed, null, null, null, null, checkpointEvery, runFolder, List.of(), Map.of());
+        seed, null, null, null, null, checkpointEvery, runFolder, List.of(), Map.of(), null);
     SelfPlayListener bridge = new SelfPlayListener() {
       @Override
       public void onCheckpoint(long iteration, Path directory) {

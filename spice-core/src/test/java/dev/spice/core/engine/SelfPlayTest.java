@@ -179,22 +179,25 @@ class SelfPlayTest {
 
   /** Challenger: valid with probability 0.7, answer from the document; Reasoner: right more often as training goes on. */
   static ScriptedPolicy randomPolicy() {
-    return new ScriptedPolicy((prompt, row, seed, policy) -> {
-      SplittableRandom r = new SplittableRandom(seed);
-      if (prompt.role() == Role.CHALLENGER) {
-        if (r.nextInt(10) >= 7) {
-          return "I cannot write a task";
-        }
-        String t = prompt.text();
-        int at = t.indexOf(" value ");
-        String answer = at >= 0 ? t.substring(at + 7, at + 8) : "0";
-        String q = "Which value? " + (r.nextInt(3));
-        return "{\"type\":\"free_form\",\"question\":\"" + q + "\",\"answer\":\"" + answer + "\",\"answer_type\":\"Integer\"}";
-      }
-      int skill = (int) Math.min(90, 20 + 5 * policy.version());
-      return r.nextInt(100) < skill ? "\\boxed{" + "0123456789".charAt(r.nextInt(10)) + "}" : "no idea";
-    });
+    return new ScriptedPolicy(RANDOM_SCRIPT);
   }
+
+  /** The script of {@link #randomPolicy()}; it reads only its arguments. */
+  static final ScriptedPolicy.Script RANDOM_SCRIPT = (prompt, row, seed, policy) -> {
+    SplittableRandom r = new SplittableRandom(seed);
+    if (prompt.role() == Role.CHALLENGER) {
+      if (r.nextInt(10) >= 7) {
+        return "I cannot write a task";
+      }
+      String t = prompt.text();
+      int at = t.indexOf(" value ");
+      String answer = at >= 0 ? t.substring(at + 7, at + 8) : "0";
+      String q = "Which value? " + (r.nextInt(3));
+      return "{\"type\":\"free_form\",\"question\":\"" + q + "\",\"answer\":\"" + answer + "\",\"answer_type\":\"Integer\"}";
+    }
+    int skill = (int) Math.min(90, 20 + 5 * policy.version());
+    return r.nextInt(100) < skill ? "\\boxed{" + "0123456789".charAt(r.nextInt(10)) + "}" : "no idea";
+  };
 
   private static SelfPlay engine(ScriptedPolicy policy, ListCorpus corpus) {
     return SelfPlay.builder().policy(policy).corpus(corpus).recipe(TestRecipes.recipe(4, 4)).batchSize(5).seed(99).build();

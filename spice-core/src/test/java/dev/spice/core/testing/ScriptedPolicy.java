@@ -48,8 +48,8 @@ public final class ScriptedPolicy implements TrainablePolicy {
   public static final float TOKEN_LOG_PROB = (float) -Math.log(2);
 
   private final Script script;
-  private final Map<String, Integer> ids = new HashMap<>();
-  private final List<String> words = new ArrayList<>();
+  private final Map<String, Integer> ids;
+  private final List<String> words;
   private final List<List<TrainingSample>> updates = new ArrayList<>();
   private final List<List<SupervisedSample>> supervisedUpdates = new ArrayList<>();
   private long version;
@@ -60,6 +60,19 @@ public final class ScriptedPolicy implements TrainablePolicy {
   /** A policy driven by the script. */
   public ScriptedPolicy(Script script) {
     this.script = script;
+    this.ids = new HashMap<>();
+    this.words = new ArrayList<>();
+  }
+
+  /**
+   * A policy driven by the script that shares {@code vocabularyOf}'s token ids (both assign new
+   * words the same ids, whichever sees them first): a rollout server and a trainer with one
+   * tokenizer, for hybrid training tests.
+   */
+  public ScriptedPolicy(Script script, ScriptedPolicy vocabularyOf) {
+    this.script = script;
+    this.ids = vocabularyOf.ids;
+    this.words = vocabularyOf.words;
   }
 
   @Override
@@ -148,21 +161,35 @@ public final class ScriptedPolicy implements TrainablePolicy {
   }
 
   @Override
-  public synchronized int[] tokenize(String text) {
+  public int[] tokenize(String text) {
     String[] w = text.isBlank() ? new String[0] : text.strip().split("\\s+");
     int[] t = new int[w.length];
-    for (int i = 0; i < w.length; i++) {
-      t[i] = ids.computeIfAbsent(w[i], k -> {
-        words.add(k);
-        return words.size() - 1;
-      });
+    synchronized (ids) {
+      for (int i = 0; i < w.length; i++) {
+        t[i] = ids.computeIfAbsent(w[i], k -> {
+          words.add(k);
+          return words.size() - 1;
+        });
+      }
     }
     return t;
   }
 
+  /** The prompt's words, as {@link #generate} reports its prompt tokens. */
   @Override
-  public synchronized String detokenize(int[] tokens) {
+  public java.util.Optional<int[]> promptTokens(Prompt prompt) {
+    return java.util.Optional.of(tokenize(prompt.text()));
+  }
+
+  @Override
+  public String detokenize(int[] tokens) {
     StringBuilder sb = new StringBuilder();
+    synchronized (ids) {
+      return detokenize(tokens, sb);
+    }
+  }
+
+  private String detokenize(int[] tokens, StringBuilder sb) {
     for (int t : tokens) {
       if (t < 0 || t >= words.size()) {
         throw new IllegalArgumentException("unknown token id " + t);

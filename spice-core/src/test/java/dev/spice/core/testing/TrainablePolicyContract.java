@@ -68,6 +68,19 @@ public abstract class TrainablePolicyContract extends PolicyBackendContract {
     return TrainingSample.of(Role.CHALLENGER, p, c, advantage, "g");
   }
 
+  /** Hybrid training checks rollouts against promptTokens: when a policy tells them, they are generate's. */
+  @Test
+  void promptTokensWhenToldAreThoseGenerateFeeds() {
+    for (Prompt p : prompts()) {
+      java.util.Optional<int[]> told = trainable().promptTokens(p);
+      assertTrue(told != null, "promptTokens must not return null");
+      if (told.isPresent()) {
+        assertArrayEquals(trainable().generate(List.of(p), params(3)).get(0).promptTokens(), told.get(),
+            "promptTokens of '" + p.text() + "'");
+      }
+    }
+  }
+
   @Test
   void emptyUpdateChangesNothing() {
     Prompt p = prompts().get(0);
