@@ -63,10 +63,8 @@ class RemoteChallengerSelfPlayTest {
             .maxConcurrentRequests(4).build()) {
       SelfPlay engine = SelfPlay.builder().policy(reasoner).fixedChallenger(remote)
           .corpus(new ListCorpus("facts", docs, 3)).recipe(recipe(2, 4)).batchSize(2).seed(5).build();
-      List<IterationResult> results = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        results.add(engine.step());
-      }
+      List<IterationResult> results = List.of(engine.step(), engine.step());
+      assertEquals(2, results.size());
       double valid = results.stream().mapToDouble(r -> r.metrics().get(MetricNames.CHALLENGER_VALID_RATE)).sum();
       assertTrue(valid > 0, "some remote tasks were valid");
       assertTrue(remote.stats().completions() >= 2 * 2 * 2, "the remote Challenger wrote every attempt");
@@ -81,7 +79,7 @@ class RemoteChallengerSelfPlayTest {
 
   // ---------------------------------------------------------------- a minimal recipe (core cannot see spice-rewards)
 
-  private static Recipe recipe(int gc, int gr) {
+  static Recipe recipe(int gc, int gr) {
     RewardFunction<ChallengerOutcome> variance = new RewardFunction<>() {
       @Override
       public Rewards score(List<ChallengerOutcome> items, RewardContext c) {
