@@ -257,6 +257,13 @@ final class DjlPolicyImpl implements DjlPolicy {
     return forcing.score(prompts, continuations, genBatch);
   }
 
+  /** {@inheritDoc} The ids are fed as they are: no template and no beginning-of-sequence id. */
+  @Override
+  public List<float[]> scoreFromTokens(List<int[]> promptTokens, List<int[]> continuations) {
+    open();
+    return forcing.scoreTokens(promptTokens, continuations, genBatch);
+  }
+
   // ---------------------------------------------------------------- training
 
   @Override
