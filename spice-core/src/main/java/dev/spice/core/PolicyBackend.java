@@ -73,6 +73,34 @@ public interface PolicyBackend extends AutoCloseable {
   List<float[]> scoreContinuations(List<Prompt> prompts, List<int[]> continuations);
 
   /**
+   * Per-token log-probabilities (natural log, temperature 1, no constrained-decoding mask) of given
+   * continuations after prompts given as token ids: exactly these ids are fed to the model, with no
+   * template, beginning-of-sequence id or other special token added. This is what a server needs to
+   * answer a request for the log-probs of a prompt's own tokens (OpenAI's {@code echo}, see the
+   * {@code spice-serve} module).
+   *
+   * <p>Contract: for a backend that supports it, {@code scoreFromTokens(ids, continuations)} returns
+   * exactly what {@link #scoreContinuations} returns for unconstrained prompts that the backend
+   * encodes to {@code ids}.
+   *
+   * <p>The default implementation throws {@link SpiceException.UnsupportedOperation}; the DJL and
+   * ONNX backends implement it.
+   *
+   * @param promptTokens the prompts as token ids, each non-empty and inside the vocabulary; the
+   *     arrays are not modified
+   * @param continuations token ids to score after each prompt, same size as {@code promptTokens},
+   *     each inside the vocabulary and possibly empty; the arrays are not modified
+   * @return one array per prompt, same length as its continuation
+   * @throws SpiceException.UnsupportedOperation if this backend cannot score from token ids
+   * @throws SpiceException.BackendException if the sizes differ, an id is outside the vocabulary, a
+   *     prompt is empty, a prompt and its continuation are too long for the model, or scoring fails
+   */
+  default List<float[]> scoreFromTokens(List<int[]> promptTokens, List<int[]> continuations) {
+    throw new SpiceException.UnsupportedOperation("backend '" + name()
+        + "' does not implement scoreFromTokens (scoring from raw token ids)");
+  }
+
+  /**
    * Token ids of a text, without template or special tokens added.
    *
    * @param text the text

@@ -264,6 +264,13 @@ final class DjlPolicyImpl implements DjlPolicy {
     return java.util.Optional.of(prompts.encode(prompt, 0));
   }
 
+  /** {@inheritDoc} The ids are fed as they are: no template and no beginning-of-sequence id. */
+  @Override
+  public List<float[]> scoreFromTokens(List<int[]> promptTokens, List<int[]> continuations) {
+    open();
+    return forcing.scoreTokens(promptTokens, continuations, genBatch);
+  }
+
   // ---------------------------------------------------------------- training
 
   @Override

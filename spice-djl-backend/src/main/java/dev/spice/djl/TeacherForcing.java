@@ -175,6 +175,42 @@ final class TeacherForcing {
       }
       rows.add(new Row(pt, c.clone(), prompts.allowed(promptList.get(i), i)));
     }
+    return scoreRows(rows, maxRows);
+  }
+
+  /**
+   * {@link DjlPolicy#scoreFromTokens}: the prompts are fed as they are (no template, no BOS) and
+   * nothing is masked; otherwise as {@link #score}, so the same rows give the same numbers.
+   */
+  List<float[]> scoreTokens(List<int[]> promptTokens, List<int[]> continuations, int maxRows) {
+    if (promptTokens.size() != continuations.size()) {
+      throw new SpiceException.BackendException("scoreFromTokens: " + promptTokens.size() + " prompts but "
+          + continuations.size() + " continuations");
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < promptTokens.size(); i++) {
+      int[] pt = promptTokens.get(i);
+      int[] c = continuations.get(i);
+      if (pt == null || pt.length == 0) {
+        throw new SpiceException.BackendException("scoreFromTokens: prompt " + i
+            + " has no tokens; a decoder needs at least one");
+      }
+      if (c == null) {
+        throw new SpiceException.BackendException("scoreFromTokens: continuation " + i + " is null");
+      }
+      prompts.checkIds(pt, "prompt " + i);
+      prompts.checkIds(c, "continuation " + i);
+      if (pt.length + c.length > cfg.maxPositionEmbeddings()) {
+        throw new SpiceException.BackendException("prompt " + i + " and its continuation have "
+            + (pt.length + c.length) + " tokens, more than max_position_embeddings " + cfg.maxPositionEmbeddings());
+      }
+      rows.add(new Row(pt.clone(), c.clone(), null));
+    }
+    return scoreRows(rows, maxRows);
+  }
+
+  /** Teacher-forces {@code rows} in micro-batches of at most {@code maxRows} rows, without gradients. */
+  private List<float[]> scoreRows(List<Row> rows, int maxRows) {
     float[][] out = new float[rows.size()][];
     List<List<Integer>> batches = microBatches(rows, maxRows);
     try {

@@ -267,17 +267,53 @@ final class OnnxPolicyImpl implements OnnxPolicy {
           + continuations.size());
     }
     int batch = prompts.size();
+    int[][] promptIds = new int[batch][];
+    int[][] allowed = new int[batch][];
+    for (int b = 0; b < batch; b++) {
+      promptIds[b] = encodePrompt(prompts.get(b), b);
+      checkIds(continuations.get(b), "continuation " + b);
+      allowed[b] = allowedIds(prompts.get(b), b);
+    }
+    return score(promptIds, continuations, allowed);
+  }
+
+  /** {@inheritDoc} The ids are fed as they are, with no template, and nothing is masked. */
+  @Override
+  public synchronized List<float[]> scoreFromTokens(List<int[]> promptTokens, List<int[]> continuations) {
+    ensureOpen();
+    if (promptTokens.size() != continuations.size()) {
+      throw new SpiceException.BackendException("scoreFromTokens: " + promptTokens.size() + " prompts but "
+          + continuations.size() + " continuations");
+    }
+    int batch = promptTokens.size();
+    int[][] promptIds = new int[batch][];
+    for (int b = 0; b < batch; b++) {
+      int[] ids = promptTokens.get(b);
+      if (ids == null || ids.length == 0) {
+        throw new SpiceException.BackendException("scoreFromTokens: prompt " + b
+            + " has no tokens; a decoder needs at least one");
+      }
+      if (continuations.get(b) == null) {
+        throw new SpiceException.BackendException("scoreFromTokens: continuation " + b + " is null");
+      }
+      promptIds[b] = ids.clone();
+      checkIds(promptIds[b], "prompt " + b);
+      checkIds(continuations.get(b), "continuation " + b);
+    }
+    return score(promptIds, continuations, new int[batch][]);
+  }
+
+  /** Teacher-forced log-probs of each continuation after its encoded prompt, in one full pass. */
+  private List<float[]> score(int[][] promptIds, List<int[]> continuations, int[][] allowed) {
+    int batch = promptIds.length;
     if (batch == 0) {
       return List.of();
     }
     int[][] seqs = new int[batch][];
     int[] promptLen = new int[batch];
-    int[][] allowed = new int[batch][];
     for (int b = 0; b < batch; b++) {
-      int[] p = encodePrompt(prompts.get(b), b);
+      int[] p = promptIds[b];
       int[] c = continuations.get(b);
-      checkIds(c, "continuation " + b);
-      allowed[b] = allowedIds(prompts.get(b), b);
       promptLen[b] = p.length;
       // the last continuation token is only predicted, never fed
       seqs[b] = new int[p.length + Math.max(0, c.length - 1)];

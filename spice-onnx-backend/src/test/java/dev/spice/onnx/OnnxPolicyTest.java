@@ -293,4 +293,27 @@ class OnnxPolicyTest {
         () -> cached.generateFromTokens(List.of(new int[] {2}, new int[] {3, 50}), null, params(2, 0))).getMessage();
     assertTrue(msg.contains("prompt 1") && msg.contains("50"), msg);
   }
+
+  @Test
+  void scoreFromTokensGivesWhatScoreContinuationsGivesForTheEncodedPrompts() {
+    List<Prompt> prompts = prompts(5, 31);
+    List<Completion> sampled = cached.generate(prompts, params(5, 8));
+    List<int[]> ids = new ArrayList<>();
+    List<int[]> conts = new ArrayList<>();
+    for (Completion c : sampled) {
+      ids.add(c.promptTokens());
+      conts.add(c.tokens());
+    }
+    List<float[]> viaText = cached.scoreContinuations(prompts, conts);
+    List<float[]> viaIds = cached.scoreFromTokens(ids, conts);
+    for (int i = 0; i < prompts.size(); i++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(viaText.get(i), viaIds.get(i), "row " + i);
+    }
+    String msg = org.junit.jupiter.api.Assertions.assertThrows(dev.spice.core.SpiceException.BackendException.class,
+        () -> cached.scoreFromTokens(List.of(new int[] {2}, new int[] {3}), List.of(new int[] {1}, new int[] {50})))
+        .getMessage();
+    assertTrue(msg.contains("continuation 1") && msg.contains("50"), msg);
+    org.junit.jupiter.api.Assertions.assertThrows(dev.spice.core.SpiceException.BackendException.class,
+        () -> cached.scoreFromTokens(List.of(new int[0]), List.of(new int[] {1})));
+  }
 }

@@ -9,10 +9,14 @@ import java.util.Map;
  * A parsed and validated {@code POST /v1/completions} body (see the module README for the fields
  * and their defaults). Prompts are either texts ({@code String}) or token ids ({@code int[]}).
  *
+ * @param sampling the sampling settings; its {@code maxNewTokens} is {@code max(1, maxTokens)}
  * @param seedGiven whether the request carried a seed ({@code seed} is drawn by the server otherwise)
+ * @param maxTokens the request's {@code max_tokens}: 0 (only with {@code echo}) generates nothing
+ * @param echo whether each choice starts with its prompt ({@code echo: true})
  */
 record CompletionRequest(String model, List<Object> prompts, int n, SamplingParams sampling, boolean seedGiven,
-    int[] stopTokenIds, int[] allowedTokenIds, boolean logprobs, boolean returnTokenIds) {
+    int[] stopTokenIds, int[] allowedTokenIds, boolean logprobs, boolean returnTokenIds, int maxTokens,
+    boolean echo) {
 
   /** Most rows (prompts times {@code n}) one request may ask for. */
   static final int MAX_ROWS = 1024;
@@ -30,7 +34,12 @@ record CompletionRequest(String model, List<Object> prompts, int n, SamplingPara
       throw ApiError.badRequest("n", prompts.size() + " prompts times n = " + n + " is more than the "
           + MAX_ROWS + " completions one request may ask for");
     }
-    int maxTokens = (int) f.integer("max_tokens", 16, 1, Integer.MAX_VALUE);
+    int maxTokens = (int) f.integer("max_tokens", 16, 0, Integer.MAX_VALUE);
+    boolean echo = f.bool("echo", false);
+    if (maxTokens == 0 && !echo) {
+      throw ApiError.badRequest("max_tokens", "field 'max_tokens' = 0 generates nothing; it is only allowed with "
+          + "echo = true (the prompt's own log-probs)");
+    }
     double temperature = f.number("temperature", 1.0);
     double topP = f.number("top_p", 1.0);
     long topK = f.integer("top_k", -1, -1, Integer.MAX_VALUE);
@@ -66,16 +75,13 @@ record CompletionRequest(String model, List<Object> prompts, int n, SamplingPara
       }
       logprobs = true;
     }
-    if (f.bool("echo", false)) {
-      throw ApiError.badRequest("echo", "field 'echo' = true is not supported by this server");
-    }
     if (f.bool("stream", false)) {
       throw ApiError.badRequest("stream", "field 'stream' = true is not supported by this server");
     }
     boolean returnIds = f.bool("return_token_ids", false);
-    SamplingParams sp = new SamplingParams(temperature, topP, k, maxTokens, stop, seed);
+    SamplingParams sp = new SamplingParams(temperature, topP, k, Math.max(1, maxTokens), stop, seed);
     return new CompletionRequest(model, prompts, n, sp, seedGiven, stopIds == null ? new int[0] : stopIds, allowed,
-        logprobs, returnIds);
+        logprobs, returnIds, maxTokens, echo);
   }
 
   private static List<Object> prompts(Object p) {

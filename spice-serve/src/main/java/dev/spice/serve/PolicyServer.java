@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An OpenAI-compatible HTTP server over a {@link PolicyBackend}: the subset of vLLM's API that the
- * remote backend uses ({@code POST /v1/completions} with log-probs, token ids, {@code n} and
- * {@code seed}; {@code POST /tokenize}, {@code POST /detokenize}, {@code GET /v1/models},
+ * remote backend uses ({@code POST /v1/completions} with log-probs, token ids, {@code n},
+ * {@code seed} and {@code echo} (prompt log-probs through {@link PolicyBackend#scoreFromTokens});
+ * {@code POST /tokenize}, {@code POST /detokenize}, {@code GET /v1/models},
  * {@code GET /health}, {@code POST /v1/load_lora_adapter} and {@code POST
  * /v1/unload_lora_adapter}). Built on the JDK's {@code com.sun.net.httpserver}; the module README
  * lists the endpoints, the limits and the error responses.

@@ -116,6 +116,39 @@ final class FakePolicy implements PolicyBackend {
     throw new SpiceException.UnsupportedOperation("fake policy does not score");
   }
 
+  /**
+   * Log-prob of token {@code t} after token {@code prev} at position {@code pos}:
+   * {@code -(0.5 + ((prev * 31 + t) % 17) / 10 + pos / 1000 + offset)}.
+   */
+  static float scoreOf(int prev, int t, int pos, int offset) {
+    return -(0.5f + ((prev * 31 + t) % 17) / 10f + pos / 1000f + offset);
+  }
+
+  @Override
+  public List<float[]> scoreFromTokens(List<int[]> promptTokens, List<int[]> continuations) {
+    generateCalls.incrementAndGet();
+    List<float[]> out = new ArrayList<>();
+    for (int i = 0; i < promptTokens.size(); i++) {
+      int[] p = promptTokens.get(i);
+      int[] c = continuations.get(i);
+      int[] all = Arrays.copyOf(p, p.length + c.length);
+      System.arraycopy(c, 0, all, p.length, c.length);
+      for (int id : all) {
+        if (id >= VOCAB) {
+          throw new SpiceException.BackendException("prompt " + i + ": token id " + id + " is outside [0, " + VOCAB
+              + ")");
+        }
+      }
+      float[] lp = new float[c.length];
+      for (int j = 0; j < c.length; j++) {
+        int pos = p.length + j;
+        lp[j] = scoreOf(all[pos - 1], all[pos], pos, offset);
+      }
+      out.add(lp);
+    }
+    return out;
+  }
+
   @Override
   public int[] tokenize(String text) {
     String t = text.strip();

@@ -237,14 +237,82 @@ class PolicyServerTest {
     assertEquals("n", error(post("v1/completions", "{\"model\":\"m\",\"prompt\":[1],\"n\":0}"), 400).get("param"));
     assertEquals("logprobs",
         error(post("v1/completions", "{\"model\":\"m\",\"prompt\":[1],\"logprobs\":5}"), 400).get("param"));
-    assertEquals("echo", error(post("v1/completions", "{\"model\":\"m\",\"prompt\":[1],\"echo\":true}"), 400)
+    assertEquals("echo", error(post("v1/completions", "{\"model\":\"m\",\"prompt\":[1],\"echo\":1}"), 400)
         .get("param"));
+    assertEquals("max_tokens",
+        error(post("v1/completions", "{\"model\":\"m\",\"prompt\":[1],\"max_tokens\":0}"), 400).get("param"));
     assertEquals("stop", error(post("v1/completions", "{\"model\":\"m\",\"prompt\":[1],\"stop\":7}"), 400)
         .get("param"));
     assertEquals("temperature",
         error(post("v1/completions", "{\"model\":\"m\",\"prompt\":[1],\"temperature\":-1}"), 400).get("param"));
     String outside = (String) error(post("v1/completions", "{\"model\":\"m\",\"prompt\":[99]}"), 400).get("message");
     assertTrue(outside.contains("outside"), outside);
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test
+  void echoWithMaxTokens0ReturnsThePromptsLogProbs() throws Exception {
+    startDefault();
+    HttpResponse<String> r = post("v1/completions", "{\"model\":\"m\",\"prompt\":[[3,4,5,6],[7]],\"n\":2,"
+        + "\"max_tokens\":0,\"echo\":true,\"logprobs\":0,\"return_token_ids\":true}");
+    assertEquals(200, r.statusCode(), r.body());
+    Map<String, Object> body = json(r);
+    List<Map<String, Object>> ch = choices(body);
+    assertEquals(4, ch.size());
+    int[][] prompts = {{3, 4, 5, 6}, {7}};
+    for (int i = 0; i < 4; i++) {
+      int[] p = prompts[i / 2];
+      Map<String, Object> c = ch.get(i);
+      assertEquals(policy.detokenize(p), c.get("text"));
+      assertEquals("length", c.get("finish_reason"));
+      assertArrayEquals(new int[0], ints(c.get("token_ids")));
+      assertArrayEquals(p, ints(c.get("prompt_token_ids")));
+      Map<String, Object> lp = (Map<String, Object>) c.get("logprobs");
+      List<Object> lps = (List<Object>) lp.get("token_logprobs");
+      assertEquals(p.length, lps.size());
+      assertNull(lps.get(0), "nothing predicts the first prompt token");
+      for (int j = 1; j < p.length; j++) {
+        assertEquals(FakePolicy.scoreOf(p[j - 1], p[j], j, 0), ((Number) lps.get(j)).floatValue(), "token " + j);
+      }
+      List<Object> tokens = (List<Object>) lp.get("tokens");
+      List<Object> offsets = (List<Object>) lp.get("text_offset");
+      for (int j = 0; j < p.length; j++) {
+        assertEquals("w" + p[j], tokens.get(j));
+        assertEquals((long) policy.detokenize(java.util.Arrays.copyOf(p, j)).length(), offsets.get(j));
+      }
+    }
+    Map<?, ?> usage = (Map<?, ?>) body.get("usage");
+    assertEquals(5L, usage.get("prompt_tokens"));
+    assertEquals(0L, usage.get("completion_tokens"));
+    assertEquals(0, policy.active.get());
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test
+  void echoWithGenerationPrefixesThePromptToTextTokensAndLogProbs() throws Exception {
+    startDefault();
+    HttpResponse<String> r = post("v1/completions", "{\"model\":\"m\",\"prompt\":\"w3 w4\",\"max_tokens\":3,"
+        + "\"seed\":5,\"echo\":true,\"logprobs\":0}");
+    assertEquals(200, r.statusCode(), r.body());
+    Map<String, Object> c = choices(json(r)).get(0);
+    Completion direct = new FakePolicy("fake", 0).generateFromTokens(List.of(new int[] {3, 4}), null,
+        new SamplingParams(1.0, 1.0, 0, 3, List.of(), 5)).get(0);
+    assertEquals("w3 w4" + direct.text(), c.get("text"));
+    Map<String, Object> lp = (Map<String, Object>) c.get("logprobs");
+    List<Object> lps = (List<Object>) lp.get("token_logprobs");
+    assertEquals(2 + direct.tokens().length, lps.size());
+    assertNull(lps.get(0));
+    assertEquals(FakePolicy.scoreOf(3, 4, 1, 0), ((Number) lps.get(1)).floatValue());
+    for (int j = 0; j < direct.tokens().length; j++) {
+      assertEquals(direct.logProbs()[j], ((Number) lps.get(2 + j)).floatValue(), "generated token " + j);
+    }
+    List<Object> offsets = (List<Object>) lp.get("text_offset");
+    assertEquals((long) "w3 w4".length(), offsets.get(2), "the completion's offsets follow the prompt's text");
+    HttpResponse<String> noLp = post("v1/completions", "{\"model\":\"m\",\"prompt\":[3,4],\"max_tokens\":0,"
+        + "\"echo\":true}");
+    assertEquals(200, noLp.statusCode(), noLp.body());
+    assertEquals("w3 w4", choices(json(noLp)).get(0).get("text"));
+    assertNull(choices(json(noLp)).get(0).get("logprobs"));
   }
 
   @Test

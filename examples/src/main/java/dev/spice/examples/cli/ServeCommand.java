@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
 @Command(name = "spice-serve", mixinStandardHelpOptions = true, version = "SPICE for Java 0.1.0", sortOptions = false,
     usageHelpWidth = 110,
     description = {"Serves a policy over HTTP with the OpenAI-compatible subset of vLLM's API: /v1/completions "
-        + "(log-probs, token ids, n, seed), /tokenize, /detokenize, /v1/models, /health.",
+        + "(log-probs, echo scoring, token ids, n, seed), /tokenize, /detokenize, /v1/models, /health, and with "
+        + "--enable-lora /v1/load_lora_adapter and /v1/unload_lora_adapter.",
         "Binds 127.0.0.1 unless --allow-remote is given."})
 public final class ServeCommand implements Callable<Integer> {
 
@@ -73,6 +74,14 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
       description = "cpu, gpu, gpu:N or auto; default ${DEFAULT-VALUE}")
   String device;
+
+  @Option(names = "--enable-lora",
+      description = "serve LoRA adapters (PEFT folders) loaded through /v1/load_lora_adapter (--model only)")
+  boolean enableLora;
+
+  @Option(names = "--max-loras", paramLabel = "N",
+      description = "most adapters loaded at once with --enable-lora (more is a 400); default 1")
+  Integer maxLoras;
 
   private final PrintWriter stdout;
   private final CompletableFuture<URI> started;
@@ -133,6 +142,7 @@ public final class ServeCommand implements Callable<Integer> {
     cl.setErr(err);
     cl.getCommandSpec().usageMessage().footer("%nExamples:"
         + "%n  spice-serve --model ~/models/Qwen3-0.6B-Base --port 8000"
+        + "%n  spice-serve --model ~/models/Qwen3-0.6B-Base --enable-lora --max-loras 2"
         + "%n  spice-serve --onnx runs/onnx --name policy --max-prompt-tokens 2048%n");
     cl.setExecutionExceptionHandler(UserMessages.handler(err, "serving failed: ", "Run 'spice-serve --help' for every option."));
     int code;
@@ -154,9 +164,19 @@ public final class ServeCommand implements Callable<Integer> {
     if (!(timeoutSeconds > 0) || Double.isInfinite(timeoutSeconds)) {
       throw bad("--timeout must be finite and > 0 seconds, got " + timeoutSeconds);
     }
+    if (enableLora && onnx != null) {
+      throw bad("--enable-lora needs --model DIR: an ONNX export cannot load LoRA adapters (serve the merged "
+          + "weights instead: DjlPolicy.savePretrained of the LoRA policy, then export)");
+    }
+    if (maxLoras != null && !enableLora) {
+      throw bad("--max-loras only applies with --enable-lora");
+    }
+    if (maxLoras != null && maxLoras < 1) {
+      throw bad("--max-loras must be >= 1, got " + maxLoras);
+    }
     Path source = model != null ? model : onnx;
     String served = name != null ? name : source.toAbsolutePath().normalize().getFileName().toString();
-    try (PolicyBackend policy = open()) {
+    try (PolicyBackend policy = open(); DjlAdapterHost adapters = adapterHost(policy)) {
       int contextLength = policy instanceof DjlPolicy d ? d.config().maxPositionEmbeddings() : 4096;
       int promptLimit = maxPromptTokens != null ? maxPromptTokens : contextLength;
       PolicyServer server;
@@ -165,19 +185,31 @@ public final class ServeCommand implements Callable<Integer> {
             .port(port).maxRequestBytes(maxRequestBytes).maxPromptTokens(promptLimit)
             .maxModelLen(Math.max(contextLength, promptLimit))
             .requestTimeout(Duration.ofMillis(Math.max(1, Math.round(timeoutSeconds * 1000)))).threads(threads)
-            .build();
+            .adapters(adapters).build();
       } catch (SpiceException.ConfigurationException e) {
         throw bad(e.getMessage().replace("PolicyServer: ", "")
             .replace("allowNonLoopback(true)", "--allow-remote"));
       }
       try (PolicyServer s = server.start()) {
-        stdout.println("serving '" + served + "' (" + policy.name() + ") at " + s.uri() + " - Ctrl-C stops it");
+        stdout.println("serving '" + served + "' (" + policy.name() + ") at " + s.uri()
+            + (adapters != null ? " with up to " + (maxLoras == null ? 1 : maxLoras) + " LoRA adapter(s)" : "")
+            + " - Ctrl-C stops it");
         stdout.flush();
         started.complete(s.uri());
         stop.await();
       }
     }
     return 0;
+  }
+
+  /** The adapter host of {@code --enable-lora}: adapters on the same checkpoint, device and tokenizer; else null. */
+  private DjlAdapterHost adapterHost(PolicyBackend policy) {
+    if (!enableLora) {
+      return null;
+    }
+    DjlPolicy basePolicy = (DjlPolicy) policy;
+    return new DjlAdapterHost(() -> DjlPolicy.builder().pretrained(model).device(device)
+        .tokenizer(basePolicy.tokenizer()), maxLoras == null ? 1 : maxLoras);
   }
 
   private PolicyBackend open() {

@@ -84,6 +84,40 @@ public abstract class PolicyBackendContract {
     assertEquals(viaText, viaIds);
   }
 
+  /**
+   * {@link PolicyBackend#scoreFromTokens} is optional; a backend that implements it gives exactly
+   * what {@link PolicyBackend#scoreContinuations} gives for the unconstrained prompts it encodes to
+   * those ids.
+   */
+  @Test
+  void scoreFromTokensEqualsScoreContinuationsForTheEncodedPromptsWhenSupported() {
+    List<Prompt> ps = new ArrayList<>();
+    for (Prompt p : prompts()) {
+      if (p.allowedTokens().isEmpty()) {
+        ps.add(p);
+      }
+    }
+    List<Completion> out = backend.generate(ps, params(11));
+    List<int[]> ids = new ArrayList<>();
+    List<int[]> conts = new ArrayList<>();
+    for (Completion c : out) {
+      ids.add(c.promptTokens());
+      conts.add(c.tokens());
+    }
+    List<float[]> viaText = backend.scoreContinuations(ps, conts);
+    List<float[]> viaIds;
+    try {
+      viaIds = backend.scoreFromTokens(ids, conts);
+    } catch (dev.spice.core.SpiceException.UnsupportedOperation e) {
+      assertTrue(e.getMessage().contains(backend.name()), "the message names the backend: " + e.getMessage());
+      return;
+    }
+    assertEquals(viaText.size(), viaIds.size());
+    for (int i = 0; i < viaText.size(); i++) {
+      assertArrayEquals(viaText.get(i), viaIds.get(i), "row " + i);
+    }
+  }
+
   @Test
   void nameIsStable() {
     assertFalse(backend.name().isBlank());

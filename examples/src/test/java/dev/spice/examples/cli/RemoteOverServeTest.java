@@ -1,0 +1,93 @@
+package dev.spice.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spice.core.Completion;
+import dev.spice.core.Prompt;
+import dev.spice.core.Role;
+import dev.spice.core.SamplingParams;
+import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.sampling.Seeds;
+import dev.spice.core.text.PromptTemplate;
+import dev.spice.core.text.WordTokenizer;
+import dev.spice.djl.DjlPolicy;
+import dev.spice.remote.RemotePolicy;
+import dev.spice.serve.PolicyServer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The first client and server end to end: a {@link RemotePolicy} talking to a {@link PolicyServer}
+ * over a tiny DJL policy on loopback scores and samples what the DJL policy does in-process.
+ *
+ * <p>Seeds: the client sends row {@code i} of a batch sampled with seed {@code s} as its own
+ * request (n = 1) with {@code seed = Seeds.mix(s, i) >>> 11}; the server runs that request as a
+ * one-row {@code generateFromTokens} call with that seed. So the client's completion {@code i}
+ * equals {@code generateFromTokens([ids_i], null, params.withSeed(Seeds.mix(s, i) >>> 11)).get(0)}
+ * in-process, not {@code generate(prompts, params).get(i)} (which draws row {@code i} from
+ * {@code (s, i)}): same distribution, other stream.
+ */
+class RemoteOverServeTest {
+  private static final WordTokenizer TOK = WordTokenizer.withSpecialTokens(List.of("what", "is", "the", "capital",
+      "of", "answer:", "paris", "42", "africa", "france", "rome", "italy"));
+
+  private static DjlPolicy tiny() {
+    return DjlPolicy.builder().randomInit(TransformerConfig.tiny(TOK.vocabSize(), 16, 2, 2, 2), 9).tokenizer(TOK)
+        .template(PromptTemplate.PLAIN).build();
+  }
+
+  private static List<Prompt> prompts() {
+    return List.of(Prompt.of(Role.REASONER, "what is the capital of france"),
+        Prompt.of(Role.CHALLENGER, "paris"), Prompt.of(Role.REASONER, "what is the capital of italy answer:"));
+  }
+
+  @Test
+  void remoteScoringAndSamplingEqualTheDjlPolicyInProcess() {
+    try (DjlPolicy served = tiny(); DjlPolicy local = tiny();
+        PolicyServer server = PolicyServer.builder().policy(served).modelName("tiny").build().start();
+        RemotePolicy remote = RemotePolicy.builder().baseUrl(server.uri()).model("tiny")
+            .template(PromptTemplate.PLAIN).build()) {
+      List<Prompt> prompts = prompts();
+      List<int[]> conts = List.of(local.tokenize("paris paris"), local.tokenize("42"),
+          local.tokenize("rome is the capital of italy"));
+      List<float[]> want = local.scoreContinuations(prompts, conts);
+      List<float[]> got = remote.scoreContinuations(prompts, conts);
+      for (int i = 0; i < prompts.size(); i++) {
+        assertEquals(want.get(i).length, got.get(i).length, "row " + i);
+        for (int j = 0; j < want.get(i).length; j++) {
+          assertEquals(want.get(i)[j], got.get(i)[j], 1e-6, "row " + i + " token " + j);
+        }
+      }
+
+      SamplingParams sp = new SamplingParams(1.0, 0.95, 0, 6, List.of(), 1234);
+      List<Completion> remoteOut = remote.generate(prompts, sp);
+      List<Completion> inProcess = local.generate(prompts, sp);
+      boolean anyDiffers = false;
+      for (int i = 0; i < prompts.size(); i++) {
+        int[] ids = inProcess.get(i).promptTokens();
+        Completion direct = local.generateFromTokens(List.of(ids), null, sp.withSeed(Seeds.mix(1234, i) >>> 11))
+            .get(0);
+        assertEquals(direct, remoteOut.get(i), "row " + i);
+        anyDiffers |= !direct.equals(inProcess.get(i));
+      }
+      assertTrue(anyDiffers || prompts.size() < 2, "the client's per-row seeds are not generate's row streams");
+    }
+  }
+
+  @Test
+  void scoringAPromptOfOneTokenAndEmptyContinuations() {
+    try (DjlPolicy served = tiny(); DjlPolicy local = tiny();
+        PolicyServer server = PolicyServer.builder().policy(served).modelName("tiny").build().start();
+        RemotePolicy remote = RemotePolicy.builder().baseUrl(server.uri()).model("tiny")
+            .template(PromptTemplate.PLAIN).build()) {
+      List<Prompt> prompts = List.of(Prompt.of(Role.REASONER, "paris"), Prompt.of(Role.REASONER, "what is"));
+      List<int[]> conts = new ArrayList<>(List.of(local.tokenize("42"), new int[0]));
+      List<float[]> want = local.scoreContinuations(prompts, conts);
+      List<float[]> got = remote.scoreContinuations(prompts, conts);
+      assertEquals(0, got.get(1).length);
+      assertEquals(want.get(0)[0], got.get(0)[0], 1e-6);
+    }
+  }
+}
