@@ -13,7 +13,8 @@ import picocli.CommandLine.Mixin;
  *
  * <p>Subcommands: {@code quickstart} (the free-text quickstart, the main job), {@code train}
  * (SPICE self-play on a Hugging Face checkpoint and a corpus), {@code eval} (scores a policy on a
- * benchmark file, {@link EvalCommand}) and {@code export-onnx} (a checkpoint folder to ONNX). Without
+ * benchmark file, {@link EvalCommand}), {@code export-onnx} (a checkpoint folder to ONNX) and
+ * {@code serve} (a policy over the OpenAI-compatible API, {@link ServeCommand}). Without
  * a subcommand it behaves as before subcommands existed: without {@code --model} it runs the
  * pointer-game quickstart (a tiny model trained from scratch on the bundled Factbook), with
  * {@code --model DIR} the same run as {@code spice train}. Settings come, later ones winning, from
@@ -75,6 +76,7 @@ public final class SpiceCli implements Callable<Integer> {
     cl.addSubcommand("train", train);
     cl.addSubcommand("eval", EvalCommand.commandLine(out, "spice eval"));
     cl.addSubcommand("export-onnx", new CommandLine(new ExportOnnxCommand(out)));
+    cl.addSubcommand("serve", new CommandLine(new ServeSubcommand(out, err)));
     cl.setOut(out);
     cl.setErr(err);
     // messages only, never class names or stack traces (see UserMessages)
@@ -113,7 +115,8 @@ public final class SpiceCli implements Callable<Integer> {
             + "%n  spice quickstart --out runs/free-text   # the free-text quickstart (the main job)"
             + "%n  spice train --model ~/models/Qwen3-0.6B-Base --corpus docs/ --set batch_size=16 --set device=gpu"
             + "%n  spice eval --model runs/x/final-model --benchmark sample"
-            + "%n  spice export-onnx --model runs/x/final-model --out runs/x/onnx%n"
+            + "%n  spice export-onnx --model runs/x/final-model --out runs/x/onnx"
+            + "%n  spice serve --model runs/x/final-model --port 8000 --enable-lora%n"
         : "%n  spice train --model ~/models/Qwen3-0.6B-Base --corpus docs/ --set batch_size=16 --set device=gpu"
             + "%n  spice train --model ~/models/Qwen3-0.6B-Base --corpus docs/ --config small-machine.yaml"
             + "%n  spice train --resume runs/qwen --iterations 800%n";

@@ -45,10 +45,22 @@ class SpiceSubcommandsTest {
   void helpListsTheSubcommands() {
     Run r = spice("--help");
     assertEquals(0, r.code(), r.err());
-    for (String c : new String[] {"quickstart", "train", "eval", "export-onnx"}) {
+    for (String c : new String[] {"quickstart", "train", "eval", "export-onnx", "serve"}) {
       assertTrue(r.out().contains("  " + c + " "), c + " in:\n" + r.out());
     }
     assertTrue(r.out().contains("--iterations") && r.out().contains("Config keys"), r.out());
+  }
+
+  @Test
+  void serveHandsItsArgumentsToSpiceServe() {
+    Run help = spice("serve", "--help");
+    assertEquals(0, help.code(), help.err());
+    assertTrue(help.out().contains("--enable-lora") && help.out().contains("--max-loras"), help.out());
+    Run bad = spice("serve", "--no-such-option");
+    assertEquals(2, bad.code(), bad.out());
+    assertTrue(bad.err().contains("--no-such-option"), bad.err());
+    Run neither = spice("serve");
+    assertEquals(2, neither.code(), neither.out());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package com.example.consumer;
 
 import dev.spice.core.SamplingParams;
+import dev.spice.core.engine.RunSummary;
 import dev.spice.core.engine.SelfPlay;
 import dev.spice.core.engine.SelfPlayListeners;
 import dev.spice.core.roles.Roles;
@@ -28,7 +29,7 @@ public final class ReadmeProgram {
     run(args, 640, 128, 1024, 50);
   }
 
-  static void run(String[] args, int iterations, int batchSize, int maxNewTokens, int checkpointEvery) {
+  static RunSummary run(String[] args, int iterations, int batchSize, int maxNewTokens, int checkpointEvery) {
     Path run = Path.of(args[2]);
     // README snippet: begin
     try (DjlPolicy policy = DjlPolicy.builder().pretrained(Path.of(args[0])).build();
@@ -48,7 +49,8 @@ public final class ReadmeProgram {
           .listener(metrics)
           .build();
       SelfPlay.latestCheckpoint(run).ifPresent(spice::restore);
-      spice.run((int) Math.max(0, iterations - spice.iteration())); // main: 640, the paper's count
+      // main: 640, the paper's count; returns a RunSummary (last iteration, metric means), not every iteration
+      return spice.run((int) Math.max(0, iterations - spice.iteration()));
     }
     // README snippet: end
   }
