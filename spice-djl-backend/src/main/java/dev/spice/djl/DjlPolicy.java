@@ -137,8 +137,25 @@ public interface DjlPolicy extends TrainablePolicy {
     boolean allowNonFiniteWeights;
     LoraSettings lora;
     Path loraAdapter;
+    BaseDtype baseDtype = BaseDtype.FLOAT32;
 
     Builder() {}
+
+    /**
+     * The element type of the frozen base weights under LoRA ({@link #lora} or
+     * {@link #loraAdapter}); default {@link BaseDtype#FLOAT32}. With LoRA the base is kept as one
+     * tensor per weight (no model-wide size limit) in this type; {@link BaseDtype#BFLOAT16} halves its
+     * memory, and the projections then run in bfloat16 (inputs rounded to bfloat16, outputs
+     * widened back to float32; norms, attention, residuals and the adapters stay float32). Full
+     * fine-tuning keeps float32 weights, so any other type there is refused by {@link #build()}.
+     *
+     * @param dtype the base weights' element type
+     * @return this builder
+     */
+    public Builder baseDtype(BaseDtype dtype) {
+      this.baseDtype = Objects.requireNonNull(dtype, "dtype");
+      return this;
+    }
 
     /**
      * Trains new LoRA adapters instead of the full model: the base weights are frozen, only the
@@ -363,6 +380,10 @@ public interface DjlPolicy extends TrainablePolicy {
       }
       if (loraAdapter != null && !Files.isDirectory(loraAdapter)) {
         throw new SpiceException.ConfigurationException("LoRA adapter directory " + loraAdapter + " does not exist");
+      }
+      if (baseDtype != BaseDtype.FLOAT32 && lora == null && loraAdapter == null) {
+        throw new SpiceException.ConfigurationException("baseDtype(" + baseDtype + ") needs lora(...) or "
+            + "loraAdapter(...): full fine-tuning trains every weight and keeps them float32");
       }
       DeviceSpec.check(device);
       return DjlPolicyImpl.create(this);

@@ -60,7 +60,7 @@ class ProviderOptionsTest {
     assertEquals(Set.of("model", "config", "vocab", "seed", "tokenizer", "template", "device", "threads",
         "micro_batch_size", "generation_batch_size", "learning_rate", "beta1", "beta2", "epsilon", "weight_decay",
         "grad_clip", "warmup_steps", "keep_reference", "eos_when_constrained", "add_bos", "lora_rank", "lora_alpha",
-        "lora_target_modules", "lora_seed", "lora_adapter"), DjlPolicyProvider.KEYS);
+        "lora_target_modules", "lora_seed", "lora_adapter", "base_dtype"), DjlPolicyProvider.KEYS);
   }
 
   @Test
