@@ -6,13 +6,17 @@ import ai.djl.ndarray.types.DataType;
  * The element type of the frozen base weights of a LoRA policy ({@link DjlPolicy.Builder#baseDtype}).
  * The adapters, their gradients and the optimizer state are always float32; with a 16-bit base the
  * projections run in that type (see the module README, "LoRA", for the precision this gives).
+ *
+ * <p>There is no bfloat16 constant: DJL 0.36.0's PyTorch JNI maps no data type code to bfloat16
+ * (creating or casting to one aborts the JVM), so this backend cannot hold a bfloat16 tensor.
  */
 public enum BaseDtype {
   /** IEEE float32: 4 bytes per weight; the forward is bit-identical to the full-precision model. */
   FLOAT32(DataType.FLOAT32, 4),
-  /** bfloat16: 2 bytes per weight, float32's exponent range with an 8-bit significand. */
-  BFLOAT16(DataType.BFLOAT16, 2),
-  /** IEEE float16: 2 bytes per weight, 11-bit significand, largest finite value 65504. */
+  /**
+   * IEEE float16: 2 bytes per weight, 11-bit significand, largest finite value 65504 (a weight
+   * beyond it is refused at load), values below 6.1e-5 lose precision (subnormal), below 6e-8 become 0.
+   */
   FLOAT16(DataType.FLOAT16, 2);
 
   private final DataType djl;
@@ -34,8 +38,7 @@ public enum BaseDtype {
   }
 
   /**
-   * The constant named {@code name}, case-insensitively ({@code float32}, {@code bfloat16},
-   * {@code float16}).
+   * The constant named {@code name}, case-insensitively ({@code float32} or {@code float16}).
    *
    * @param name the name
    * @return the constant
@@ -48,6 +51,7 @@ public enum BaseDtype {
       }
     }
     throw new dev.spice.core.SpiceException.ConfigurationException("unknown base dtype '" + name
-        + "'; valid: float32, bfloat16, float16");
+        + "'; valid: float32, float16" + (name.strip().equalsIgnoreCase("bfloat16")
+        ? " (DJL 0.36.0's PyTorch binding has no bfloat16 tensors)" : ""));
   }
 }

@@ -4,11 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.spice.core.SpiceException;
 import dev.spice.core.internal.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import java.util.zip.CRC32C;
@@ -52,6 +54,7 @@ final class BaseWeights {
           throw new IllegalStateException("slot " + s.name() + " got " + v.length + " values, needs " + s.count());
         }
         update(crc, v);
+        requireInRange(s, v, dtype);
         t[i] = create(manager, v, new Shape(s.shape()), dtype);
       }
     } catch (RuntimeException e) {
@@ -81,6 +84,23 @@ final class BaseWeights {
   static BaseWeights random(TransformerConfig cfg, long seed, NDManager manager, BaseDtype dtype) {
     ModelLayout.RandomSlots rs = new ModelLayout.RandomSlots(seed);
     return load(ModelLayout.layoutOf(cfg).slots(), manager, dtype, rs::next);
+  }
+
+  /** Largest finite float16. */
+  static final float FLOAT16_MAX = 65504f;
+
+  /** Refuses a value that {@code dtype} cannot hold (it would become infinite). */
+  static void requireInRange(Model.Slot s, float[] v, BaseDtype dtype) {
+    if (dtype != BaseDtype.FLOAT16) {
+      return;
+    }
+    for (int i = 0; i < v.length; i++) {
+      if (Math.abs(v[i]) > FLOAT16_MAX) {
+        throw new SpiceException.BackendException("weight '" + s.name() + "' (internal layout " + Arrays.toString(
+            s.shape()) + ") holds " + v[i] + " at index " + i + ", beyond float16's range (+-65504); build the "
+            + "policy with baseDtype(BaseDtype.FLOAT32)");
+      }
+    }
   }
 
   private static NDArray create(NDManager manager, float[] v, Shape shape, BaseDtype dtype) {
@@ -166,6 +186,7 @@ final class BaseWeights {
         throw new IllegalArgumentException("slot " + slots.get(i).name() + " needs " + slots.get(i).count()
             + " values, got " + values.get(i).length);
       }
+      requireInRange(slots.get(i), values.get(i), dtype);
     }
     NDArray[] fresh = new NDArray[tensors.length];
     try {

@@ -144,10 +144,11 @@ public interface DjlPolicy extends TrainablePolicy {
     /**
      * The element type of the frozen base weights under LoRA ({@link #lora} or
      * {@link #loraAdapter}); default {@link BaseDtype#FLOAT32}. With LoRA the base is kept as one
-     * tensor per weight (no model-wide size limit) in this type; {@link BaseDtype#BFLOAT16} halves its
-     * memory, and the projections then run in bfloat16 (inputs rounded to bfloat16, outputs
-     * widened back to float32; norms, attention, residuals and the adapters stay float32). Full
-     * fine-tuning keeps float32 weights, so any other type there is refused by {@link #build()}.
+     * tensor per weight (no model-wide size limit) in this type; {@link BaseDtype#FLOAT16} halves its
+     * memory, and the base projections then run in float16 (inputs rounded to float16, outputs
+     * widened back to float32; embedding rows, norms, attention, residuals and the adapters stay
+     * float32). Full fine-tuning keeps float32 weights, so any other type there is refused by
+     * {@link #build()}.
      *
      * @param dtype the base weights' element type
      * @return this builder

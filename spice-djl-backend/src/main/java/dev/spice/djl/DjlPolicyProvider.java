@@ -37,7 +37,7 @@ import java.util.TreeSet;
  *       rank), {@code lora_target_modules} (comma-separated, default all seven), {@code lora_seed}
  *       (integer, default 0): a new {@link LoraSettings} adapter; or {@code lora_adapter}: a saved
  *       PEFT adapter directory
- *   <li>{@code base_dtype}: {@code float32} (default), {@code bfloat16} or {@code float16}, the
+ *   <li>{@code base_dtype}: {@code float32} (default) or {@code float16}, the
  *       frozen base's element type under LoRA ({@link BaseDtype})
  * </ul>
  */
@@ -152,6 +152,9 @@ public final class DjlPolicyProvider implements PolicyProvider {
     }
     if (options.containsKey("lora_adapter")) {
       b.loraAdapter(Path.of(options.get("lora_adapter")));
+    }
+    if (options.containsKey("base_dtype")) {
+      b.baseDtype(BaseDtype.named(options.get("base_dtype")));
     }
     return b;
   }

@@ -270,7 +270,18 @@ final class Model implements AutoCloseable {
   static NDArray mm(NDArray x, NDArray w) {
     DataType wt = w.getDataType();
     DataType xt = x.getDataType();
-    return wt == xt ? x.matMul(w) : x.toType(wt, false).matMul(w).toType(xt, false);
+    return wt == xt ? x.matMul(w) : cast(cast(x, wt).matMul(w), xt);
+  }
+
+  /**
+   * {@code x} converted to {@code t}, recorded on the autograd graph (the gradient is converted
+   * back). Not {@code NDArray.toType}: DJL's native cast runs under a no-grad guard, so the backward
+   * would stop there. A cumulative product along a new axis of size 1 is the identity, and its
+   * {@code dtype} argument converts.
+   */
+  static NDArray cast(NDArray x, DataType t) {
+    NDArray e = x.expandDims(-1);
+    return JniUtils.cumProd((PtNDArray) e, -1, t).squeeze(-1);
   }
 
   private static NDArray slice(NDArray a, long dim, long start, long end) {
@@ -301,7 +312,7 @@ final class Model implements AutoCloseable {
     NDArray x = JniUtils.embedding((PtNDArray) tokens, (PtNDArray) p.embed, false);
     x.attach(mm);
     if (x.getDataType() != DataType.FLOAT32) {
-      x = x.toType(DataType.FLOAT32, false);
+      x = cast(x, DataType.FLOAT32);
     }
     int layers = cfg.numLayers();
     long heads = nq + 2L * nkv;
