@@ -28,7 +28,10 @@ import java.util.Objects;
  *
  * <p>LoRA: {@link Builder#lora} or {@link Builder#loraAdapter} freeze the base weights and train
  * low-rank adapters only ({@link LoraSettings}); {@link #saveAdapter} writes them in PEFT's layout
- * and {@link #savePretrained} the merged model.
+ * and {@link #savePretrained} the merged model. The frozen base is then kept one tensor per weight
+ * in {@link Builder#baseDtype} (float32 or float16), and {@link #saveCheckpoint} stores the adapter,
+ * its optimizer state and the base's checksum, not the base: resume into a policy built from the
+ * same base.
  *
  * <p>Threading: one thread at a time per policy; updates of all policies in the process are
  * serialised (PyTorch allows one gradient collector at a time). PyTorch's intra-op thread count is
