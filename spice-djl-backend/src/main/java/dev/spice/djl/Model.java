@@ -37,9 +37,8 @@ import java.util.Map;
  *
  * <p>LoRA ({@link #attachLora}): the adapters ({@link Lora}) become the trainable tensor
  * ({@link #trainable()}), and the forward adds each targeted projection's low-rank delta
- * ({@link Lora.Views#delta}) to its output. The frozen base is then either {@link #flat} (only read)
- * or, as {@link DjlPolicyImpl} builds LoRA policies, {@link #base}: one tensor per slot in a
- * {@link BaseDtype}, no flat tensor at all. A 16-bit base is multiplied in its own type
+ * ({@link Lora.Views#delta}) to its output. The frozen base is then {@link #base}: one tensor per
+ * slot in a {@link BaseDtype}, no flat tensor at all. A 16-bit base is multiplied in its own type
  * ({@link #mm}: the float32 input is rounded to it, the product widened back to float32);
  * everything else (embedding rows, norms, attention, residual stream, adapters) is float32.
  */
@@ -218,6 +217,9 @@ final class Model implements AutoCloseable {
 
   /** Adds LoRA adapters: from now on they are the trainable weights and {@link #flat} is frozen. */
   void attachLora(Lora adapters) {
+    if (base == null) {
+      throw new IllegalStateException("LoRA adapters go on a model with a per-slot frozen base (BaseWeights)");
+    }
     this.lora = adapters;
   }
 

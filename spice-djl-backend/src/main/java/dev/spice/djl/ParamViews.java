@@ -10,8 +10,7 @@ import dev.spice.core.model.TransformerConfig;
 
 /**
  * Builds {@link Model.Params}, the per-call views of a {@link Model}'s weights: slices of the flat
- * tensor, or under LoRA the frozen base (flat, or per slot in {@link Model#base}) plus the
- * adapters' views.
+ * tensor, or under LoRA the frozen per-slot base ({@link Model#base}) plus the adapters' views.
  */
 final class ParamViews {
   private ParamViews() {}
@@ -30,7 +29,7 @@ final class ParamViews {
     try {
       Lora lora = model.lora();
       if (lora != null) {
-        Model.Params p = model.base != null ? frozenSlots(model, m) : fromFlat(model, m, model.flat, false);
+        Model.Params p = frozenSlots(model, m);
         p.lora = lora.views(m, source, trainable);
         p.slots = p.lora.leaves;
         return p;

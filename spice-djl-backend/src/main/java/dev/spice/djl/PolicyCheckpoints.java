@@ -54,15 +54,13 @@ final class PolicyCheckpoints {
 
   /**
    * The Hugging Face folder of the current model; under LoRA the adapters are merged into the base
-   * ({@link LoraFiles#merge}), so the folder is a plain model any reader (the ONNX exporter,
+   * ({@link LoraFiles#mergeSlot}), so the folder is a plain model any reader (the ONNX exporter,
    * transformers) loads without PEFT.
    */
   void savePretrained(Path dir) {
     Lora lora = model.lora();
-    if (model.base == null) {
-      float[] w = model.flat.toFloatArray();
-      writeFolder(dir, HfWeights.toHuggingFace(cfg,
-          lora == null ? w : LoraFiles.merge(cfg, w, lora.settings, lora.flat.toFloatArray())));
+    if (lora == null) {
+      writeFolder(dir, HfWeights.toHuggingFace(cfg, model.flat.toFloatArray()));
       return;
     }
     // Per slot: the base as float32 (exact for a 16-bit base), plus the merged adapters.
@@ -137,8 +135,8 @@ final class PolicyCheckpoints {
   }
 
   /**
-   * The weights (without LoRA; under LoRA with a flat base, that base unmerged; with a per-slot
-   * base only its checksum and dtype in {@code trainer_state.json}, and no {@code model.safetensors}),
+   * The weights (without LoRA; under LoRA only the base's checksum and dtype in
+   * {@code trainer_state.json}, and no {@code model.safetensors}),
    * under LoRA the adapter in PEFT's layout ({@link LoraFiles}), the AdamW moments of the trainable
    * tensor ({@link Model#trainable()}), the KL reference and {@code trainer_state.json}.
    */
@@ -166,14 +164,12 @@ final class PolicyCheckpoints {
       l.put("r", lora.settings.rank());
       l.put("lora_alpha", lora.settings.alpha());
       l.put("target_modules", lora.settings.targetModules());
-      if (model.base != null) {
-        Map<String, Object> base = new LinkedHashMap<>();
-        base.put("stored", false);
-        base.put("checksum", model.base.checksum());
-        base.put("dtype", model.base.dtype().name());
-        base.put("parameters", model.size);
-        l.put("base", base);
-      }
+      Map<String, Object> base = new LinkedHashMap<>();
+      base.put("stored", false);
+      base.put("checksum", model.base.checksum());
+      base.put("dtype", model.base.dtype().name());
+      base.put("parameters", model.size);
+      l.put("base", base);
       state.put("lora", l);
     }
     // insertion order, so the file is byte-identical from run to run (Map.of's order varies per JVM)
@@ -247,7 +243,7 @@ final class PolicyCheckpoints {
       adapter = a.weights();
     }
     Object baseEntry = state.get("lora") instanceof Map<?, ?> le ? le.get("base") : null;
-    boolean baseStored = lora == null || model.base == null || baseEntry == null;
+    boolean baseStored = lora == null || baseEntry == null;
     if (!baseStored) {
       checkBase(baseEntry, stateFile);
     }
@@ -306,7 +302,7 @@ final class PolicyCheckpoints {
     optimizer.restore(m, v, savedStep);
   }
 
-  /** Refuses a checkpoint whose recorded base is not this policy's (other checksum, dtype or size). */
+  /** Refuses a checkpoint whose recorded base is not this policy's (another checksum or dtype). */
   private void checkBase(Object entry, Path stateFile) {
     if (!(entry instanceof Map<?, ?> b) || !(b.get("checksum") instanceof String sum)
         || !(b.get("dtype") instanceof String dtype)) {
