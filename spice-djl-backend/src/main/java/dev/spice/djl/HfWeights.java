@@ -63,9 +63,24 @@ final class HfWeights {
 
   /**
    * The values of slot {@code s} in its {@code [in, out]} layout, built from the Hugging Face
-   * tensors {@code floats} returns (read one tensor at a time).
+   * tensors {@code floats} returns (read one tensor at a time). A slot that is one Hugging Face
+   * tensor as it is (embedding, output head, norms) is that tensor's array itself, not a copy.
    */
   static float[] slotValues(TransformerConfig cfg, Model.Slot s, Function<String, float[]> floats) {
+    String direct = switch (s.name()) {
+      case "embed" -> "model.embed_tokens.weight";
+      case "norm" -> "model.norm.weight";
+      case "lm_head" -> "lm_head.weight";
+      default -> null;
+    };
+    if (direct != null) {
+      float[] v = floats.apply(direct);
+      if (v.length != s.count()) {
+        throw new IllegalStateException(direct + " has " + v.length + " values, slot " + s.name() + " needs "
+            + s.count());
+      }
+      return v;
+    }
     float[] w = new float[(int) s.count()];
     int h = cfg.hiddenSize();
     int d = cfg.headDim();
@@ -74,37 +89,30 @@ final class HfWeights {
     int c = qd + 2 * kvd;
     int inter = cfg.intermediateSize();
     String name = s.name();
-    switch (name) {
-      case "embed" -> copy(w, floats.apply("model.embed_tokens.weight"));
-      case "norm" -> copy(w, floats.apply("model.norm.weight"));
-      case "lm_head" -> copy(w, floats.apply("lm_head.weight"));
-      default -> {
-        int dot = name.indexOf('.');
-        String hf = "model.layers." + name.substring(1, dot) + ".";
-        switch (name.substring(dot + 1)) {
-          case "in_norm" -> copy(w, floats.apply(hf + "input_layernorm.weight"));
-          case "post_norm" -> copy(w, floats.apply(hf + "post_attention_layernorm.weight"));
-          case "q_norm" -> copy(w, floats.apply(hf + "self_attn.q_norm.weight"));
-          case "k_norm" -> copy(w, floats.apply(hf + "self_attn.k_norm.weight"));
-          case "qkv" -> {
-            putT(w, 0, c, 0, floats.apply(hf + "self_attn.q_proj.weight"), qd, h);
-            putT(w, 0, c, qd, floats.apply(hf + "self_attn.k_proj.weight"), kvd, h);
-            putT(w, 0, c, qd + kvd, floats.apply(hf + "self_attn.v_proj.weight"), kvd, h);
-          }
-          case "qkv_b" -> {
-            System.arraycopy(floats.apply(hf + "self_attn.q_proj.bias"), 0, w, 0, qd);
-            System.arraycopy(floats.apply(hf + "self_attn.k_proj.bias"), 0, w, qd, kvd);
-            System.arraycopy(floats.apply(hf + "self_attn.v_proj.bias"), 0, w, qd + kvd, kvd);
-          }
-          case "o" -> putT(w, 0, h, 0, floats.apply(hf + "self_attn.o_proj.weight"), h, qd);
-          case "gate_up" -> {
-            putT(w, 0, 2 * inter, 0, floats.apply(hf + "mlp.gate_proj.weight"), inter, h);
-            putT(w, 0, 2 * inter, inter, floats.apply(hf + "mlp.up_proj.weight"), inter, h);
-          }
-          case "down" -> putT(w, 0, h, 0, floats.apply(hf + "mlp.down_proj.weight"), h, inter);
-          default -> throw new IllegalStateException("unknown slot " + name);
-        }
+    int dot = name.indexOf('.');
+    String hf = "model.layers." + name.substring(1, dot) + ".";
+    switch (name.substring(dot + 1)) {
+      case "in_norm" -> copy(w, floats.apply(hf + "input_layernorm.weight"));
+      case "post_norm" -> copy(w, floats.apply(hf + "post_attention_layernorm.weight"));
+      case "q_norm" -> copy(w, floats.apply(hf + "self_attn.q_norm.weight"));
+      case "k_norm" -> copy(w, floats.apply(hf + "self_attn.k_norm.weight"));
+      case "qkv" -> {
+        putT(w, 0, c, 0, floats.apply(hf + "self_attn.q_proj.weight"), qd, h);
+        putT(w, 0, c, qd, floats.apply(hf + "self_attn.k_proj.weight"), kvd, h);
+        putT(w, 0, c, qd + kvd, floats.apply(hf + "self_attn.v_proj.weight"), kvd, h);
       }
+      case "qkv_b" -> {
+        System.arraycopy(floats.apply(hf + "self_attn.q_proj.bias"), 0, w, 0, qd);
+        System.arraycopy(floats.apply(hf + "self_attn.k_proj.bias"), 0, w, qd, kvd);
+        System.arraycopy(floats.apply(hf + "self_attn.v_proj.bias"), 0, w, qd + kvd, kvd);
+      }
+      case "o" -> putT(w, 0, h, 0, floats.apply(hf + "self_attn.o_proj.weight"), h, qd);
+      case "gate_up" -> {
+        putT(w, 0, 2 * inter, 0, floats.apply(hf + "mlp.gate_proj.weight"), inter, h);
+        putT(w, 0, 2 * inter, inter, floats.apply(hf + "mlp.up_proj.weight"), inter, h);
+      }
+      case "down" -> putT(w, 0, h, 0, floats.apply(hf + "mlp.down_proj.weight"), h, inter);
+      default -> throw new IllegalStateException("unknown slot " + name);
     }
     return w;
   }

@@ -63,19 +63,21 @@ final class PolicyCheckpoints {
       writeFolder(dir, HfWeights.toHuggingFace(cfg, model.flat.toFloatArray()));
       return;
     }
-    // Per slot: the base as float32 (exact for a 16-bit base), plus the merged adapters.
+    // Per slot, on demand (each slot is asked for once): the base as float32 (exact for a 16-bit
+    // base) plus the merged adapters, so only the Hugging Face tensors accumulate on the heap.
     float[] adapter = lora.flat.toFloatArray();
-    Map<String, float[]> merged = new LinkedHashMap<>();
-    for (int i = 0; i < model.slots.size(); i++) {
-      Model.Slot sl = model.slots.get(i);
+    writeFolder(dir, HfWeights.toHuggingFace(cfg, name -> {
+      int i = model.index(name);
       float[] v = model.base.floats(i);
-      LoraFiles.mergeSlot(cfg, sl, v, lora.settings, adapter);
-      merged.put(sl.name(), v);
-    }
-    writeFolder(dir, HfWeights.toHuggingFace(cfg, name -> new HfWeights.Src(merged.get(name), 0)));
+      LoraFiles.mergeSlot(cfg, model.slots.get(i), v, lora.settings, adapter);
+      return new HfWeights.Src(v, 0);
+    }));
   }
 
-  /** {@code config.json}, {@code model.safetensors} of {@code tensors} (or none when null) and {@code tokenizer.json}. */
+  /**
+   * {@code config.json}, {@code model.safetensors} of {@code tensors} (when null: none, and a stale
+   * one is deleted) and {@code tokenizer.json}.
+   */
   private void writeFolder(Path dir, List<SafeTensors.Tensor> tensors) {
     try {
       Files.createDirectories(dir);
