@@ -187,13 +187,52 @@ class BaseDtypeTest {
           + dot / Math.sqrt(n1 * n2));
       float[] base = impl.weights();
       float[] a0 = impl.adapterWeights();
+      int live = -1;
       for (int i = 0; i < 3; i++) {
         assertFalse(p.supervisedUpdate(LoraTest.docs()).skipped());
         assertFalse(p.update(LoraTest.rollouts(p, i), Fixtures.loss()).skipped());
+        live = live < 0 ? impl.liveArrays() : live; // after the first step: AdamW's scratch buffers exist
       }
       assertArrayEquals(base, impl.weights(), "the fp16 base is bit-identical after updates");
       assertEquals(p.adapterParameterCount(), impl.firstMoment().length, "AdamW state is adapter-sized");
       assertFalse(java.util.Arrays.equals(a0, impl.adapterWeights()), "the adapter trained");
+      p.scoreContinuations(LoraTest.PROMPTS, LoraTest.CONTS);
+      assertEquals(live, impl.liveArrays(), "no per-call array (casts included) outlives its call");
+    }
+  }
+
+  @Test
+  void aPretrainedBaseLoadsTensorByTensorAndMatchesTheFullModel(@TempDir Path dir) {
+    for (TransformerConfig cfg : List.of(Fixtures.qwen3(), Fixtures.llama(), Fixtures.qwen2())) {
+      Path hf = dir.resolve(cfg.modelType());
+      float[] w;
+      List<float[]> full;
+      try (DjlPolicy p = Fixtures.policy(cfg, 7, OptimizerSettings.adamW(1e-2))) {
+        p.savePretrained(hf);
+      }
+      try (DjlPolicy p = DjlPolicy.builder().pretrained(hf).tokenizer(LoraTest.TOK)
+          .template(dev.spice.core.text.PromptTemplate.RAW).build()) {
+        w = ((DjlPolicyImpl) p).weights();
+        full = p.scoreContinuations(LoraTest.PROMPTS, LoraTest.CONTS);
+      }
+      String sum;
+      try (DjlPolicy q = DjlPolicy.builder().pretrained(hf).tokenizer(LoraTest.TOK)
+          .template(dev.spice.core.text.PromptTemplate.RAW).lora(ALL).build()) {
+        assertArrayEquals(w, ((DjlPolicyImpl) q).weights(), cfg.modelType() + ": the same weights, per tensor");
+        List<float[]> lp = q.scoreContinuations(LoraTest.PROMPTS, LoraTest.CONTS);
+        for (int i = 0; i < full.size(); i++) {
+          assertArrayEquals(full.get(i), lp.get(i), cfg.modelType() + ": a fresh adapter is the full model bit for bit");
+        }
+        sum = base(q).checksum();
+      }
+      try (DjlPolicy h = DjlPolicy.builder().pretrained(hf).tokenizer(LoraTest.TOK)
+          .template(dev.spice.core.text.PromptTemplate.RAW).lora(ALL).baseDtype(BaseDtype.FLOAT16).build()) {
+        assertEquals(sum, base(h).checksum());
+        List<float[]> lp = h.scoreContinuations(LoraTest.PROMPTS, LoraTest.CONTS);
+        for (int i = 0; i < full.size(); i++) {
+          assertArrayEquals(full.get(i), lp.get(i), TOLERANCE, cfg.modelType());
+        }
+      }
     }
   }
 
