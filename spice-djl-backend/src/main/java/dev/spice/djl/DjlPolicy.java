@@ -28,7 +28,10 @@ import java.util.Objects;
  *
  * <p>LoRA: {@link Builder#lora} or {@link Builder#loraAdapter} freeze the base weights and train
  * low-rank adapters only ({@link LoraSettings}); {@link #saveAdapter} writes them in PEFT's layout
- * and {@link #savePretrained} the merged model.
+ * and {@link #savePretrained} the merged model. The frozen base is then kept one tensor per weight
+ * in {@link Builder#baseDtype} (float32 or float16), and {@link #saveCheckpoint} stores the adapter,
+ * its optimizer state and the base's checksum, not the base: resume into a policy built from the
+ * same base.
  *
  * <p>Threading: one thread at a time per policy; updates of all policies in the process are
  * serialised (PyTorch allows one gradient collector at a time). PyTorch's intra-op thread count is
@@ -137,8 +140,26 @@ public interface DjlPolicy extends TrainablePolicy {
     boolean allowNonFiniteWeights;
     LoraSettings lora;
     Path loraAdapter;
+    BaseDtype baseDtype = BaseDtype.FLOAT32;
 
     Builder() {}
+
+    /**
+     * The element type of the frozen base weights under LoRA ({@link #lora} or
+     * {@link #loraAdapter}); default {@link BaseDtype#FLOAT32}. With LoRA the base is kept as one
+     * tensor per weight (no model-wide size limit) in this type; {@link BaseDtype#FLOAT16} halves its
+     * memory, and the base projections then run in float16 (inputs rounded to float16, outputs
+     * widened back to float32; embedding rows, norms, attention, residuals and the adapters stay
+     * float32). Full fine-tuning keeps float32 weights, so any other type there is refused by
+     * {@link #build()}.
+     *
+     * @param dtype the base weights' element type
+     * @return this builder
+     */
+    public Builder baseDtype(BaseDtype dtype) {
+      this.baseDtype = Objects.requireNonNull(dtype, "dtype");
+      return this;
+    }
 
     /**
      * Trains new LoRA adapters instead of the full model: the base weights are frozen, only the
@@ -363,6 +384,10 @@ public interface DjlPolicy extends TrainablePolicy {
       }
       if (loraAdapter != null && !Files.isDirectory(loraAdapter)) {
         throw new SpiceException.ConfigurationException("LoRA adapter directory " + loraAdapter + " does not exist");
+      }
+      if (baseDtype != BaseDtype.FLOAT32 && lora == null && loraAdapter == null) {
+        throw new SpiceException.ConfigurationException("baseDtype(" + baseDtype + ") needs lora(...) or "
+            + "loraAdapter(...): full fine-tuning trains every weight and keeps them float32");
       }
       DeviceSpec.check(device);
       return DjlPolicyImpl.create(this);

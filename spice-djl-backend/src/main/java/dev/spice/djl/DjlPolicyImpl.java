@@ -1,7 +1,5 @@
 package dev.spice.djl;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -15,7 +13,6 @@ import dev.spice.core.SpiceException;
 import dev.spice.core.SupervisedSample;
 import dev.spice.core.TrainingSample;
 import dev.spice.core.UpdateStats;
-import dev.spice.core.internal.model.SafeTensors;
 import dev.spice.core.model.TransformerConfig;
 import dev.spice.core.text.PromptTemplate;
 import dev.spice.core.text.Tokenizer;
@@ -71,7 +68,7 @@ final class DjlPolicyImpl implements DjlPolicy {
   private final int genBatch;
   private boolean closed;
 
-  private DjlPolicyImpl(TransformerConfig cfg, Tokenizer tokenizer, boolean ownsTokenizer, PromptTemplate template,
+  DjlPolicyImpl(TransformerConfig cfg, Tokenizer tokenizer, boolean ownsTokenizer, PromptTemplate template,
       Model model, DjlPolicy.Builder b) {
     this.cfg = cfg;
     this.tokenizer = tokenizer;
@@ -92,94 +89,9 @@ final class DjlPolicyImpl implements DjlPolicy {
         b.pretrained == null ? null : b.pretrained.toString());
   }
 
+  /** {@link PolicyLoader#create}. */
   static DjlPolicyImpl create(DjlPolicy.Builder b) {
-    // config.json first (cheap, and it sizes the thread pool), then the engine, then the rest.
-    Path configJson = b.pretrained == null ? null : b.pretrained.resolve("config.json");
-    TransformerConfig cfg = b.pretrained == null ? b.config : TransformerConfig.read(configJson);
-    int threads = EngineStart.threads(b.threads, cfg.parameterCount());
-    boolean cpu = b.device.toLowerCase(java.util.Locale.ROOT).equals("cpu");
-    Engine engine = EngineStart.pytorch(threads, cpu);
-    Device device = device(b.device, engine);
-    float[] init;
-    Tokenizer tok = b.tokenizer;
-    boolean owns = false;
-    PromptTemplate template = b.template;
-    if (b.pretrained != null) {
-      // Cheap checks first, model-sized work last: config.json (read above), then the config against the
-      // safetensors header (names, shapes, dtypes; nothing allocated), then the tokenizer file,
-      // and only then the weights themselves.
-      try (SafeTensors.Reader r = SafeTensors.openDirectory(b.pretrained)) {
-        cfg.checkTensors(r, configJson);
-        if (tok == null) {
-          tok = HfTokenizer.load(b.pretrained);
-          owns = true;
-        }
-        try {
-          init = HfWeights.fromHuggingFace(cfg, r, b.pretrained.toString(), b.allowNonFiniteWeights);
-        } catch (RuntimeException e) {
-          if (owns) {
-            tok.close();
-          }
-          throw e;
-        }
-      }
-      if (template == null) {
-        template = PromptTemplate.PLAIN;
-      }
-    } else {
-      init = ModelLayout.randomInit(cfg, b.seed);
-      if (template == null) {
-        template = PromptTemplate.RAW;
-      }
-    }
-    if (tok.vocabSize() > cfg.vocabSize()) {
-      if (owns) {
-        tok.close();
-      }
-      throw new SpiceException.ConfigurationException("the tokenizer has " + tok.vocabSize()
-          + " ids but the model's vocab_size is " + cfg.vocabSize() + "; make vocab_size >= the tokenizer size");
-    }
-    LoraFiles.Loaded adapter;
-    try {
-      adapter = b.loraAdapter != null ? LoraFiles.load(b.loraAdapter, cfg, b.allowNonFiniteWeights)
-          : b.lora != null ? new LoraFiles.Loaded(b.lora, Lora.initialWeights(cfg, b.lora)) : null;
-    } catch (RuntimeException e) {
-      if (owns) {
-        tok.close();
-      }
-      throw e;
-    }
-    NDManager mgr = NDManager.newBaseManager(device, "PyTorch");
-    try {
-      Model model = new Model(cfg, mgr, init);
-      if (adapter != null) {
-        model.attachLora(new Lora(cfg, adapter.settings(), mgr, adapter.weights()));
-      }
-      return new DjlPolicyImpl(cfg, tok, owns, template, model, b);
-    } catch (RuntimeException e) {
-      mgr.close();
-      if (owns) {
-        tok.close();
-      }
-      throw e;
-    }
-  }
-
-  private static Device device(String spec, Engine engine) {
-    String s = spec.toLowerCase(java.util.Locale.ROOT);
-    if (s.equals("cpu")) {
-      return Device.cpu();
-    }
-    int gpus = engine.getGpuCount();
-    if (s.equals("auto")) {
-      return gpus > 0 ? Device.gpu() : Device.cpu();
-    }
-    int id = s.equals("gpu") ? 0 : Integer.parseInt(s.substring(4));
-    if (id >= gpus) {
-      throw new SpiceException.ConfigurationException("device '" + spec + "' requested but " + gpus
-          + " GPU(s) are visible to PyTorch; use cpu, or add the CUDA native artifact (see the module README, -Pcuda)");
-    }
-    return Device.gpu(id);
+    return PolicyLoader.create(b);
   }
 
   // ---------------------------------------------------------------- basic info
@@ -460,8 +372,18 @@ final class DjlPolicyImpl implements DjlPolicy {
     return model.manager.getManagedArrays().size();
   }
 
+  /** The (base) weights in the flat layout, as float32; a per-slot base is concatenated. For tests. */
   float[] weights() {
-    return model.flat.toFloatArray();
+    if (model.base == null) {
+      return model.flat.toFloatArray();
+    }
+    ModelLayout.requireFlat(cfg);
+    float[] w = new float[(int) model.size];
+    for (int i = 0; i < model.slots.size(); i++) {
+      float[] v = model.base.floats(i);
+      System.arraycopy(v, 0, w, (int) model.slots.get(i).offset(), v.length);
+    }
+    return w;
   }
 
   /** The adapters' flat tensor (internal layout), or null without LoRA. For tests. */
@@ -482,11 +404,22 @@ final class DjlPolicyImpl implements DjlPolicy {
     return optimizer.firstMoment();
   }
 
-  /** Overwrites the weights (flat layout) in place; optimizer state is untouched. For tests. */
+  /**
+   * Overwrites the (base) weights (flat layout; a per-slot base is converted to its type) in place;
+   * optimizer state is untouched. For tests.
+   */
   void setWeights(float[] w) {
     if (w.length != model.size) {
       throw new IllegalArgumentException("expected " + model.size + " weights, got " + w.length);
     }
-    Model.overwrite(model.flat, w);
+    if (model.base == null) {
+      Model.overwrite(model.flat, w);
+      return;
+    }
+    List<float[]> slots = new java.util.ArrayList<>();
+    for (Model.Slot s : model.slots) {
+      slots.add(java.util.Arrays.copyOfRange(w, (int) s.offset(), (int) (s.offset() + s.count())));
+    }
+    model.base.overwrite(slots);
   }
 }

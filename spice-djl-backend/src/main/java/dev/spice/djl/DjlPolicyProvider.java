@@ -37,6 +37,8 @@ import java.util.TreeSet;
  *       rank), {@code lora_target_modules} (comma-separated, default all seven), {@code lora_seed}
  *       (integer, default 0): a new {@link LoraSettings} adapter; or {@code lora_adapter}: a saved
  *       PEFT adapter directory
+ *   <li>{@code base_dtype}: {@code float32} (default) or {@code float16}, the
+ *       frozen base's element type under LoRA ({@link BaseDtype})
  * </ul>
  */
 public final class DjlPolicyProvider implements PolicyProvider {
@@ -48,7 +50,7 @@ public final class DjlPolicyProvider implements PolicyProvider {
       "tokenizer", "template", "device", "threads", "micro_batch_size", "generation_batch_size", "learning_rate",
       "beta1", "beta2", "epsilon", "weight_decay", "grad_clip", "warmup_steps", "keep_reference",
       "eos_when_constrained", "add_bos", "lora_rank", "lora_alpha", "lora_target_modules", "lora_seed",
-      "lora_adapter")));
+      "lora_adapter", "base_dtype")));
 
   /** Used by {@link java.util.ServiceLoader}. */
   public DjlPolicyProvider() {}
@@ -150,6 +152,9 @@ public final class DjlPolicyProvider implements PolicyProvider {
     }
     if (options.containsKey("lora_adapter")) {
       b.loraAdapter(Path.of(options.get("lora_adapter")));
+    }
+    if (options.containsKey("base_dtype")) {
+      b.baseDtype(BaseDtype.named(options.get("base_dtype")));
     }
     return b;
   }

@@ -202,8 +202,22 @@ final class LoraFiles {
    */
   static float[] merge(TransformerConfig cfg, float[] base, LoraSettings s, float[] adapter) {
     float[] w = base.clone();
-    Map<String, Model.Slot> by = new LinkedHashMap<>();
-    ModelLayout.layoutOf(cfg).slots().forEach(x -> by.put(x.name(), x));
+    for (Model.Slot target : ModelLayout.layoutOf(cfg).slots()) {
+      mergeInto(cfg, target, w, (int) target.offset(), s, adapter);
+    }
+    return w;
+  }
+
+  /**
+   * {@link #merge} of one slot: adds the adapters that target {@code slot} (if any) to its values
+   * {@code w} ({@code [in, out]} layout from index 0), in place.
+   */
+  static void mergeSlot(TransformerConfig cfg, Model.Slot slot, float[] w, LoraSettings s, float[] adapter) {
+    mergeInto(cfg, slot, w, 0, s, adapter);
+  }
+
+  private static void mergeInto(TransformerConfig cfg, Model.Slot target, float[] w, int base, LoraSettings s,
+      float[] adapter) {
     int qd = cfg.numHeads() * cfg.headDim();
     int kvd = cfg.numKvHeads() * cfg.headDim();
     int inter = cfg.intermediateSize();
@@ -215,7 +229,9 @@ final class LoraFiles {
     for (int i = 0; i < slots.size(); i += 2) {
       Lora.Slot a = slots.get(i);
       Lora.Slot b = slots.get(i + 1);
-      Model.Slot target = by.get("L" + a.layer() + "." + slotOf[a.module()]);
+      if (!target.name().equals("L" + a.layer() + "." + slotOf[a.module()])) {
+        continue;
+      }
       int cols = (int) target.shape()[1];
       int in = (int) a.rows();
       int out = (int) b.cols();
@@ -229,12 +245,11 @@ final class LoraFiles {
             row[o] += aik * adapter[bo + o];
           }
         }
-        int wo = (int) target.offset() + x * cols + colOff[a.module()];
+        int wo = base + x * cols + colOff[a.module()];
         for (int o = 0; o < out; o++) {
           w[wo + o] = (float) (w[wo + o] + row[o]);
         }
       }
     }
-    return w;
   }
 }

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.spice.core.SpiceException;
 import dev.spice.core.model.TransformerConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,8 +36,11 @@ import java.util.Map;
  * (no full-size slice-backward buffers) and {@link Params#flatGradient()} concatenates them.
  *
  * <p>LoRA ({@link #attachLora}): the adapters ({@link Lora}) become the trainable tensor
- * ({@link #trainable()}); {@link #flat} is then only read, and the forward adds each targeted
- * projection's low-rank delta ({@link Lora.Views#delta}) to its output.
+ * ({@link #trainable()}), and the forward adds each targeted projection's low-rank delta
+ * ({@link Lora.Views#delta}) to its output. The frozen base is then {@link #base}: one tensor per
+ * slot in a {@link BaseDtype}, no flat tensor at all. A 16-bit base is multiplied in its own type
+ * ({@link #mm}: the float32 input is rounded to it, the product widened back to float32);
+ * everything else (embedding rows, norms, attention, residual stream, adapters) is float32.
  */
 final class Model implements AutoCloseable {
   static final float NEG = -1e9f;
@@ -56,9 +58,12 @@ final class Model implements AutoCloseable {
   final Map<String, Slot> byName = new LinkedHashMap<>();
   private final Map<String, Integer> slotIndex = new java.util.HashMap<>();
   final long size;
+  /** All weights in one float32 tensor (full fine-tuning), or null when {@link #base} holds them. */
   final NDArray flat;
+  /** The frozen per-slot base of a LoRA model, or null when {@link #flat} holds the weights. */
+  final BaseWeights base;
   /** Offsets where {@link #flat} splits into slots (all but the first slot's). */
-  private final long[] cuts;
+  final long[] cuts;
   private final NDArray rotR;
   /**
    * Scalar constants for operations on the autograd path. Never use DJL's {@code NDArray.op(Number)}
@@ -125,7 +130,20 @@ final class Model implements AutoCloseable {
     }
   }
 
+  /** A model whose weights are one flat float32 tensor of {@code init} (at most 2^31 - 9 of them). */
   Model(TransformerConfig cfg, NDManager manager, float[] init) {
+    this(cfg, manager, init, null);
+  }
+
+  /**
+   * A model whose frozen weights are {@code base} (per slot, no flat tensor); it must get adapters
+   * ({@link #attachLora}) before it is used, since nothing else in it can be trained.
+   */
+  Model(TransformerConfig cfg, NDManager manager, BaseWeights base) {
+    this(cfg, manager, null, base);
+  }
+
+  private Model(TransformerConfig cfg, NDManager manager, float[] init, BaseWeights base) {
     this.cfg = cfg;
     this.manager = manager;
     this.h = cfg.hiddenSize();
@@ -142,14 +160,14 @@ final class Model implements AutoCloseable {
       slotIndex.put(slots.get(i).name(), i);
     }
     this.size = lay.size();
-    if (size > Integer.MAX_VALUE - 8) {
-      throw new SpiceException.BackendException(
-          "model has " + size + " parameters; this backend keeps them in one tensor of at most 2^31 elements");
+    this.base = base;
+    if (init != null) {
+      ModelLayout.requireFlat(cfg);
+      if (init.length != size) {
+        throw new IllegalStateException("init has " + init.length + " values, layout needs " + size);
+      }
     }
-    if (init.length != size) {
-      throw new IllegalStateException("init has " + init.length + " values, layout needs " + size);
-    }
-    this.flat = manager.create(init, new Shape(size));
+    this.flat = init == null ? null : manager.create(init, new Shape(size));
     long[] cuts = new long[slots.size() - 1];
     for (int i = 1; i < slots.size(); i++) {
       cuts[i - 1] = slots.get(i).offset();
@@ -185,8 +203,9 @@ final class Model implements AutoCloseable {
     }
   }
 
-  /** 1 for weights that get weight decay, 0 for norms and biases. */
+  /** 1 for weights that get weight decay, 0 for norms and biases (flat layout). */
   float[] decayMask() {
+    ModelLayout.requireFlat(cfg);
     float[] m = new float[(int) size];
     for (Slot s : slots) {
       if (s.decay()) {
@@ -198,6 +217,9 @@ final class Model implements AutoCloseable {
 
   /** Adds LoRA adapters: from now on they are the trainable weights and {@link #flat} is frozen. */
   void attachLora(Lora adapters) {
+    if (base == null) {
+      throw new IllegalStateException("LoRA adapters go on a model with a per-slot frozen base (BaseWeights)");
+    }
     this.lora = adapters;
   }
 
@@ -208,6 +230,9 @@ final class Model implements AutoCloseable {
 
   /** The tensor training updates: the adapters' flat tensor under LoRA, else {@link #flat}. */
   NDArray trainable() {
+    if (lora == null && flat == null) {
+      throw new IllegalStateException("a model with a per-slot frozen base trains adapters only; attach them first");
+    }
     return lora != null ? lora.flat : flat;
   }
 
@@ -222,96 +247,43 @@ final class Model implements AutoCloseable {
   }
 
   /**
-   * Views of the weights for one call, attached to {@code m}. {@code source} is
-   * {@link #trainable()} or a copy of it (the KL reference): the flat weights without LoRA, the
-   * adapters with LoRA (the base weights then always come from {@link #flat}, never trainable). With
-   * {@code trainable}, each slot is a detached leaf that requires a gradient and shares the
-   * storage of {@code source}, and every derived view used by the forward pass (the output
-   * projection's transpose, the tied embedding's transpose, the broadcast q/k norms) is recorded
-   * on the autograd graph from those leaves; otherwise no gradient is recorded for them.
+   * Views of the weights for one call, attached to {@code m} ({@link ParamViews#build}).
+   * {@code source} is {@link #trainable()} or a copy of it (the KL reference): the flat weights
+   * without LoRA, the adapters with LoRA (the base weights then always come from {@link #flat} or
+   * {@link #base}, never trainable). With {@code trainable}, each trainable slot is a detached leaf
+   * that requires a gradient and shares the storage of {@code source}.
    */
   Params params(NDManager m, NDArray source, boolean trainable) {
-    // DJL records autograd only in grad mode, which its engine keeps off outside a
-    // GradientCollector. The derived views below (the transposed output projection, the
-    // broadcast q/k norms) must be recorded from the leaves, or the backward stops at them and
-    // those weights never receive a gradient; so grad mode is on while a trainable set is built,
-    // whoever the caller is.
-    boolean prevGrad = JniUtils.isGradMode();
-    if (trainable) {
-      JniUtils.setGradMode(true);
-    }
-    try {
-      return buildParams(m, source, trainable);
-    } finally {
-      JniUtils.setGradMode(prevGrad);
-    }
+    return ParamViews.build(this, m, source, trainable);
   }
 
-  private Params buildParams(NDManager m, NDArray source, boolean trainable) {
-    if (lora != null) {
-      Params p = buildBase(m, flat, false);
-      p.lora = lora.views(m, source, trainable);
-      p.slots = p.lora.leaves;
-      return p;
-    }
-    return buildBase(m, source, trainable);
-  }
-
-  private Params buildBase(NDManager m, NDArray source, boolean trainable) {
-    NDList parts = source.split(cuts, 0);
-    NDArray[] by = new NDArray[slots.size()];
-    for (int i = 0; i < by.length; i++) {
-      NDArray v = parts.get(i).reshape(new Shape(slots.get(i).shape()));
-      v.attach(m);
-      if (trainable) {
-        NDArray leaf = v.stopGradient();
-        leaf.attach(m);
-        leaf.setRequiresGradient(true);
-        v = leaf;
-      }
-      by[i] = v;
-    }
-    parts.attach(m);
-    Params p = new Params();
-    p.slots = by;
-    int layers = cfg.numLayers();
-    p.embed = by[index("embed")];
-    p.lmHeadT = cfg.tieWordEmbeddings() ? p.embed.transpose() : by[index("lm_head")].transpose();
-    p.finalNorm = by[index("norm")];
-    p.inNorm = new NDArray[layers];
-    p.qkv = new NDArray[layers];
-    p.qkvB = new NDArray[layers];
-    p.qkNorm = new NDArray[layers];
-    p.o = new NDArray[layers];
-    p.postNorm = new NDArray[layers];
-    p.gateUp = new NDArray[layers];
-    p.down = new NDArray[layers];
-    for (int l = 0; l < layers; l++) {
-      String q = "L" + l + ".";
-      p.inNorm[l] = by[index(q + "in_norm")];
-      p.qkv[l] = by[index(q + "qkv")];
-      if (cfg.attentionBias()) {
-        p.qkvB[l] = by[index(q + "qkv_b")];
-      }
-      if (cfg.qkNorm()) {
-        NDArray qn = by[index(q + "q_norm")].reshape(1, 1, d).broadcast(nq, 1, d);
-        NDArray kn = by[index(q + "k_norm")].reshape(1, 1, d).broadcast(nkv, 1, d);
-        p.qkNorm[l] = qn.concat(kn, 0);
-      }
-      p.o[l] = by[index(q + "o")];
-      p.postNorm[l] = by[index(q + "post_norm")];
-      p.gateUp[l] = by[index(q + "gate_up")];
-      p.down[l] = by[index(q + "down")];
-    }
-    return p;
-  }
-
-  private int index(String name) {
+  int index(String name) {
     Integer i = slotIndex.get(name);
     if (i == null) {
       throw new IllegalStateException("no slot " + name);
     }
     return i;
+  }
+
+  /**
+   * {@code x w} for a base weight {@code w}: in {@code w}'s type when that is not {@code x}'s (a
+   * 16-bit base: {@code x} is rounded to it, the product widened back to {@code x}'s type).
+   */
+  static NDArray mm(NDArray x, NDArray w) {
+    DataType wt = w.getDataType();
+    DataType xt = x.getDataType();
+    return wt == xt ? x.matMul(w) : cast(cast(x, wt).matMul(w), xt);
+  }
+
+  /**
+   * {@code x} converted to {@code t}, recorded on the autograd graph (the gradient is converted
+   * back). Not {@code NDArray.toType}: DJL's native cast runs under a no-grad guard, so the backward
+   * would stop there. A cumulative product along a new axis of size 1 is the identity, and its
+   * {@code dtype} argument converts.
+   */
+  static NDArray cast(NDArray x, DataType t) {
+    NDArray e = x.expandDims(-1);
+    return JniUtils.cumProd((PtNDArray) e, -1, t).squeeze(-1);
   }
 
   private static NDArray slice(NDArray a, long dim, long start, long end) {
@@ -341,6 +313,9 @@ final class Model implements AutoCloseable {
     long t = tokens.getShape().get(1);
     NDArray x = JniUtils.embedding((PtNDArray) tokens, (PtNDArray) p.embed, false);
     x.attach(mm);
+    if (x.getDataType() != DataType.FLOAT32) {
+      x = cast(x, DataType.FLOAT32);
+    }
     int layers = cfg.numLayers();
     long heads = nq + 2L * nkv;
     long[] qkCut = {nq + nkv};
@@ -348,7 +323,7 @@ final class Model implements AutoCloseable {
     long[] guCut = {inter};
     for (int l = 0; l < layers; l++) {
       NDArray hn = rms(x, p.inNorm[l]);
-      NDArray qkv = hn.matMul(p.qkv[l]);
+      NDArray qkv = mm(hn, p.qkv[l]);
       NDArray dq = p.lora == null ? null : p.lora.delta(hn, l, 0, 2, new long[] {(long) nq * d, (long) nkv * d, (long) nkv * d});
       if (dq != null) {
         qkv = qkv.add(dq);
@@ -407,16 +382,16 @@ final class Model implements AutoCloseable {
         att = sc.softmax(-1).matMul(v.reshape(b, nkv, 1, s, d)).reshape(b, nq, tq, d);
       }
       att = att.transpose(0, 2, 1, 3).reshape(b, tq, (long) nq * d);
-      NDArray out = att.matMul(p.o[l]);
+      NDArray out = mm(att, p.o[l]);
       NDArray dO = p.lora == null ? null : p.lora.delta(att, l, 3, 3, null);
       x = x.add(dO == null ? out : out.add(dO));
       hn = rms(x, p.postNorm[l]);
-      NDArray gateUp = hn.matMul(p.gateUp[l]);
+      NDArray gateUp = mm(hn, p.gateUp[l]);
       NDArray dGu = p.lora == null ? null : p.lora.delta(hn, l, 4, 5, new long[] {inter, inter});
       NDList gu = (dGu == null ? gateUp : gateUp.add(dGu)).split(guCut, 2);
       NDArray g = gu.get(0);
       NDArray act = g.mul(Activation.sigmoid(g)).mul(gu.get(1));
-      NDArray down = act.matMul(p.down[l]);
+      NDArray down = mm(act, p.down[l]);
       NDArray dD = p.lora == null ? null : p.lora.delta(act, l, 6, 6, null);
       x = x.add(dD == null ? down : down.add(dD));
     }
@@ -425,7 +400,7 @@ final class Model implements AutoCloseable {
 
   /** Logits {@code [N, V]} of hidden rows {@code [N, H]} (final norm and output projection). */
   NDArray logits(Params p, NDArray rows) {
-    return rms(rows, p.finalNorm).matMul(p.lmHeadT);
+    return mm(rms(rows, p.finalNorm), p.lmHeadT);
   }
 
   /** Rotary tables {@code [B, 1, T, D]} for per-row positions {@code positions[b][t]}. */

@@ -24,9 +24,12 @@ import java.util.Map;
  * {@code tokenizer.json}) and training checkpoints ({@link #saveCheckpoint}: the export plus
  * {@code optimizer.safetensors} with the AdamW moments and the KL reference, and
  * {@code trainer_state.json} with the step). {@link #loadCheckpoint} validates everything before it
- * changes any state. Under LoRA the export holds the merged weights, checkpoints hold the base
- * unmerged plus the adapter ({@link LoraFiles}) and adapter-sized optimizer state, and
- * {@link #saveAdapter} writes the adapter alone.
+ * changes any state. Under LoRA the export holds the merged weights (float32), checkpoints hold
+ * the adapter ({@link LoraFiles}), adapter-sized optimizer state and the base's checksum and dtype
+ * ({@link BaseWeights#checksum()}; the frozen base itself is not written: the policy resuming from
+ * it is built from the same base, which the checksum verifies), and {@link #saveAdapter} writes the
+ * adapter alone. A LoRA checkpoint of the earlier layout (the base unmerged in
+ * {@code model.safetensors}, no checksum) still loads: its base replaces the policy's.
  */
 final class PolicyCheckpoints {
   static final String FORMAT = "spice-djl-checkpoint-1";
@@ -51,24 +54,47 @@ final class PolicyCheckpoints {
 
   /**
    * The Hugging Face folder of the current model; under LoRA the adapters are merged into the base
-   * ({@link LoraFiles#merge}), so the folder is a plain model any reader (the ONNX exporter,
+   * ({@link LoraFiles#mergeSlot}), so the folder is a plain model any reader (the ONNX exporter,
    * transformers) loads without PEFT.
    */
   void savePretrained(Path dir) {
     Lora lora = model.lora();
-    float[] w = model.flat.toFloatArray();
-    writeFolder(dir, lora == null ? w : LoraFiles.merge(cfg, w, lora.settings, lora.flat.toFloatArray()));
+    if (lora == null) {
+      writeFolder(dir, HfWeights.toHuggingFace(cfg, model.flat.toFloatArray()));
+      return;
+    }
+    // Per slot, on demand (each slot is asked for once): the base as float32 (exact for a 16-bit
+    // base) plus the merged adapters, so only the Hugging Face tensors accumulate on the heap.
+    float[] adapter = lora.flat.toFloatArray();
+    writeFolder(dir, HfWeights.toHuggingFace(cfg, name -> {
+      int i = model.index(name);
+      float[] v = model.base.floats(i);
+      LoraFiles.mergeSlot(cfg, model.slots.get(i), v, lora.settings, adapter);
+      return new HfWeights.Src(v, 0);
+    }));
   }
 
-  /** {@code config.json}, {@code model.safetensors} of {@code w} (flat layout) and {@code tokenizer.json}. */
-  private void writeFolder(Path dir, float[] w) {
+  /**
+   * {@code config.json}, {@code model.safetensors} of {@code tensors} (when null: none, and a stale
+   * one is deleted) and {@code tokenizer.json}.
+   */
+  private void writeFolder(Path dir, List<SafeTensors.Tensor> tensors) {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new SpiceException.CheckpointException("cannot create " + dir + ": " + e.getMessage(), e);
     }
-    SafeTensors.write(dir.resolve("model.safetensors"), HfWeights.toHuggingFace(cfg, w),
-        Map.of("format", "pt", "producer", "spice-djl-backend"));
+    if (tensors != null) {
+      SafeTensors.write(dir.resolve("model.safetensors"), tensors,
+          Map.of("format", "pt", "producer", "spice-djl-backend"));
+    } else {
+      try {
+        Files.deleteIfExists(dir.resolve("model.safetensors"));
+      } catch (IOException e) {
+        throw new SpiceException.CheckpointException("cannot replace " + dir.resolve("model.safetensors") + ": "
+            + e.getMessage(), e);
+      }
+    }
     configWithTokenizerEos().write(dir.resolve("config.json"));
     writeTokenizer(dir.resolve("tokenizer.json"));
   }
@@ -111,12 +137,13 @@ final class PolicyCheckpoints {
   }
 
   /**
-   * The base weights (never merged), under LoRA the adapter in PEFT's layout
-   * ({@link LoraFiles}), the AdamW moments of the trainable tensor ({@link Model#trainable()}), the
-   * KL reference and {@code trainer_state.json}.
+   * The weights (without LoRA; under LoRA only the base's checksum and dtype in
+   * {@code trainer_state.json}, and no {@code model.safetensors}),
+   * under LoRA the adapter in PEFT's layout ({@link LoraFiles}), the AdamW moments of the trainable
+   * tensor ({@link Model#trainable()}), the KL reference and {@code trainer_state.json}.
    */
   void saveCheckpoint(Path dir) {
-    writeFolder(dir, model.flat.toFloatArray());
+    writeFolder(dir, model.base != null ? null : HfWeights.toHuggingFace(cfg, model.flat.toFloatArray()));
     Lora lora = model.lora();
     if (lora != null) {
       LoraFiles.save(dir, cfg, lora.settings, lora.flat.toFloatArray(), baseModel);
@@ -139,6 +166,12 @@ final class PolicyCheckpoints {
       l.put("r", lora.settings.rank());
       l.put("lora_alpha", lora.settings.alpha());
       l.put("target_modules", lora.settings.targetModules());
+      Map<String, Object> base = new LinkedHashMap<>();
+      base.put("stored", false);
+      base.put("checksum", model.base.checksum());
+      base.put("dtype", model.base.dtype().name());
+      base.put("parameters", model.size);
+      l.put("base", base);
       state.put("lora", l);
     }
     // insertion order, so the file is byte-identical from run to run (Map.of's order varies per JVM)
@@ -211,13 +244,36 @@ final class PolicyCheckpoints {
       }
       adapter = a.weights();
     }
-    float[] w;
+    Object baseEntry = state.get("lora") instanceof Map<?, ?> le ? le.get("base") : null;
+    boolean baseStored = lora == null || baseEntry == null;
+    if (!baseStored) {
+      checkBase(baseEntry, stateFile);
+    }
+    float[] w = null;
+    List<float[]> baseSlots = null;
     float[] m;
     float[] v;
     float[] ref = null;
-    try (SafeTensors.Reader r = SafeTensors.openDirectory(dir);
-        SafeTensors.Reader o = SafeTensors.open(dir.resolve("optimizer.safetensors"))) {
-      w = HfWeights.fromHuggingFace(cfg, r, dir.toString());
+    try (SafeTensors.Reader o = SafeTensors.open(dir.resolve("optimizer.safetensors"))) {
+      if (baseStored) {
+        if (!Files.exists(dir.resolve("model.safetensors"))) {
+          throw new SpiceException.CheckpointException(dir + " has no model.safetensors"
+              + (lora == null ? "" : " and trainer_state.json's 'lora' entry no 'base' checksum"));
+        }
+        try (SafeTensors.Reader r = SafeTensors.openDirectory(dir)) {
+          if (model.base == null) {
+            w = HfWeights.fromHuggingFace(cfg, r, dir.toString());
+          } else {
+            // a LoRA checkpoint of the earlier layout: its base, slot by slot
+            cfg.checkTensors(r, dir.resolve("config.json"));
+            java.util.function.Function<String, float[]> floats = HfWeights.reading(r, false);
+            baseSlots = new ArrayList<>();
+            for (Model.Slot sl : model.slots) {
+              baseSlots.add(HfWeights.slotValues(cfg, sl, floats));
+            }
+          }
+        }
+      }
       m = flatTensor(o, "adam.m", dir);
       v = flatTensor(o, "adam.v", dir);
       if (reference != null) {
@@ -232,8 +288,13 @@ final class PolicyCheckpoints {
     } catch (SpiceException e) {
       throw new SpiceException.CheckpointException("cannot load checkpoint " + dir + ": " + e.getMessage(), e);
     }
-    // Commit only after everything was read and validated.
-    Model.overwrite(model.flat, w);
+    // Commit only after everything was read and validated (the base first: its swap allocates).
+    if (baseSlots != null) {
+      model.base.overwrite(baseSlots);
+    }
+    if (w != null) {
+      Model.overwrite(model.flat, w);
+    }
     if (adapter != null) {
       Model.overwrite(lora.flat, adapter);
     }
@@ -241,6 +302,25 @@ final class PolicyCheckpoints {
       Model.overwrite(reference, ref);
     }
     optimizer.restore(m, v, savedStep);
+  }
+
+  /** Refuses a checkpoint whose recorded base is not this policy's (another checksum or dtype). */
+  private void checkBase(Object entry, Path stateFile) {
+    if (!(entry instanceof Map<?, ?> b) || !(b.get("checksum") instanceof String sum)
+        || !(b.get("dtype") instanceof String dtype)) {
+      throw new SpiceException.CheckpointException(stateFile + ": 'lora.base' must hold 'checksum' and 'dtype' "
+          + "strings, got " + entry);
+    }
+    if (!dtype.equals(model.base.dtype().name())) {
+      throw new SpiceException.CheckpointException(stateFile + ": the checkpoint was trained on a " + dtype
+          + " base but this policy's base is " + model.base.dtype() + "; build it with baseDtype(BaseDtype." + dtype
+          + ") to resume exactly");
+    }
+    if (!sum.equals(model.base.checksum())) {
+      throw new SpiceException.CheckpointException(stateFile + ": the checkpoint's base weights have checksum " + sum
+          + " but this policy's base has " + model.base.checksum() + "; LoRA checkpoints do not store the frozen "
+          + "base, so build the policy from the same pretrained(...) directory or randomInit(config, seed)");
+    }
   }
 
   private float[] flatTensor(SafeTensors.Reader o, String name, Path dir) {

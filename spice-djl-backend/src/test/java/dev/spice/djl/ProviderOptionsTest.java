@@ -60,7 +60,7 @@ class ProviderOptionsTest {
     assertEquals(Set.of("model", "config", "vocab", "seed", "tokenizer", "template", "device", "threads",
         "micro_batch_size", "generation_batch_size", "learning_rate", "beta1", "beta2", "epsilon", "weight_decay",
         "grad_clip", "warmup_steps", "keep_reference", "eos_when_constrained", "add_bos", "lora_rank", "lora_alpha",
-        "lora_target_modules", "lora_seed", "lora_adapter"), DjlPolicyProvider.KEYS);
+        "lora_target_modules", "lora_seed", "lora_adapter", "base_dtype"), DjlPolicyProvider.KEYS);
   }
 
   @Test
@@ -128,7 +128,7 @@ class ProviderOptionsTest {
     assertEquals(needs, refused(Map.of("config", config.toString())));
     assertEquals(needs, refused(Map.of("vocab", vocab.toString())));
     assertEquals(needs, refused(Map.of()));
-    assertTrue(refused(random("lr", "1")).startsWith("unknown option 'lr' for backend djl; valid: [add_bos, beta1,"));
+    assertTrue(refused(random("lr", "1")).startsWith("unknown option 'lr' for backend djl; valid: [add_bos, base_dtype, beta1,"));
     assertEquals("option 'seed' must be an integer, got 'x'", refused(random("seed", "x")));
     assertEquals("option 'threads' must be an integer, got '1.5'", refused(random("threads", "1.5")));
     assertEquals("option 'learning_rate' must be a number, got 'fast'", refused(random("learning_rate", "fast")));
@@ -161,5 +161,9 @@ class ProviderOptionsTest {
         "unknown LoRA target module 'q'; valid modules: [q_proj"));
     assertEquals(java.nio.file.Path.of("adapter"), DjlPolicyProvider.configure(random("lora_adapter", "adapter"))
         .loraAdapter);
+    assertEquals(BaseDtype.FLOAT32, DjlPolicyProvider.configure(random()).baseDtype);
+    assertEquals(BaseDtype.FLOAT16, DjlPolicyProvider.configure(random("lora_rank", "2", "base_dtype", "float16"))
+        .baseDtype);
+    assertEquals("unknown base dtype 'fp8'; valid: float32, float16", refused(random("base_dtype", "fp8")));
   }
 }
