@@ -146,7 +146,13 @@ final class ConfigKeys {
         ConfigKey.of("progress_every", Type.INT, Mode.MODEL, "10",
             "without a terminal, print a progress line every this many iterations").atLeast(1),
         ConfigKey.of("report", Type.BOOL, Mode.MODEL, "true",
-            "write report.html with plots at the end (the quickstart always writes it)"));
+            "write report.html with plots at the end (the quickstart always writes it)"),
+        ConfigKey.of("tensorboard", Type.BOOL, Mode.MODEL, "true",
+            "write TensorBoard event files to <out>/tensorboard (tensorboard --logdir runs/)"),
+        ConfigKey.of("log_completions_every", Type.INT, Mode.MODEL, "10",
+            "log sampled prompts, completions, answers, rewards and advantages of both roles to "
+                + "<out>/completions.jsonl every this many iterations, size-bounded (TRL's log_completions; 0 = off)")
+            .atLeast(0));
   }
 
   /** Keys of the quickstart, from its settings' defaults. */

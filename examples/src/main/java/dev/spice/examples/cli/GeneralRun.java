@@ -3,9 +3,11 @@ package dev.spice.examples.cli;
 import dev.spice.core.Recipe;
 import dev.spice.core.SamplingParams;
 import dev.spice.core.SpiceException;
+import dev.spice.core.engine.CompletionLogListener;
 import dev.spice.core.engine.ProgressListener;
 import dev.spice.core.engine.SelfPlay;
 import dev.spice.core.engine.SelfPlayListeners;
+import dev.spice.core.engine.TensorBoardListener;
 import dev.spice.core.engine.ZeroVariancePolicy;
 import dev.spice.core.roles.Roles;
 import dev.spice.core.text.PromptTemplate;
@@ -319,12 +321,23 @@ final class GeneralRun {
               new SpiceException.CheckpointException("no complete checkpoint under " + resumeFrom.get())));
           truncateMetrics(out.resolve("metrics.jsonl"), checkpoint.get());
         }
-        try (SelfPlayListeners.JsonlMetricsListener metrics = SelfPlayListeners.jsonl(out.resolve("metrics.jsonl"))) {
+        int completionsEvery = c.get("log_completions_every", 10);
+        try (SelfPlayListeners.JsonlMetricsListener metrics = SelfPlayListeners.jsonl(out.resolve("metrics.jsonl"));
+            TensorBoardListener tensorBoard = c.get("tensorboard", Boolean.TRUE)
+                ? SelfPlayListeners.tensorBoard(out.resolve("tensorboard")) : null;
+            CompletionLogListener completions = completionsEvery > 0
+                ? CompletionLogListener.builder(out.resolve("completions.jsonl")).every(completionsEvery).build() : null) {
           SelfPlay.Builder b = SelfPlay.builder().policy(policy).corpus(corpus).challenger(Roles.jsonChallenger())
               .reasoner(Roles.reasoner(AnswerExtractors.defaults())).recipe(recipe).batchSize(c.get("batch_size", 128))
               .seed(seed).zeroVariancePolicy(ZeroVariancePolicy.valueOf(
                   c.<String>get("zero_variance_policy", "keep").toUpperCase(Locale.ROOT)))
               .challengerSampling(cs).reasonerSampling(rs).listener(bar).listener(metrics);
+          if (tensorBoard != null) {
+            b.listener(tensorBoard);
+          }
+          if (completions != null) {
+            b.listener(completions);
+          }
           if (c.has("max_challenger_attempts")) {
             b.maxChallengerAttempts((Integer) c.get("max_challenger_attempts"));
           }

@@ -22,7 +22,7 @@ final class ResumeCheck {
    * sets where the run ends; {@code progress_every} and {@code report} only change what is printed
    * and whether {@code report.html} is written at the end.
    */
-  static final Set<String> CHANGEABLE = Set.of("iterations", "progress_every", "report");
+  static final Set<String> CHANGEABLE = Set.of("iterations", "progress_every", "report", "tensorboard", "log_completions_every");
 
   private ResumeCheck() {}
 

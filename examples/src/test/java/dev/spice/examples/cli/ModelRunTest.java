@@ -48,6 +48,12 @@ class ModelRunTest {
     assertTrue(report.contains("<td>iterations in metrics.jsonl</td><td>2 (0 to 1)</td>")
         && report.contains("<h2>Training curves</h2>"), "the published run report");
     assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+    try (var events = Files.list(out.resolve("tensorboard"))) {
+      assertTrue(events.anyMatch(f -> f.getFileName().toString().startsWith("events.out.tfevents.")),
+          "TensorBoard event file");
+    }
+    assertTrue(Files.readString(out.resolve("completions.jsonl")).contains("\"iteration\":0"),
+        "completion log of iteration 0");
     assertTrue(Files.readString(out.resolve(SpiceCli.SAVED_CONFIG)).contains("\"batch_size\":2"));
     @SuppressWarnings("unchecked")
     java.util.Map<String, Object> saved = (java.util.Map<String, Object>) dev.spice.core.internal.json.Json.parse(

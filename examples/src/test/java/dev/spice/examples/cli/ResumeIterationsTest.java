@@ -67,7 +67,7 @@ class ResumeIterationsTest {
     assertEquals(2, r.code(), r.out());
     assertTrue(r.err().contains("'batch_size' is 2 in the run, 3 from --set batch_size")
         && r.err().contains("'countries' is 6 in the run, 7 from --set countries")
-        && r.err().contains("Only iterations, progress_every, report may change on resume"), r.err());
+        && r.err().contains("Only iterations, log_completions_every, progress_every, report, tensorboard may change on resume"), r.err());
     r = spice("--resume", run.toString(), "--iterations", "1");
     assertEquals(2, r.code(), r.out());
     assertTrue(r.err().contains("iterations 1 (from --iterations) is below the 2 iterations the run in " + run
