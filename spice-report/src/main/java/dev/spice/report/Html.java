@@ -8,8 +8,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
-/** HTML text helpers of the report page. */
-final class Html {
+/**
+ * HTML helpers for pages built around the run report (the report's own page and pages that embed
+ * {@link RunReport#bodyHtml()}): {@link #esc} escapes text for HTML, {@link #write} replaces a file
+ * atomically. The other helpers are the report's own.
+ */
+public final class Html {
   private Html() {}
 
   /** The "n/a" cell content for a missing or non-finite value. */
@@ -32,8 +36,13 @@ final class Html {
     return "<td class=\"num\">" + content + "</td>";
   }
 
-  /** {@code s} with the five HTML special characters escaped. */
-  static String esc(String s) {
+  /**
+   * Escapes text for HTML element content and quoted attribute values.
+   *
+   * @param s the text
+   * @return {@code s} with the five HTML special characters ({@code < > & " '}) escaped
+   */
+  public static String esc(String s) {
     StringBuilder o = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char ch = s.charAt(i);
@@ -51,11 +60,14 @@ final class Html {
 
   /**
    * Writes {@code html} to {@code out} through a {@code .tmp} sibling moved into place, replacing an
-   * earlier file; creates missing parent folders.
+   * earlier file; creates missing parent folders. Readers see the old file or the new one, never
+   * a part.
    *
-   * @throws ReportException if the file cannot be written
+   * @param out the file
+   * @param html the page
+   * @throws ReportException if the file cannot be written (the {@code .tmp} sibling is removed)
    */
-  static void write(Path out, String html) {
+  public static void write(Path out, String html) {
     Path abs = out.toAbsolutePath();
     Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
     try {

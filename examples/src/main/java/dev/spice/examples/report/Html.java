@@ -1,13 +1,7 @@
 package dev.spice.examples.report;
 
-import dev.spice.report.ReportException;
 import dev.spice.report.RunReport;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /** HTML text helpers shared by the quickstarts' report renderers. */
@@ -38,40 +32,13 @@ final class Html {
         + esc(alt) + "\"></p>\n";
   }
 
-  /** {@code s} with the five HTML special characters escaped. */
+  /** {@code s} with the five HTML special characters escaped (the published report's escaping). */
   static String esc(String s) {
-    StringBuilder o = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      switch (ch) {
-        case '<' -> o.append("&lt;");
-        case '>' -> o.append("&gt;");
-        case '&' -> o.append("&amp;");
-        case '"' -> o.append("&quot;");
-        case '\'' -> o.append("&#39;");
-        default -> o.append(ch);
-      }
-    }
-    return o.toString();
+    return dev.spice.report.Html.esc(s);
   }
 
-  /**
-   * Writes {@code html} to {@code out} through a {@code .tmp} sibling moved into place, replacing
-   * an earlier file.
-   *
-   * @throws ReportException if the file cannot be written
-   */
+  /** Writes {@code html} to {@code out} atomically (the published report's writer). */
   static void write(Path out, String html) {
-    Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-    try {
-      Files.writeString(tmp, html, StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new ReportException("cannot write " + out + ": " + e, e);
-    }
+    dev.spice.report.Html.write(out, html);
   }
 }
