@@ -1,0 +1,203 @@
+package dev.spice.examples.hybrid;
+
+import dev.spice.core.AnswerType;
+import dev.spice.core.Document;
+import dev.spice.core.PolicyBackend;
+import dev.spice.core.SamplingParams;
+import dev.spice.core.SpiceException;
+import dev.spice.core.Task;
+import dev.spice.core.TaskCodec;
+import dev.spice.core.engine.SelfPlay;
+import dev.spice.core.model.TransformerConfig;
+import dev.spice.core.roles.Roles;
+import dev.spice.core.testing.ListCorpus;
+import dev.spice.core.text.WordTokenizer;
+import dev.spice.djl.DjlPolicy;
+import dev.spice.djl.LoraSettings;
+import dev.spice.djl.OptimizerSettings;
+import dev.spice.remote.RemoteAdapterSync;
+import dev.spice.remote.RemotePolicy;
+import dev.spice.rewards.Presets;
+import dev.spice.serve.AdapterHost;
+import dev.spice.serve.PolicyServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Hybrid training on loopback, all in this JVM: a {@link PolicyServer} over a tiny random DJL
+ * checkpoint with a LoRA {@link AdapterHost}, a {@link RemotePolicy} to it, a DJL LoRA trainer over
+ * the same checkpoint, and a {@link RemoteAdapterSync} that publishes the trainer's adapter. Close
+ * it to stop the server and free the policies.
+ */
+final class HybridRig implements AutoCloseable {
+  static final String MODEL = "tiny";
+  static final List<String> WORDS = List.of("document:", "question:", "answer:", "what", "follows", "?", "sky",
+      "sea", "grass", "is", "blue", "green", "wet");
+  static final LoraSettings LORA = LoraSettings.builder().rank(4).alpha(8).build();
+
+  final Path base;
+  final Path adapters;
+  final DjlAdapterHost host;
+  final DjlPolicy served;
+  final PolicyServer server;
+  final RemotePolicy remote;
+  final DjlPolicy trainer;
+  final RemoteAdapterSync sync;
+
+  /**
+   * Starts a server on an ephemeral loopback port and connects to it.
+   *
+   * @param base the checkpoint folder ({@link #tinyModel})
+   * @param adapters where the sync writes adapters (the server reads them from there)
+   * @param attempts the client's attempts per request (2 to fail fast in tests)
+   */
+  HybridRig(Path base, Path adapters, int attempts) {
+    this.base = base;
+    this.adapters = adapters;
+    this.host = new DjlAdapterHost(base);
+    this.served = DjlPolicy.builder().pretrained(base).threads(1).build();
+    PolicyServer s = null;
+    RemotePolicy r = null;
+    DjlPolicy t = null;
+    try {
+      s = PolicyServer.builder().policy(served).modelName(MODEL).port(0).adapters(host).build().start();
+      r = RemotePolicy.builder().baseUrl(s.uri()).model(MODEL).stopTokens(WordTokenizer.EOS)
+          .retries(attempts, Duration.ofMillis(10), Duration.ofMillis(50))
+          .connectTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(60)).maxConcurrentRequests(4)
+          .build();
+      t = DjlPolicy.builder().pretrained(base).lora(LORA).optimizer(OptimizerSettings.adamW(5e-2)).threads(1).build();
+    } catch (RuntimeException e) {
+      if (t != null) {
+        t.close();
+      }
+      if (r != null) {
+        r.close();
+      }
+      if (s != null) {
+        s.close();
+      }
+      served.close();
+      host.close();
+      throw e;
+    }
+    this.server = s;
+    this.remote = r;
+    this.trainer = t;
+    DjlPolicy trained = t;
+    this.sync = RemoteAdapterSync.builder(r).adapterRoot(adapters).prefix("spice")
+        .writer((policy, dir) -> trained.saveAdapter(dir)).keepAdapters(2).build();
+  }
+
+  /** Writes a tiny random checkpoint (config, weights, tokenizer) of {@link #WORDS} into {@code dir}. */
+  static Path tinyModel(Path dir) {
+    WordTokenizer tok = WordTokenizer.withSpecialTokens(WORDS);
+    try (DjlPolicy p = DjlPolicy.builder().randomInit(TransformerConfig.tiny(tok.vocabSize(), 16, 1, 2, 2), 3)
+        .tokenizer(tok).build()) {
+      p.savePretrained(dir);
+    }
+    return dir;
+  }
+
+  /** The engine: rollouts on the server, updates in the trainer, a publish after every update. */
+  SelfPlay.Builder engine() {
+    List<Document> docs = List.of(Document.of("d0", "sky is blue", "t"), Document.of("d1", "sea is wet", "t"),
+        Document.of("d2", "grass is green", "t"), Document.of("d3", "sea is blue", "t"));
+    return SelfPlay.builder().policy(trainer).rollouts(remote).policySync(sync, 1)
+        .corpus(new ListCorpus("t", docs, 11))
+        .recipe(Presets.builder(Presets.spice()).challengerGroupSize(4).reasonerGroupSize(4).build())
+        .challenger(Roles.textChallenger(new NextWordCodec()))
+        .reasoner(Roles.textReasoner((text, task) -> firstWord(text)))
+        .challengerSampling(new SamplingParams(1.0, 1.0, 0, 3, List.of(), 0))
+        .reasonerSampling(new SamplingParams(1.0, 1.0, 0, 3, List.of(), 0))
+        .batchSize(2).seed(5);
+  }
+
+  @Override
+  public void close() {
+    try (host; served; trainer; remote) {
+      server.close();
+    }
+  }
+
+  static Optional<String> firstWord(String text) {
+    String t = text == null ? "" : text.strip();
+    return t.isEmpty() ? Optional.empty() : Optional.of(t.split("\\s+")[0]);
+  }
+
+  /**
+   * A task codec a random word-level model can hit: the Challenger names a word of the document
+   * (its first output word); the task asks for the word that follows it there. A word not in the
+   * document, or its last word, is an invalid task.
+   */
+  static final class NextWordCodec implements TaskCodec {
+    @Override
+    public String name() {
+      return "next-word";
+    }
+
+    @Override
+    public String formatInstructions() {
+      return "question:";
+    }
+
+    @Override
+    public Decoded decode(String completionText, Document document) {
+      Optional<String> w = firstWord(completionText);
+      if (w.isEmpty()) {
+        return Decoded.invalid("empty output; expected a word of the document");
+      }
+      List<String> words = Arrays.asList(document.text().split(" "));
+      int at = words.indexOf(w.get());
+      if (at < 0 || at == words.size() - 1) {
+        return Decoded.invalid("'" + w.get() + "' is not a word of the document followed by another: '"
+            + document.text() + "'");
+      }
+      return Decoded.valid(Task.freeForm("what follows " + w.get() + " ?", words.get(at + 1), AnswerType.STRING));
+    }
+  }
+
+  /**
+   * The server's adapters: each one is a DJL policy over the base checkpoint with the adapter's
+   * PEFT files ({@link DjlPolicy.Builder#loraAdapter}); unloading closes it.
+   */
+  static final class DjlAdapterHost implements AdapterHost, AutoCloseable {
+    private final Path base;
+    private final Map<String, DjlPolicy> loaded = new LinkedHashMap<>();
+    final List<String> calls = new ArrayList<>();
+
+    DjlAdapterHost(Path base) {
+      this.base = base;
+    }
+
+    @Override
+    public synchronized PolicyBackend load(String name, Path path) {
+      DjlPolicy p = DjlPolicy.builder().pretrained(base).loraAdapter(path).threads(1).build();
+      loaded.put(name, p);
+      calls.add("load " + name);
+      return p;
+    }
+
+    @Override
+    public synchronized void unload(String name) {
+      DjlPolicy p = loaded.remove(name);
+      if (p == null) {
+        throw new SpiceException.BackendException("adapter '" + name + "' is not loaded (loaded: " + loaded.keySet()
+            + ")");
+      }
+      calls.add("unload " + name);
+      p.close();
+    }
+
+    @Override
+    public synchronized void close() {
+      loaded.values().forEach(DjlPolicy::close);
+      loaded.clear();
+    }
+  }
+}
