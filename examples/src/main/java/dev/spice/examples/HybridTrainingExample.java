@@ -3,9 +3,7 @@ package dev.spice.examples;
 import dev.spice.core.AnswerType;
 import dev.spice.core.CorpusSource;
 import dev.spice.core.Document;
-import dev.spice.core.PolicyBackend;
 import dev.spice.core.SamplingParams;
-import dev.spice.core.SpiceException;
 import dev.spice.core.Task;
 import dev.spice.core.TaskCodec;
 import dev.spice.core.engine.IterationResult;
@@ -22,7 +20,7 @@ import dev.spice.remote.RemoteAdapterSync;
 import dev.spice.remote.RemotePolicy;
 import dev.spice.rewards.Presets;
 import dev.spice.rewards.verify.AnswerExtractors;
-import dev.spice.serve.AdapterHost;
+import dev.spice.examples.cli.DjlAdapterHost;
 import dev.spice.serve.PolicyServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,10 +28,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -96,7 +92,7 @@ public final class HybridTrainingExample {
   static List<IterationResult> run(Path model, CorpusSource corpus, Path work, int iterations, boolean demo,
       PrintStream out) {
     List<IterationResult> results = new ArrayList<>();
-    try (DjlAdapterHost host = new DjlAdapterHost(model);
+    try (DjlAdapterHost host = new DjlAdapterHost(() -> DjlPolicy.builder().pretrained(model), 2);
         DjlPolicy base = DjlPolicy.builder().pretrained(model).build();
         PolicyServer server = PolicyServer.builder().policy(base).modelName("base").port(0).adapters(host).build()
             .start();
@@ -192,42 +188,6 @@ public final class HybridTrainingExample {
             + document.text() + "'");
       }
       return Decoded.valid(Task.freeForm("what follows " + w.get() + " ?", words.get(at + 1), AnswerType.STRING));
-    }
-  }
-
-  /**
-   * The server's LoRA adapters over DJL: each is a policy over the base checkpoint with the
-   * adapter's PEFT files ({@link DjlPolicy.Builder#loraAdapter}); unloading closes it.
-   */
-  static final class DjlAdapterHost implements AdapterHost, AutoCloseable {
-    private final Path base;
-    private final Map<String, DjlPolicy> loaded = new LinkedHashMap<>();
-
-    DjlAdapterHost(Path base) {
-      this.base = base;
-    }
-
-    @Override
-    public synchronized PolicyBackend load(String name, Path path) {
-      DjlPolicy p = DjlPolicy.builder().pretrained(base).loraAdapter(path).build();
-      loaded.put(name, p);
-      return p;
-    }
-
-    @Override
-    public synchronized void unload(String name) {
-      DjlPolicy p = loaded.remove(name);
-      if (p == null) {
-        throw new SpiceException.BackendException("adapter '" + name + "' is not loaded (loaded: " + loaded.keySet()
-            + ")");
-      }
-      p.close();
-    }
-
-    @Override
-    public synchronized void close() {
-      loaded.values().forEach(DjlPolicy::close);
-      loaded.clear();
     }
   }
 }

@@ -4,7 +4,6 @@ import dev.spice.core.AnswerType;
 import dev.spice.core.Document;
 import dev.spice.core.PolicyBackend;
 import dev.spice.core.SamplingParams;
-import dev.spice.core.SpiceException;
 import dev.spice.core.Task;
 import dev.spice.core.TaskCodec;
 import dev.spice.core.engine.SelfPlay;
@@ -24,9 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -43,7 +40,7 @@ final class HybridRig implements AutoCloseable {
 
   final Path base;
   final Path adapters;
-  final DjlAdapterHost host;
+  final RecordingAdapterHost host;
   final DjlPolicy served;
   final PolicyServer server;
   final RemotePolicy remote;
@@ -60,7 +57,7 @@ final class HybridRig implements AutoCloseable {
   HybridRig(Path base, Path adapters, int attempts) {
     this.base = base;
     this.adapters = adapters;
-    this.host = new DjlAdapterHost(base);
+    this.host = new RecordingAdapterHost(base);
     this.served = DjlPolicy.builder().pretrained(base).threads(1).build();
     PolicyServer s = null;
     RemotePolicy r = null;
@@ -163,41 +160,33 @@ final class HybridRig implements AutoCloseable {
   }
 
   /**
-   * The server's adapters: each one is a DJL policy over the base checkpoint with the adapter's
-   * PEFT files ({@link DjlPolicy.Builder#loraAdapter}); unloading closes it.
+   * The server's adapters: {@link dev.spice.examples.cli.DjlAdapterHost} (a DJL policy over the
+   * base checkpoint with the adapter's PEFT files per adapter), with the calls recorded in order.
    */
-  static final class DjlAdapterHost implements AdapterHost, AutoCloseable {
-    private final Path base;
-    private final Map<String, DjlPolicy> loaded = new LinkedHashMap<>();
+  static final class RecordingAdapterHost implements AdapterHost, AutoCloseable {
+    private final dev.spice.examples.cli.DjlAdapterHost host;
     final List<String> calls = new ArrayList<>();
 
-    DjlAdapterHost(Path base) {
-      this.base = base;
+    RecordingAdapterHost(Path base) {
+      this.host = new dev.spice.examples.cli.DjlAdapterHost(() -> DjlPolicy.builder().pretrained(base).threads(1), 4);
     }
 
     @Override
     public synchronized PolicyBackend load(String name, Path path) {
-      DjlPolicy p = DjlPolicy.builder().pretrained(base).loraAdapter(path).threads(1).build();
-      loaded.put(name, p);
+      PolicyBackend p = host.load(name, path);
       calls.add("load " + name);
       return p;
     }
 
     @Override
     public synchronized void unload(String name) {
-      DjlPolicy p = loaded.remove(name);
-      if (p == null) {
-        throw new SpiceException.BackendException("adapter '" + name + "' is not loaded (loaded: " + loaded.keySet()
-            + ")");
-      }
+      host.unload(name);
       calls.add("unload " + name);
-      p.close();
     }
 
     @Override
     public synchronized void close() {
-      loaded.values().forEach(DjlPolicy::close);
-      loaded.clear();
+      host.close();
     }
   }
 }
