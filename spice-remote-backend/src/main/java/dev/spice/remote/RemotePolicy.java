@@ -27,11 +27,16 @@ import org.slf4j.LoggerFactory;
  * {@link RemoteAdapterSync}).
  *
  * <p>Each prompt is rendered with the {@linkplain RemotePolicyBuilder#template template}, tokenized (by the
- * server's {@code /tokenize} or a local tokenizer) and sent as token ids, one request per prompt
- * ({@code n = 1}), up to {@link RemotePolicyBuilder#maxConcurrentRequests} requests in flight. Row {@code i} of
- * a batch sampled with seed {@code s} is sent {@code seed = Seeds.mix(s, i) >>> 11} (below 2^53), so
- * the same seed, prompts and served weights give the same completions (as far as the server's
- * sampling is deterministic for a fixed seed). Completions carry the server's token ids and the
+ * server's {@code /tokenize} or a local tokenizer) and sent as token ids, up to {@link
+ * RemotePolicyBuilder#maxConcurrentRequests} requests in flight. A run of consecutive identical prompts
+ * (the engine's group of samples of one prompt) is sent as one request with {@code n} = the run's
+ * length, at most {@link RemotePolicyBuilder#maxSamplesPerRequest} (see {@link
+ * RemotePolicyBuilder#collapseIdenticalPrompts}); every other prompt as a request of its own ({@code n = 1}).
+ * The request for rows {@code [r, r + n)} of a batch sampled with seed {@code s} is sent {@code seed =
+ * Seeds.mix(s, r) >>> 11} (below 2^53), its first row's seed; with {@code n > 1} the server derives
+ * the samples' randomness from that one seed its own way. So the same seed, prompts, settings and
+ * served weights give the same completions (as far as the server's sampling is deterministic for a
+ * fixed seed). Completions carry the server's token ids and the
  * raw log-probs of the sampled tokens; every reply is checked (see the module README) and a reply
  * that cannot be trusted fails with a {@link RemoteServerException} rather than giving a wrong
  * rollout.
@@ -50,6 +55,8 @@ public final class RemotePolicy implements PolicyBackend {
   private final boolean maskedLogProbs;
   private final ReplyParser parser;
   private final ExecutorService pool;
+  private final boolean collapse;
+  private final int maxSamplesPerRequest;
   private final Map<List<String>, int[]> allowedCache = new ConcurrentHashMap<>();
   private final AtomicLong completions = new AtomicLong();
   private final AtomicLong fallbacks = new AtomicLong();
@@ -59,8 +66,10 @@ public final class RemotePolicy implements PolicyBackend {
 
   RemotePolicy(HttpTransport http, String model, PromptTemplate template, Tokenization tokenization,
       boolean addSpecialTokens, int[] stopTokenIds, boolean maskedLogProbs, int vocabularySize,
-      ExecutorService pool) {
+      ExecutorService pool, boolean collapse, int maxSamplesPerRequest) {
     this.http = http;
+    this.collapse = collapse;
+    this.maxSamplesPerRequest = maxSamplesPerRequest;
     this.model = model;
     this.servedModel = model;
     this.template = template;
@@ -150,12 +159,15 @@ public final class RemotePolicy implements PolicyBackend {
   }
 
   /**
-   * Generates one completion per prompt, one request per prompt, concurrently.
+   * Generates one completion per prompt, concurrently: one request per run of identical prompts
+   * (with {@code n} = its length) or per prompt, as the class comment describes.
    *
    * @param prompts the batch; may be empty (no request is sent)
-   * @param params sampling settings; row {@code i} is sent the seed described in the class comment
+   * @param params sampling settings; each request is sent the seed described in the class comment
    * @return completions in prompt order
    * @throws RemoteServerException when a request fails after its retries or a reply is malformed
+   *     (for an {@code n > 1} request also: a number of choices other than {@code n}, or choices
+   *     out of index order)
    * @throws SpiceException.BackendException when a prompt is constrained and {@link
    *     RemotePolicyBuilder#maskedLogProbs} is off, an allowed token is not exactly one token, a prompt renders
    *     to no tokens, or the policy is closed
@@ -175,33 +187,43 @@ public final class RemotePolicy implements PolicyBackend {
       }
     }
     String m = servedModel;
-    List<Callable<Completion>> tasks = new ArrayList<>(prompts.size());
-    for (int i = 0; i < prompts.size(); i++) {
-      int row = i;
-      Prompt prompt = prompts.get(i);
-      tasks.add(() -> generateOne(m, row, prompt, params));
+    List<PromptRuns.Run> runs = PromptRuns.of(prompts, template, collapse, maxSamplesPerRequest);
+    List<Callable<List<Completion>>> tasks = new ArrayList<>(runs.size());
+    for (PromptRuns.Run run : runs) {
+      Prompt prompt = prompts.get(run.first());
+      tasks.add(() -> generateRun(m, run, prompt, params));
     }
-    List<Completion> out = runAll(tasks);
+    List<Completion> out = new ArrayList<>(prompts.size());
+    for (List<Completion> part : runAll(tasks)) {
+      out.addAll(part);
+    }
     completions.addAndGet(out.size());
     return out;
   }
 
-  private Completion generateOne(String m, int row, Prompt prompt, SamplingParams params) {
+  /** One request for the rows of {@code run}, all of them samples of {@code prompt}. */
+  private List<Completion> generateRun(String m, PromptRuns.Run run, Prompt prompt, SamplingParams params) {
+    int row = run.first();
     int[] ids = promptIds(row, prompt);
     int[] allowed = prompt.allowedTokens().isEmpty() ? null : allowedIds(row, prompt.allowedTokens());
     HttpTransport.Reply r = http.post("/v1/completions",
-        WireRequests.generate(m, ids, params, row, allowed, stopTokenIds));
-    ReplyParser.Parsed p = parser.completion(r, row, ids, params.maxNewTokens(),
+        WireRequests.generate(m, ids, params, row, run.count(), allowed, stopTokenIds));
+    List<ReplyParser.Parsed> parsed = parser.completions(r, row, run.count(), ids, params.maxNewTokens(),
         text -> tokenization.encode(text, false));
-    if (p.source() != ReplyParser.TokenSource.TOKEN_IDS) {
-      long n = fallbacks.incrementAndGet();
-      LOG.debug("row {}: the reply from {} had no token_ids; recovered them from {} ({} such completions so far)",
-          row, r.url(), p.source(), n);
+    List<Completion> out = new ArrayList<>(parsed.size());
+    for (int k = 0; k < parsed.size(); k++) {
+      ReplyParser.Parsed p = parsed.get(k);
+      if (p.source() != ReplyParser.TokenSource.TOKEN_IDS) {
+        long n = fallbacks.incrementAndGet();
+        LOG.debug("row {}: the reply from {} had no token_ids; recovered them from {} ({} such completions so far)",
+            row + k, r.url(), p.source(), n);
+      }
+      if (allowed != null) {
+        checkAllowed(row + k, p.completion().tokens(), allowed, r.url());
+      }
+      out.add(p.completion());
     }
-    if (allowed != null) {
-      checkAllowed(row, p.completion().tokens(), allowed, r.url());
-    }
-    return p.completion();
+    return out;
   }
 
   /**

@@ -32,6 +32,8 @@ public final class RemotePolicyBuilder {
   private boolean maskedLogProbs;
   private int vocabularySize;
   private int maxConcurrentRequests = 8;
+  private boolean collapseIdenticalPrompts = true;
+  private int maxSamplesPerRequest = 64;
   private int maxAttempts = 4;
   private Duration initialBackoff = Duration.ofMillis(250);
   private Duration maxBackoff = Duration.ofSeconds(10);
@@ -172,7 +174,8 @@ public final class RemotePolicyBuilder {
   }
 
   /**
-   * The most requests in flight at once (one request per prompt); default 8. vLLM batches
+   * The most requests in flight at once (a request is one prompt, or one run of identical prompts,
+   * see {@link #collapseIdenticalPrompts}); default 8. vLLM batches
    * concurrent requests itself, so a value near its {@code --max-num-seqs} keeps it busy.
    *
    * @param n at least 1
@@ -180,6 +183,45 @@ public final class RemotePolicyBuilder {
    */
   public RemotePolicyBuilder maxConcurrentRequests(int n) {
     this.maxConcurrentRequests = n;
+    return this;
+  }
+
+  /**
+   * Whether {@link RemotePolicy#generate} sends each run of consecutive identical prompts (same
+   * rendered text, hence same token ids, and same allowed tokens; the engine asks for a group's
+   * samples of one prompt that way) as one request with {@code n} = the run's length, at most
+   * {@link #maxSamplesPerRequest}; default true. The server then reads the prompt once (vLLM: one
+   * prefill; {@code spice serve}: one batched {@code generateFromTokens} call instead of one call
+   * per sample).
+   *
+   * <p>Seeds: the request for rows {@code [r, r + n)} carries {@code Seeds.mix(seed, r) >>> 11},
+   * row {@code r}'s own seed, and its {@code n} samples follow the server's seeding of one
+   * request: vLLM draws them from the one generator the request's seed starts; {@code spice serve}
+   * runs one {@code generateFromTokens} call of {@code n} copies of the prompt with that seed, so
+   * sample {@code k} draws from the backend's stream of row {@code k} under it. Either way the
+   * completions are deterministic for a fixed seed but not those that {@code n} requests with
+   * {@code n = 1} and per-row seeds would give. Turn it off to keep one request per row with
+   * row {@code i} seeded {@code Seeds.mix(seed, i) >>> 11}.
+   *
+   * @param collapse whether to send runs of identical prompts as one request with {@code n > 1}
+   * @return this builder
+   */
+  public RemotePolicyBuilder collapseIdenticalPrompts(boolean collapse) {
+    this.collapseIdenticalPrompts = collapse;
+    return this;
+  }
+
+  /**
+   * The largest {@code n} of one request when {@link #collapseIdenticalPrompts} is on; default 64.
+   * A longer run of identical prompts is split into requests of at most this many rows, each seeded
+   * by its own first row. Keep it within the server's limit ({@code spice serve}: 1024 completions
+   * per request).
+   *
+   * @param n at least 1 (1 sends one request per row, as collapsing off does)
+   * @return this builder
+   */
+  public RemotePolicyBuilder maxSamplesPerRequest(int n) {
+    this.maxSamplesPerRequest = n;
     return this;
   }
 
@@ -256,6 +298,7 @@ public final class RemotePolicyBuilder {
       throw new SpiceException.ConfigurationException("RemotePolicy: model is required (the served model name)");
     }
     check(maxConcurrentRequests >= 1, "maxConcurrentRequests must be >= 1, got " + maxConcurrentRequests);
+    check(maxSamplesPerRequest >= 1, "maxSamplesPerRequest must be >= 1, got " + maxSamplesPerRequest);
     check(maxAttempts >= 1, "retries: maxAttempts must be >= 1 (1 = no retry), got " + maxAttempts);
     check(!initialBackoff.isNegative() && maxBackoff.compareTo(initialBackoff) >= 0,
         "retries: need 0 <= initialBackoff <= maxBackoff, got " + initialBackoff + " and " + maxBackoff);
@@ -290,7 +333,7 @@ public final class RemotePolicyBuilder {
       stopIds[i] = ids[0];
     }
     return new RemotePolicy(http, model, template, tok, addSpecialTokens, stopIds, maskedLogProbs,
-        vocabularySize, pool(maxConcurrentRequests));
+        vocabularySize, pool(maxConcurrentRequests), collapseIdenticalPrompts, maxSamplesPerRequest);
   }
 
   private URI validatedBase() {

@@ -1,6 +1,7 @@
 package dev.spice.remote;
 
 import dev.spice.core.Completion;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * Reads {@code POST /v1/completions} replies into completions and log-probs, checking every field
- * a rollout depends on: exactly one choice, a known finish reason, log-probs present and as long as
+ * a rollout depends on: exactly {@code n} choices in index order, a known finish reason, log-probs present and as long as
  * the token ids, token ids inside the vocabulary, the prompt echoed back unchanged.
  */
 final class ReplyParser {
@@ -29,18 +30,40 @@ final class ReplyParser {
   }
 
   /**
-   * One generated completion.
+   * The {@code n} generated completions of one request for rows {@code [firstRow, firstRow + n)}:
+   * exactly {@code n} choices, choice {@code k} carrying {@code index} {@code k} (the index may be
+   * left out only when {@code n} is 1), so that no choice is ever given to the wrong row.
    *
    * @param retokenize the token ids of a text, used only when the reply carries no token ids
    */
-  Parsed completion(HttpTransport.Reply r, int row, int[] promptIds, int maxNewTokens,
+  List<Parsed> completions(HttpTransport.Reply r, int firstRow, int n, int[] promptIds, int maxNewTokens,
       Function<String, int[]> retokenize) {
     JsonReader j = new JsonReader(r.url(), r.status());
-    Map<String, Object> choice = onlyChoice(j, r.body(), row);
-    String p = "choices[0].";
+    List<Object> choices = choices(j, r.body(), firstRow, n);
+    List<Parsed> out = new ArrayList<>(n);
+    for (int k = 0; k < n; k++) {
+      Map<String, Object> c = j.object(choices.get(k), "choices[" + k + "]");
+      Object index = c.get("index");
+      if (index == null && n > 1) {
+        throw j.error("row " + (firstRow + k) + ": 'choices[" + k + "].index' is missing; with n=" + n
+            + " every choice must carry its index to be matched to its row");
+      }
+      if (index != null && j.integer(index, "choices[" + k + "].index") != k) {
+        throw j.error("row " + (firstRow + k) + ": 'choices[" + k + "].index' is " + index + ", expected " + k
+            + " (the choices of an n=" + n + " request must come in index order 0.." + (n - 1)
+            + ", each once)");
+      }
+      out.add(completion(j, c, k, firstRow + k, promptIds, maxNewTokens, retokenize));
+    }
+    return out;
+  }
+
+  private Parsed completion(JsonReader j, Map<String, Object> choice, int k, int row, int[] promptIds,
+      int maxNewTokens, Function<String, int[]> retokenize) {
+    String p = "choices[" + k + "].";
     String text = j.string(j.required(choice, "text", p), p + "text");
-    Completion.FinishReason finish = finishReason(j, choice.get("finish_reason"), row);
-    checkPrompt(j, choice, promptIds, row);
+    Completion.FinishReason finish = finishReason(j, choice.get("finish_reason"), p, row);
+    checkPrompt(j, choice, promptIds, p, row);
     Object lpObj = choice.get("logprobs");
     if (lpObj == null) {
       throw j.error("row " + row + ": the reply carries no log-probs ('" + p + "logprobs' is "
@@ -63,7 +86,7 @@ final class ReplyParser {
       }
     }
     if (tokens.length != logProbs.length) {
-      throw j.error("row " + row + ": " + tokens.length + " token ids (from " + sourceName(source) + ") but "
+      throw j.error("row " + row + ": " + tokens.length + " token ids (from " + sourceName(source, p) + ") but "
           + logProbs.length + " log-probs in '" + p + "logprobs.token_logprobs'; they must be the same length");
     }
     if (tokens.length > maxNewTokens) {
@@ -83,7 +106,7 @@ final class ReplyParser {
     String p = "choices[0].";
     int[] all = Arrays.copyOf(promptIds, promptIds.length + continuation.length);
     System.arraycopy(continuation, 0, all, promptIds.length, continuation.length);
-    checkPrompt(j, choice, all, row);
+    checkPrompt(j, choice, all, "choices[0].", row);
     Object lpObj = choice.get("logprobs");
     if (lpObj == null) {
       throw j.error("row " + row + ": the echoed reply carries no prompt log-probs ('" + p
@@ -122,6 +145,21 @@ final class ReplyParser {
     return out;
   }
 
+  /** The {@code choices} of a generation reply, checked to be exactly {@code n}. */
+  private static List<Object> choices(JsonReader j, String body, int firstRow, int n) {
+    Map<String, Object> o = j.parseObject(body);
+    String rows = n == 1 ? "row " + firstRow : "rows " + firstRow + ".." + (firstRow + n - 1);
+    if (!o.containsKey("choices") && (o.containsKey("error") || "error".equals(o.get("object")))) {
+      throw j.error(rows + ": the reply is an error: " + ErrorBodies.message(body));
+    }
+    List<Object> choices = j.list(j.required(o, "choices", ""), "choices");
+    if (choices.size() != n) {
+      throw j.error(rows + ": expected exactly " + n + (n == 1 ? " choice" : " choices") + " (n=" + n + "), got "
+          + choices.size() + (n == 1 ? "" : "; the server must answer n samples of the one prompt sent"));
+    }
+    return choices;
+  }
+
   private static Map<String, Object> onlyChoice(JsonReader j, String body, int row) {
     Map<String, Object> o = j.parseObject(body);
     if (!o.containsKey("choices") && (o.containsKey("error") || "error".equals(o.get("object")))) {
@@ -138,27 +176,27 @@ final class ReplyParser {
     return c;
   }
 
-  private static Completion.FinishReason finishReason(JsonReader j, Object v, int row) {
+  private static Completion.FinishReason finishReason(JsonReader j, Object v, String p, int row) {
     if (v == null) {
-      throw j.error("row " + row + ": 'choices[0].finish_reason' is null or missing; expected \"stop\" or \"length\"");
+      throw j.error("row " + row + ": '" + p + "finish_reason' is null or missing; expected \"stop\" or \"length\"");
     }
-    String s = j.string(v, "choices[0].finish_reason");
+    String s = j.string(v, p + "finish_reason");
     return switch (s) {
       case "stop" -> Completion.FinishReason.STOP;
       case "length" -> Completion.FinishReason.LENGTH;
-      default -> throw j.error("row " + row + ": 'choices[0].finish_reason' is \"" + s
+      default -> throw j.error("row " + row + ": '" + p + "finish_reason' is \"" + s
           + "\"; only \"stop\" and \"length\" are complete rollouts");
     };
   }
 
-  private static void checkPrompt(JsonReader j, Map<String, Object> choice, int[] sent, int row) {
+  private static void checkPrompt(JsonReader j, Map<String, Object> choice, int[] sent, String p, int row) {
     Object echoed = choice.get("prompt_token_ids");
     if (echoed == null) {
       return;
     }
-    int[] got = j.tokenIds(echoed, "choices[0].prompt_token_ids");
+    int[] got = j.tokenIds(echoed, p + "prompt_token_ids");
     if (!Arrays.equals(got, sent)) {
-      throw j.error("row " + row + ": 'choices[0].prompt_token_ids' (" + got.length
+      throw j.error("row " + row + ": '" + p + "prompt_token_ids' (" + got.length
           + " ids) differs from the " + sent.length + " prompt token ids sent");
     }
   }
@@ -196,9 +234,9 @@ final class ReplyParser {
     }
   }
 
-  private static String sourceName(TokenSource s) {
+  private static String sourceName(TokenSource s, String p) {
     return switch (s) {
-      case TOKEN_IDS -> "'choices[0].token_ids'";
+      case TOKEN_IDS -> "'" + p + "token_ids'";
       case LOGPROB_TOKENS -> "'logprobs.tokens'";
       case RETOKENIZED -> "tokenizing the text, as the reply has no 'token_ids'";
     };

@@ -20,24 +20,27 @@ final class WireRequests {
   }
 
   /**
-   * One sampled completion of {@code promptIds} (n = 1).
+   * {@code n} sampled completions of {@code promptIds}, for rows {@code [firstRow, firstRow + n)}
+   * of the batch: the request carries the first row's seed, {@link #rowSeed rowSeed(seed, firstRow)}
+   * (with {@code n = 1} exactly the row's own seed).
    *
+   * @param n samples of the prompt, {@code >= 1}
    * @param allowedIds the allowed token ids, or {@code null} when unconstrained
    * @param stopTokenIds extra end-of-sequence ids, possibly empty
    */
-  static String generate(String model, int[] promptIds, SamplingParams p, int row, int[] allowedIds,
+  static String generate(String model, int[] promptIds, SamplingParams p, int firstRow, int n, int[] allowedIds,
       int[] stopTokenIds) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("model", model);
     m.put("prompt", promptIds);
-    m.put("n", 1);
+    m.put("n", n);
     m.put("max_tokens", p.maxNewTokens());
     m.put("temperature", p.temperature());
     m.put("top_p", p.topP());
     if (p.topK() > 0) {
       m.put("top_k", p.topK());
     }
-    m.put("seed", rowSeed(p.seed(), row));
+    m.put("seed", rowSeed(p.seed(), firstRow));
     if (!p.stop().isEmpty()) {
       m.put("stop", p.stop());
       // SamplingParams keeps the stop string in the text: vLLM's and SGLang's names for that

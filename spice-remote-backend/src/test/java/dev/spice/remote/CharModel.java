@@ -1,6 +1,7 @@
 package dev.spice.remote;
 
 import dev.spice.core.internal.json.Json;
+import dev.spice.core.sampling.Seeds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.function.BiFunction;
  * {@code 1 + (prev + k) mod 5} out of 15. Generation samples that rule from a {@link
  * SplittableRandom} seeded by the request's seed (or, with a script, returns the script's text at
  * log-prob {@code -ln 2} per token); scoring ({@code echo} with {@code max_tokens: 0}) returns the
- * same rule's log-probs, so scored continuations match their sampling log-probs.
+ * same rule's log-probs, so scored continuations match their sampling log-probs. A request with
+ * {@code n > 1} answers {@code n} choices (index {@code k}), sample {@code k} drawn as an
+ * {@code n = 1} request with seed {@link #sampleSeed sampleSeed(seed, k)} would be.
  */
 final class CharModel {
   static final String LETTERS = "abcde";
@@ -48,6 +51,11 @@ final class CharModel {
     return FakeServer.Reply.ok(complete(Json.parseObject(r.body())));
   }
 
+  /** The seed sample {@code k} of a request with seed {@code seed} is drawn from: {@code seed} itself for sample 0. */
+  static long sampleSeed(long seed, int k) {
+    return k == 0 ? seed : Seeds.mix(seed, k);
+  }
+
   static double logProb(int prev, int next) {
     int k = LETTERS.indexOf(next);
     if (k < 0) {
@@ -78,11 +86,26 @@ final class CharModel {
       choice.put("logprobs", logprobs(prompt, lps));
       choice.put("finish_reason", "length");
       choice.put("prompt_token_ids", prompt);
-      return reply(choice, prompt.length, 0);
+      return reply(List.of(choice), prompt.length, 0);
     }
     long seed = ((Number) q.get("seed")).longValue();
+    int n = q.get("n") == null ? 1 : ((Number) q.get("n")).intValue();
     @SuppressWarnings("unchecked")
     List<String> stop = q.get("stop") == null ? List.of() : (List<String>) q.get("stop");
+    List<Object> choices = new ArrayList<>();
+    int completionTokens = 0;
+    for (int k = 0; k < n; k++) {
+      Map<String, Object> c = sample(prompt, maxTokens, stop, sampleSeed(seed, k));
+      c.put("index", k);
+      completionTokens += ((int[]) c.get("token_ids")).length;
+      choices.add(c);
+    }
+    return reply(choices, prompt.length, completionTokens);
+  }
+
+  private Map<String, Object> sample(int[] prompt, int maxTokens, List<String> stop, long seed) {
+    Map<String, Object> choice = new LinkedHashMap<>();
+    choice.put("index", 0);
     List<Integer> out = new ArrayList<>();
     List<Object> lps = new ArrayList<>();
     String finish = "length";
@@ -131,7 +154,7 @@ final class CharModel {
     choice.put("finish_reason", finish);
     choice.put("token_ids", ids);
     choice.put("prompt_token_ids", prompt);
-    return reply(choice, prompt.length, ids.length);
+    return choice;
   }
 
   private static boolean endsWithStop(StringBuilder text, List<String> stop) {
@@ -160,13 +183,13 @@ final class CharModel {
     return m;
   }
 
-  private static String reply(Map<String, Object> choice, int promptTokens, int completionTokens) {
+  private static String reply(List<Object> choices, int promptTokens, int completionTokens) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", "cmpl-0123abcd");
     m.put("object", "text_completion");
     m.put("created", 1764201600);
     m.put("model", FakeServer.MODEL);
-    m.put("choices", List.of(choice));
+    m.put("choices", choices);
     m.put("usage", Map.of("prompt_tokens", promptTokens, "completion_tokens", completionTokens,
         "total_tokens", promptTokens + completionTokens));
     return Json.write(m);

@@ -84,7 +84,9 @@ class RemotePolicyReplayTest {
   void topKZeroIsLeftOutAndRowsGetTheirOwnSeeds() {
     server.enqueue("/tokenize", ok(resource("tokenize_prompt.json")), ok(resource("tokenize_prompt.json")));
     server.enqueue("/v1/completions", ok(resource("completion_vllm.json")), ok(resource("completion_vllm.json")));
-    try (RemotePolicy p = policy()) {
+    // two identical prompts: one request per row only with collapsing off
+    try (RemotePolicy p = RemotePolicy.builder().baseUrl(server.uri()).model(FakeServer.MODEL).apiKey("sk-test")
+        .template(PromptTemplate.RAW).collapseIdenticalPrompts(false).build()) {
       assertEquals(2, p.generate(List.of(PROMPT, PROMPT), SamplingParams.defaults(3).withSeed(9)).size());
     }
     List<Object> seeds = server.received("/v1/completions").stream()
