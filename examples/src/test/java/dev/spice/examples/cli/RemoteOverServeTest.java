@@ -1,6 +1,7 @@
 package dev.spice.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.Completion;
@@ -15,6 +16,7 @@ import dev.spice.djl.DjlPolicy;
 import dev.spice.remote.RemotePolicy;
 import dev.spice.serve.PolicyServer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,12 +24,14 @@ import org.junit.jupiter.api.Test;
  * The first client and server end to end: a {@link RemotePolicy} talking to a {@link PolicyServer}
  * over a tiny DJL policy on loopback scores and samples what the DJL policy does in-process.
  *
- * <p>Seeds: the client sends row {@code i} of a batch sampled with seed {@code s} as its own
- * request (n = 1) with {@code seed = Seeds.mix(s, i) >>> 11}; the server runs that request as a
- * one-row {@code generateFromTokens} call with that seed. So the client's completion {@code i}
- * equals {@code generateFromTokens([ids_i], null, params.withSeed(Seeds.mix(s, i) >>> 11)).get(0)}
- * in-process, not {@code generate(prompts, params).get(i)} (which draws row {@code i} from
- * {@code (s, i)}): same distribution, other stream.
+ * <p>Seeds: the client sends each run of identical prompts, rows {@code [r, r + n)} of a batch
+ * sampled with seed {@code s}, as one request with that {@code n} and {@code seed = Seeds.mix(s, r)
+ * >>> 11} (a prompt unlike its neighbours is a run of one); the server runs that request as one
+ * {@code generateFromTokens} call of {@code n} copies of the prompt with that seed. So the client's
+ * completions of the run equal {@code generateFromTokens(nCopies(n, ids_r), null,
+ * params.withSeed(Seeds.mix(s, r) >>> 11))} in-process, not rows {@code [r, r + n)} of {@code
+ * generate(prompts, params)} (which draws row {@code i} from {@code (s, i)}): same distribution,
+ * other stream.
  */
 class RemoteOverServeTest {
   private static final WordTokenizer TOK = WordTokenizer.withSpecialTokens(List.of("what", "is", "the", "capital",
@@ -73,6 +77,45 @@ class RemoteOverServeTest {
         anyDiffers |= !direct.equals(inProcess.get(i));
       }
       assertTrue(anyDiffers || prompts.size() < 2, "the client's per-row seeds are not generate's row streams");
+    }
+  }
+
+  @Test
+  void runsOfIdenticalPromptsAreOneServerCallEachWithTheRunsSeed() {
+    Prompt france = Prompt.of(Role.REASONER, "what is the capital of france");
+    Prompt paris = Prompt.of(Role.CHALLENGER, "paris");
+    List<Prompt> prompts = List.of(france, france, france, paris, france, france);
+    int[][] runs = {{0, 3}, {3, 1}, {4, 2}};
+    SamplingParams sp = new SamplingParams(1.0, 0.95, 0, 6, List.of(), 4321);
+    try (DjlPolicy served = tiny(); DjlPolicy local = tiny();
+        PolicyServer server = PolicyServer.builder().policy(served).modelName("tiny").build().start();
+        RemotePolicy remote = RemotePolicy.builder().baseUrl(server.uri()).model("tiny")
+            .template(PromptTemplate.PLAIN).build();
+        RemotePolicy perRow = RemotePolicy.builder().baseUrl(server.uri()).model("tiny")
+            .template(PromptTemplate.PLAIN).collapseIdenticalPrompts(false).build()) {
+      List<Completion> remoteOut = remote.generate(prompts, sp);
+      assertEquals(prompts.size(), remoteOut.size());
+      long requestsBefore = remote.stats().requests();
+      remote.generate(prompts, sp);
+      // three /v1/completions requests, one per run, plus one /tokenize per run
+      assertEquals(requestsBefore + 2 * runs.length, remote.stats().requests());
+      for (int[] run : runs) {
+        int first = run[0];
+        int[] ids = remoteOut.get(first).promptTokens();
+        List<Completion> direct = local.generateFromTokens(Collections.nCopies(run[1], ids), null,
+            sp.withSeed(Seeds.mix(4321, first) >>> 11));
+        for (int k = 0; k < run[1]; k++) {
+          assertEquals(direct.get(k), remoteOut.get(first + k), "row " + (first + k));
+        }
+      }
+      assertNotEquals(remoteOut.get(0), remoteOut.get(1), "the samples of one request differ");
+      List<Completion> perRowOut = perRow.generate(prompts, sp);
+      for (int i = 0; i < prompts.size(); i++) {
+        int[] ids = perRowOut.get(i).promptTokens();
+        Completion direct = local.generateFromTokens(List.of(ids), null, sp.withSeed(Seeds.mix(4321, i) >>> 11))
+            .get(0);
+        assertEquals(direct, perRowOut.get(i), "collapsing off: row " + i + " is its own request");
+      }
     }
   }
 
