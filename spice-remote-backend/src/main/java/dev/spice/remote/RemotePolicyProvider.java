@@ -22,7 +22,9 @@ import java.util.TreeSet;
  *   <li>{@code maxConcurrentRequests}, {@code maxAttempts}, {@code vocabularySize}: integers
  *       ({@code >= 1}, {@code >= 1}, {@code >= 0});
  *   <li>{@code requestTimeoutSeconds}, {@code connectTimeoutSeconds}: integers {@code >= 1};
- *   <li>{@code addSpecialTokens}, {@code maskedLogProbs}: {@code true} or {@code false} (default).
+ *   <li>{@code addSpecialTokens}, {@code maskedLogProbs}: {@code true} or {@code false} (default);
+ *   <li>{@code collapseIdenticalPrompts}: {@code true} (default) or {@code false};
+ *       {@code maxSamplesPerRequest}: an integer {@code >= 1} (default 64).
  * </ul>
  *
  * Unknown keys and malformed values are rejected with a {@link
@@ -33,7 +35,7 @@ public final class RemotePolicyProvider implements PolicyProvider {
   /** Option keys this provider accepts. */
   public static final Set<String> KEYS = Set.of("url", "model", "apiKey", "template", "stopTokens",
       "maxConcurrentRequests", "maxAttempts", "vocabularySize", "requestTimeoutSeconds", "connectTimeoutSeconds",
-      "addSpecialTokens", "maskedLogProbs");
+      "addSpecialTokens", "maskedLogProbs", "collapseIdenticalPrompts", "maxSamplesPerRequest");
 
   /** Creates the provider (ServiceLoader needs a public no-argument constructor). */
   public RemotePolicyProvider() {}
@@ -103,6 +105,8 @@ public final class RemotePolicyProvider implements PolicyProvider {
     b.connectTimeout(Duration.ofSeconds(integer(options, "connectTimeoutSeconds", 10, 1)));
     b.addSpecialTokens(bool(options, "addSpecialTokens"));
     b.maskedLogProbs(bool(options, "maskedLogProbs"));
+    b.collapseIdenticalPrompts(bool(options, "collapseIdenticalPrompts", true));
+    b.maxSamplesPerRequest(integer(options, "maxSamplesPerRequest", 64, 1));
     return b;
   }
 
@@ -132,7 +136,11 @@ public final class RemotePolicyProvider implements PolicyProvider {
   }
 
   private static boolean bool(Map<String, String> options, String key) {
-    String v = options.getOrDefault(key, "false");
+    return bool(options, key, false);
+  }
+
+  private static boolean bool(Map<String, String> options, String key, boolean dflt) {
+    String v = options.getOrDefault(key, Boolean.toString(dflt));
     if (!v.equals("true") && !v.equals("false")) {
       throw new SpiceException.ConfigurationException("option '" + key + "' is '" + v + "'; valid: true, false");
     }

@@ -32,6 +32,24 @@ class RemotePolicyProviderTest {
   }
 
   @Test
+  void collapsingIsOnByDefaultAndTheOptionsReachTheBuilder() {
+    List<Prompt> four = java.util.Collections.nCopies(4, Prompt.of(Role.CHALLENGER, "hi"));
+    Map<Map<String, String>, Integer> requestsFor = Map.of(Map.of(), 1,
+        Map.of("collapseIdenticalPrompts", "false"), 4, Map.of("maxSamplesPerRequest", "3"), 2);
+    for (Map.Entry<Map<String, String>, Integer> e : requestsFor.entrySet()) {
+      Map<String, String> options = new java.util.HashMap<>(e.getKey());
+      try (FakeServer server = new CharModel(null).install(new FakeServer())) {
+        options.put("url", server.uri().toString());
+        options.put("model", FakeServer.MODEL);
+        try (PolicyBackend p = Policies.create("remote", options)) {
+          assertEquals(4, p.generate(four, SamplingParams.defaults(2)).size());
+        }
+        assertEquals((int) e.getValue(), server.received("/v1/completions").size(), "options " + e.getKey());
+      }
+    }
+  }
+
+  @Test
   void badOptionsAreRejectedNamingTheKey() {
     RemotePolicyProvider provider = new RemotePolicyProvider();
     assertTrue(assertThrows(SpiceException.ConfigurationException.class, () -> provider.create(Map.of("model", "m")))
@@ -42,6 +60,12 @@ class RemotePolicyProviderTest {
     assertTrue(assertThrows(SpiceException.ConfigurationException.class,
         () -> provider.create(Map.of("url", "http://h:1", "model", "m", "maxAttempts", "0")))
         .getMessage().contains("option 'maxAttempts' must be an integer >= 1, got '0'"));
+    assertTrue(assertThrows(SpiceException.ConfigurationException.class,
+        () -> provider.create(Map.of("url", "http://h:1", "model", "m", "maxSamplesPerRequest", "0")))
+        .getMessage().contains("option 'maxSamplesPerRequest' must be an integer >= 1, got '0'"));
+    assertTrue(assertThrows(SpiceException.ConfigurationException.class,
+        () -> provider.create(Map.of("url", "http://h:1", "model", "m", "collapseIdenticalPrompts", "no")))
+        .getMessage().contains("option 'collapseIdenticalPrompts' is 'no'; valid: true, false"));
     assertTrue(assertThrows(SpiceException.ConfigurationException.class,
         () -> provider.create(Map.of("url", "http://h:1", "model", "m", "maskedLogProbs", "yes")))
         .getMessage().contains("option 'maskedLogProbs' is 'yes'; valid: true, false"));
