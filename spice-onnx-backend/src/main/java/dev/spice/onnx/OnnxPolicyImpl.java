@@ -72,7 +72,8 @@ final class OnnxPolicyImpl implements OnnxPolicy {
       codec = HfTokenizer.load(tj);
     }
     try {
-      RuntimeSession rt = new RuntimeSession(file, b.threads, b.interOpThreads, b.optimization, cudaDevice);
+      RuntimeSession rt = new RuntimeSession(file, b.threads, b.interOpThreads, b.optimization, cudaDevice,
+          b.allowNonFiniteWeights);
       return new OnnxPolicyImpl(rt, codec, ownTokenizer, eos, b.template);
     } catch (RuntimeException e) {
       if (ownTokenizer) {
