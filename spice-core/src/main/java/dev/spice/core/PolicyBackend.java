@@ -52,8 +52,9 @@ public interface PolicyBackend extends AutoCloseable {
    * @param params sampling settings shared by the batch
    * @return completions in prompt order
    * @throws SpiceException.UnsupportedOperation if this backend cannot generate from token ids
-   * @throws SpiceException.BackendException if an id is outside the vocabulary, a prompt is empty
-   *     or too long for the model, or generation fails
+   * @throws SpiceException.InvalidInputException (a {@code BackendException}) if an id is outside
+   *     the vocabulary or a prompt is empty or too long for the model
+   * @throws SpiceException.BackendException if generation fails
    */
   default List<Completion> generateFromTokens(List<int[]> promptTokens, int[] allowedTokenIds,
       SamplingParams params) {
@@ -92,8 +93,10 @@ public interface PolicyBackend extends AutoCloseable {
    *     each inside the vocabulary and possibly empty; the arrays are not modified
    * @return one array per prompt, same length as its continuation
    * @throws SpiceException.UnsupportedOperation if this backend cannot score from token ids
-   * @throws SpiceException.BackendException if the sizes differ, an id is outside the vocabulary, a
-   *     prompt is empty, a prompt and its continuation are too long for the model, or scoring fails
+   * @throws SpiceException.InvalidInputException (a {@code BackendException}) if the sizes differ,
+   *     an id is outside the vocabulary, a prompt is empty, or a prompt and its continuation are too
+   *     long for the model
+   * @throws SpiceException.BackendException if scoring fails
    */
   default List<float[]> scoreFromTokens(List<int[]> promptTokens, List<int[]> continuations) {
     throw new SpiceException.UnsupportedOperation("backend '" + name()

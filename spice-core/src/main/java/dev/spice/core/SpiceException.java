@@ -89,6 +89,26 @@ public class SpiceException extends RuntimeException {
     }
   }
 
+  /**
+   * A backend refused the arguments of a call before running anything: a token id outside the
+   * vocabulary, an empty prompt, a prompt too long for the model, lists of different sizes. The
+   * caller's input is at fault, not the backend (a server answers it with 400, where another
+   * {@link BackendException} is the server's failure). It is a {@link BackendException}, so code
+   * that catches those catches this too.
+   */
+  public static class InvalidInputException extends BackendException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message which argument was wrong, where, and the valid range
+     */
+    public InvalidInputException(String message) {
+      super(message);
+    }
+  }
+
   /** A reward function failed or returned a malformed result. */
   public static class RewardException extends SpiceException {
     private static final long serialVersionUID = 1L;

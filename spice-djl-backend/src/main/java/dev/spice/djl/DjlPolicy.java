@@ -338,7 +338,8 @@ public interface DjlPolicy extends TrainablePolicy {
     }
 
     /**
-     * Whether a {@link #pretrained} checkpoint and a {@link #loraAdapter} may hold NaN or
+     * Whether a {@link #pretrained} checkpoint, a {@link #loraAdapter} and the weights or adapter
+     * of a training checkpoint given to {@link DjlPolicy#loadCheckpoint(Path)} may hold NaN or
      * infinite weights; default false: loading refuses them, naming the file, the tensor and the
      * first bad index, because such weights make every log-prob NaN.
      *

@@ -86,7 +86,7 @@ final class DjlPolicyImpl implements DjlPolicy {
     this.lossStep = new LossStep(model, prompts, forcing, reference, b.microBatchSize);
     this.supervisedStep = new SupervisedStep(model, prompts, forcing, b.microBatchSize);
     this.checkpoints = new PolicyCheckpoints(model, tokenizer, optimizer, reference,
-        b.pretrained == null ? null : b.pretrained.toString());
+        b.pretrained == null ? null : b.pretrained.toString(), b.allowNonFiniteWeights);
   }
 
   /** {@link PolicyLoader#create}. */

@@ -63,7 +63,7 @@ final class Generator {
     for (int i = 0; i < n; i++) {
       int[] ids = promptTokens.get(i);
       if (ids == null || ids.length == 0) {
-        throw new SpiceException.BackendException("prompt " + i + " has no tokens; a decoder needs at least one");
+        throw new SpiceException.InvalidInputException("prompt " + i + " has no tokens; a decoder needs at least one");
       }
       ptok[i] = ids.clone();
       prompts.checkIds(ptok[i], "prompt " + i);
@@ -77,7 +77,7 @@ final class Generator {
     int n = ptok.length;
     for (int i = 0; i < n; i++) {
       if (ptok[i].length + params.maxNewTokens() > cfg.maxPositionEmbeddings()) {
-        throw new SpiceException.BackendException("prompt " + i + " has " + ptok[i].length + " tokens; with maxNewTokens "
+        throw new SpiceException.InvalidInputException("prompt " + i + " has " + ptok[i].length + " tokens; with maxNewTokens "
             + params.maxNewTokens() + " it exceeds max_position_embeddings " + cfg.maxPositionEmbeddings());
       }
     }

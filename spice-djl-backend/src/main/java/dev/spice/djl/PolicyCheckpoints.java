@@ -24,7 +24,8 @@ import java.util.Map;
  * {@code tokenizer.json}) and training checkpoints ({@link #saveCheckpoint}: the export plus
  * {@code optimizer.safetensors} with the AdamW moments and the KL reference, and
  * {@code trainer_state.json} with the step). {@link #loadCheckpoint} validates everything before it
- * changes any state. Under LoRA the export holds the merged weights (float32), checkpoints hold
+ * changes any state; NaN / infinite weights (model or adapter) are refused, naming the tensor,
+ * unless the policy was built with {@code allowNonFiniteWeights(true)}. Under LoRA the export holds the merged weights (float32), checkpoints hold
  * the adapter ({@link LoraFiles}), adapter-sized optimizer state and the base's checksum and dtype
  * ({@link BaseWeights#checksum()}; the frozen base itself is not written: the policy resuming from
  * it is built from the same base, which the checksum verifies), and {@link #saveAdapter} writes the
@@ -42,9 +43,13 @@ final class PolicyCheckpoints {
   private final NDArray reference;
   /** {@code base_model_name_or_path} of saved adapters (the pretrained directory), or null. */
   private final String baseModel;
+  /** {@link DjlPolicy.Builder#allowNonFiniteWeights}: whether loaded weights may be NaN / infinite. */
+  private final boolean allowNonFinite;
 
-  PolicyCheckpoints(Model model, Tokenizer tokenizer, AdamW optimizer, NDArray reference, String baseModel) {
+  PolicyCheckpoints(Model model, Tokenizer tokenizer, AdamW optimizer, NDArray reference, String baseModel,
+      boolean allowNonFinite) {
     this.baseModel = baseModel;
+    this.allowNonFinite = allowNonFinite;
     this.cfg = model.cfg;
     this.tokenizer = tokenizer;
     this.model = model;
@@ -234,7 +239,7 @@ final class PolicyCheckpoints {
     }
     float[] adapter = null;
     if (lora != null) {
-      LoraFiles.Loaded a = LoraFiles.load(dir, cfg, false);
+      LoraFiles.Loaded a = LoraFiles.load(dir, cfg, allowNonFinite);
       LoraSettings s = a.settings();
       LoraSettings mine = lora.settings;
       if (s.rank() != mine.rank() || s.alpha() != mine.alpha() || !s.targetModules().equals(mine.targetModules())) {
@@ -262,11 +267,11 @@ final class PolicyCheckpoints {
         }
         try (SafeTensors.Reader r = SafeTensors.openDirectory(dir)) {
           if (model.base == null) {
-            w = HfWeights.fromHuggingFace(cfg, r, dir.toString());
+            w = HfWeights.fromHuggingFace(cfg, r, dir.toString(), allowNonFinite);
           } else {
             // a LoRA checkpoint of the earlier layout: its base, slot by slot
             cfg.checkTensors(r, dir.resolve("config.json"));
-            java.util.function.Function<String, float[]> floats = HfWeights.reading(r, false);
+            java.util.function.Function<String, float[]> floats = HfWeights.reading(r, allowNonFinite);
             baseSlots = new ArrayList<>();
             for (Model.Slot sl : model.slots) {
               baseSlots.add(HfWeights.slotValues(cfg, sl, floats));

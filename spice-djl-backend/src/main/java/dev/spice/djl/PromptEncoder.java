@@ -131,11 +131,11 @@ final class PromptEncoder {
     return SupervisedSample.of(prompt, target);
   }
 
-  /** @throws SpiceException.BackendException naming {@code what} when an id is outside the vocabulary */
+  /** @throws SpiceException.InvalidInputException naming {@code what} when an id is outside the vocabulary */
   void checkIds(int[] ids, String what) {
     for (int i = 0; i < ids.length; i++) {
       if (ids[i] < 0 || ids[i] >= cfg.vocabSize()) {
-        throw new SpiceException.BackendException(what + ": token " + i + " has id " + ids[i]
+        throw new SpiceException.InvalidInputException(what + ": token " + i + " has id " + ids[i]
             + ", outside the model vocabulary [0, " + cfg.vocabSize() + ")");
       }
     }

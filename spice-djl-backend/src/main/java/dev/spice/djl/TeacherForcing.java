@@ -184,7 +184,7 @@ final class TeacherForcing {
    */
   List<float[]> scoreTokens(List<int[]> promptTokens, List<int[]> continuations, int maxRows) {
     if (promptTokens.size() != continuations.size()) {
-      throw new SpiceException.BackendException("scoreFromTokens: " + promptTokens.size() + " prompts but "
+      throw new SpiceException.InvalidInputException("scoreFromTokens: " + promptTokens.size() + " prompts but "
           + continuations.size() + " continuations");
     }
     List<Row> rows = new ArrayList<>();
@@ -192,16 +192,16 @@ final class TeacherForcing {
       int[] pt = promptTokens.get(i);
       int[] c = continuations.get(i);
       if (pt == null || pt.length == 0) {
-        throw new SpiceException.BackendException("scoreFromTokens: prompt " + i
+        throw new SpiceException.InvalidInputException("scoreFromTokens: prompt " + i
             + " has no tokens; a decoder needs at least one");
       }
       if (c == null) {
-        throw new SpiceException.BackendException("scoreFromTokens: continuation " + i + " is null");
+        throw new SpiceException.InvalidInputException("scoreFromTokens: continuation " + i + " is null");
       }
       prompts.checkIds(pt, "prompt " + i);
       prompts.checkIds(c, "continuation " + i);
       if (pt.length + c.length > cfg.maxPositionEmbeddings()) {
-        throw new SpiceException.BackendException("prompt " + i + " and its continuation have "
+        throw new SpiceException.InvalidInputException("prompt " + i + " and its continuation have "
             + (pt.length + c.length) + " tokens, more than max_position_embeddings " + cfg.maxPositionEmbeddings());
       }
       rows.add(new Row(pt.clone(), c.clone(), null));

@@ -64,11 +64,11 @@ class GenerateFromTokensTest {
   void badIdsAreRejectedNamingThePrompt() {
     try (DjlPolicy p = Fixtures.policy(Fixtures.qwen3(), 3, OptimizerSettings.adamW(1e-3))) {
       SamplingParams sp = SamplingParams.defaults(2);
-      String msg = assertThrows(SpiceException.BackendException.class,
+      String msg = assertThrows(SpiceException.InvalidInputException.class,
           () -> p.generateFromTokens(List.of(new int[] {1}, new int[] {2, 4000}), null, sp)).getMessage();
       assertTrue(msg.contains("prompt 1") && msg.contains("4000"), msg);
-      assertThrows(SpiceException.BackendException.class, () -> p.generateFromTokens(List.of(new int[0]), null, sp));
-      assertThrows(SpiceException.BackendException.class,
+      assertThrows(SpiceException.InvalidInputException.class, () -> p.generateFromTokens(List.of(new int[0]), null, sp));
+      assertThrows(SpiceException.InvalidInputException.class,
           () -> p.generateFromTokens(List.of(new int[] {1}), new int[] {-1}, sp));
       int[] prompt = {1, 2};
       p.generateFromTokens(List.of(prompt), null, sp);

@@ -71,14 +71,14 @@ class ScoreFromTokensTest {
   @Test
   void badInputIsRejectedNamingTheRow() {
     try (DjlPolicy p = Fixtures.policy(Fixtures.qwen3(), 3, OptimizerSettings.adamW(1e-3))) {
-      String msg = assertThrows(SpiceException.BackendException.class,
+      String msg = assertThrows(SpiceException.InvalidInputException.class,
           () -> p.scoreFromTokens(List.of(new int[] {1}, new int[] {2}), List.of(new int[] {1}, new int[] {4000})))
           .getMessage();
       assertTrue(msg.contains("continuation 1") && msg.contains("4000"), msg);
-      msg = assertThrows(SpiceException.BackendException.class,
+      msg = assertThrows(SpiceException.InvalidInputException.class,
           () -> p.scoreFromTokens(List.of(new int[0]), List.of(new int[] {1}))).getMessage();
       assertTrue(msg.contains("prompt 0"), msg);
-      assertThrows(SpiceException.BackendException.class,
+      assertThrows(SpiceException.InvalidInputException.class,
           () -> p.scoreFromTokens(List.of(new int[] {1}), List.of()));
       int[] prompt = {1, 2};
       int[] cont = {3};

@@ -144,6 +144,55 @@ class UntrustedCheckpointTest {
   }
 
   @Test
+  void checkpointsWithNonFiniteWeightsAreRefusedUnlessAllowed() throws Exception {
+    Path ck = tmp.resolve("nan-checkpoint");
+    try (DjlPolicy p = Fixtures.policy(Fixtures.qwen3(), 1, OptimizerSettings.adamW(1e-3))) {
+      float[] w = ((DjlPolicyImpl) p).weights();
+      w[0] = Float.NaN;
+      ((DjlPolicyImpl) p).setWeights(w);
+      p.saveCheckpoint(ck);
+    }
+    try (DjlPolicy p = Fixtures.policy(Fixtures.qwen3(), 2, OptimizerSettings.adamW(1e-3))) {
+      float[] before = ((DjlPolicyImpl) p).weights();
+      var e = assertThrows(SpiceException.CheckpointException.class, () -> p.loadCheckpoint(ck));
+      assertTrue(e.getMessage().contains(ck.resolve("model.safetensors") + ": tensor 'model.embed_tokens.weight' holds"
+          + " 1 non-finite value(s); the first is NaN at flat index 0"), e.getMessage());
+      assertTrue(e.getMessage().contains("DjlPolicy.builder().allowNonFiniteWeights(true)"), e.getMessage());
+      assertTrue(java.util.Arrays.equals(before, ((DjlPolicyImpl) p).weights()), "weights unchanged");
+    }
+    // Before: allowNonFiniteWeights(true) was ignored and the same refusal came back.
+    try (DjlPolicy p = DjlPolicy.builder().randomInit(Fixtures.qwen3(), 2).tokenizer(Fixtures.tokenizer())
+        .allowNonFiniteWeights(true).build()) {
+      p.loadCheckpoint(ck);
+      assertTrue(Float.isNaN(((DjlPolicyImpl) p).weights()[0]), "loaded as saved when allowed");
+    }
+  }
+
+  @Test
+  void loraCheckpointsWithNonFiniteAdaptersAreRefusedUnlessAllowed() throws Exception {
+    Path ck = tmp.resolve("nan-lora-checkpoint");
+    LoraSettings s = LoraTest.settings(2, java.util.Set.of("q_proj"));
+    try (DjlPolicy p = LoraTest.lora(Fixtures.qwen3(), s, 1e-2, 0)) {
+      float[] w = ((DjlPolicyImpl) p).adapterWeights();
+      w[3] = Float.POSITIVE_INFINITY;
+      ((DjlPolicyImpl) p).setAdapterWeights(w);
+      p.saveCheckpoint(ck);
+    }
+    try (DjlPolicy p = LoraTest.lora(Fixtures.qwen3(), s, 1e-2, 0)) {
+      float[] before = ((DjlPolicyImpl) p).adapterWeights();
+      var e = assertThrows(SpiceException.CheckpointException.class, () -> p.loadCheckpoint(ck));
+      assertTrue(e.getMessage().contains("tensor 'base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight' "
+          + "holds 1 non-finite value(s); the first is +Infinity"), e.getMessage());
+      assertTrue(java.util.Arrays.equals(before, ((DjlPolicyImpl) p).adapterWeights()), "adapter unchanged");
+    }
+    try (DjlPolicy p = DjlPolicy.builder().randomInit(Fixtures.qwen3(), 5).tokenizer(LoraTest.TOK)
+        .optimizer(OptimizerSettings.adamW(1e-2)).lora(s).allowNonFiniteWeights(true).build()) {
+      p.loadCheckpoint(ck);
+      assertEquals(Float.POSITIVE_INFINITY, ((DjlPolicyImpl) p).adapterWeights()[3], "loaded as saved when allowed");
+    }
+  }
+
+  @Test
   void aDuplicateTensorNameIsRefused() throws Exception {
     Path d = copy("dup");
     byte[] bytes = Files.readAllBytes(d.resolve("model.safetensors"));

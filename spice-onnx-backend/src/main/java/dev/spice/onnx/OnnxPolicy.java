@@ -132,8 +132,9 @@ public interface OnnxPolicy extends PolicyBackend {
    *
    * @param checkpointDir directory with {@code model.safetensors} or its sharded index
    * @return what the refresh cost
-   * @throws SpiceException.BackendException naming the tensor if one is missing or has another
-   *     shape, or if the graph has no Hugging Face-named initializers
+   * @throws SpiceException.BackendException naming the tensor if one is missing, has another
+   *     shape or holds NaN / infinite values (unless {@link Builder#allowNonFiniteWeights(boolean)}),
+   *     or if the graph has no Hugging Face-named initializers
    */
   RefreshStats refreshWeights(Path checkpointDir);
 
@@ -163,6 +164,7 @@ public interface OnnxPolicy extends PolicyBackend {
     int cudaDevice;
     List<Integer> eosTokenIds;
     PromptTemplate template = PromptTemplate.RAW;
+    boolean allowNonFiniteWeights;
 
     Builder() {}
 
@@ -260,6 +262,21 @@ public interface OnnxPolicy extends PolicyBackend {
      */
     public Builder eosTokenIds(Collection<Integer> ids) {
       this.eosTokenIds = List.copyOf(ids);
+      return this;
+    }
+
+    /**
+     * Whether {@link OnnxPolicy#refreshWeights(Path)} may load NaN or infinite weights; default
+     * false: the refresh refuses them, naming the file, the tensor and the first bad index, and
+     * keeps the current weights, because such weights make every log-prob NaN (as the DJL
+     * backend's {@code allowNonFiniteWeights} and {@link OnnxExporter#export(Path, Path, boolean,
+     * boolean)} do).
+     *
+     * @param allow whether non-finite weights are accepted
+     * @return this builder
+     */
+    public Builder allowNonFiniteWeights(boolean allow) {
+      this.allowNonFiniteWeights = allow;
       return this;
     }
 

@@ -72,7 +72,8 @@ final class OnnxPolicyImpl implements OnnxPolicy {
       codec = HfTokenizer.load(tj);
     }
     try {
-      RuntimeSession rt = new RuntimeSession(file, b.threads, b.interOpThreads, b.optimization, cudaDevice);
+      RuntimeSession rt = new RuntimeSession(file, b.threads, b.interOpThreads, b.optimization, cudaDevice,
+          b.allowNonFiniteWeights);
       return new OnnxPolicyImpl(rt, codec, ownTokenizer, eos, b.template);
     } catch (RuntimeException e) {
       if (ownTokenizer) {
@@ -184,7 +185,7 @@ final class OnnxPolicyImpl implements OnnxPolicy {
     for (int b = 0; b < batch; b++) {
       int[] ids = promptTokens.get(b);
       if (ids == null || ids.length == 0) {
-        throw new SpiceException.BackendException("prompt " + b + " has no tokens; a decoder needs at least one");
+        throw new SpiceException.InvalidInputException("prompt " + b + " has no tokens; a decoder needs at least one");
       }
       promptIds[b] = ids.clone();
       checkIds(promptIds[b], "prompt " + b);
@@ -282,7 +283,7 @@ final class OnnxPolicyImpl implements OnnxPolicy {
   public synchronized List<float[]> scoreFromTokens(List<int[]> promptTokens, List<int[]> continuations) {
     ensureOpen();
     if (promptTokens.size() != continuations.size()) {
-      throw new SpiceException.BackendException("scoreFromTokens: " + promptTokens.size() + " prompts but "
+      throw new SpiceException.InvalidInputException("scoreFromTokens: " + promptTokens.size() + " prompts but "
           + continuations.size() + " continuations");
     }
     int batch = promptTokens.size();
@@ -290,11 +291,11 @@ final class OnnxPolicyImpl implements OnnxPolicy {
     for (int b = 0; b < batch; b++) {
       int[] ids = promptTokens.get(b);
       if (ids == null || ids.length == 0) {
-        throw new SpiceException.BackendException("scoreFromTokens: prompt " + b
+        throw new SpiceException.InvalidInputException("scoreFromTokens: prompt " + b
             + " has no tokens; a decoder needs at least one");
       }
       if (continuations.get(b) == null) {
-        throw new SpiceException.BackendException("scoreFromTokens: continuation " + b + " is null");
+        throw new SpiceException.InvalidInputException("scoreFromTokens: continuation " + b + " is null");
       }
       promptIds[b] = ids.clone();
       checkIds(promptIds[b], "prompt " + b);
@@ -350,7 +351,7 @@ final class OnnxPolicyImpl implements OnnxPolicy {
     int v = sig.vocabSize();
     for (int i = 0; i < ids.length; i++) {
       if (ids[i] < 0 || (v > 0 && ids[i] >= v)) {
-        throw new SpiceException.BackendException(what + ": token id " + ids[i] + " at index " + i
+        throw new SpiceException.InvalidInputException(what + ": token id " + ids[i] + " at index " + i
             + " is outside the model's vocabulary [0, " + v + ")");
       }
     }

@@ -37,6 +37,7 @@ final class RuntimeSession {
   private final OnnxPolicy.Optimization optimization;
   /** The CUDA device ordinal, or -1 for the CPU. */
   private final int cudaDevice;
+  private final boolean allowNonFiniteWeights;
   private final GraphSignature sig;
   private OrtSession session;
   private OrtSession.SessionOptions sessionOptions;
@@ -47,10 +48,12 @@ final class RuntimeSession {
    * Loads the graph.
    *
    * @param cudaDevice the CUDA device ordinal, or -1 for the CPU (see {@link #cudaDevice(String)})
+   * @param allowNonFiniteWeights whether {@link #refresh} accepts NaN / infinite weights
    */
   RuntimeSession(Path file, int intraOpThreads, int interOpThreads, OnnxPolicy.Optimization optimization,
-      int cudaDevice) {
+      int cudaDevice, boolean allowNonFiniteWeights) {
     this.modelFile = file;
+    this.allowNonFiniteWeights = allowNonFiniteWeights;
     this.intraOpThreads = intraOpThreads;
     this.interOpThreads = interOpThreads;
     this.optimization = optimization;
@@ -182,6 +185,14 @@ final class RuntimeSession {
                 + "; weights not refreshed");
           }
           float[] data = reader.floats(name);
+          if (!allowNonFiniteWeights) {
+            try {
+              SafeTensors.requireFinite(data, reader.info(name), reader.file(name),
+                  "OnnxPolicy.builder().allowNonFiniteWeights(true)");
+            } catch (SpiceException.BackendException nonFinite) {
+              throw new SpiceException.BackendException(nonFinite.getMessage() + "; weights not refreshed");
+            }
+          }
           FloatBuffer fb = ByteBuffer.allocateDirect(data.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
           fb.put(data).rewind();
           OnnxTensor t = OnnxTensor.createTensor(env, fb, have);

@@ -289,7 +289,7 @@ class OnnxPolicyTest {
     List<Completion> c2 = cached.generateFromTokens(List.of(c1.get(0).promptTokens(), c1.get(1).promptTokens()),
         new int[] {12, 9, 10, 11}, params(4, 3));
     assertEquals(c1, c2);
-    String msg = org.junit.jupiter.api.Assertions.assertThrows(dev.spice.core.SpiceException.BackendException.class,
+    String msg = org.junit.jupiter.api.Assertions.assertThrows(dev.spice.core.SpiceException.InvalidInputException.class,
         () -> cached.generateFromTokens(List.of(new int[] {2}, new int[] {3, 50}), null, params(2, 0))).getMessage();
     assertTrue(msg.contains("prompt 1") && msg.contains("50"), msg);
   }
@@ -309,11 +309,11 @@ class OnnxPolicyTest {
     for (int i = 0; i < prompts.size(); i++) {
       org.junit.jupiter.api.Assertions.assertArrayEquals(viaText.get(i), viaIds.get(i), "row " + i);
     }
-    String msg = org.junit.jupiter.api.Assertions.assertThrows(dev.spice.core.SpiceException.BackendException.class,
+    String msg = org.junit.jupiter.api.Assertions.assertThrows(dev.spice.core.SpiceException.InvalidInputException.class,
         () -> cached.scoreFromTokens(List.of(new int[] {2}, new int[] {3}), List.of(new int[] {1}, new int[] {50})))
         .getMessage();
     assertTrue(msg.contains("continuation 1") && msg.contains("50"), msg);
-    org.junit.jupiter.api.Assertions.assertThrows(dev.spice.core.SpiceException.BackendException.class,
+    org.junit.jupiter.api.Assertions.assertThrows(dev.spice.core.SpiceException.InvalidInputException.class,
         () -> cached.scoreFromTokens(List.of(new int[0]), List.of(new int[] {1})));
   }
 }

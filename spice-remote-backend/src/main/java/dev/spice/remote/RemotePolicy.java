@@ -276,6 +276,71 @@ public final class RemotePolicy implements PolicyBackend {
   }
 
   /**
+   * Log-probs of given continuations after prompts given as token ids: the same request as
+   * {@link #scoreContinuations} ({@code echo: true}, {@code max_tokens: 0}, {@code logprobs: 0},
+   * the prompt and its continuation as one list of ids), but the ids are sent exactly as given: no
+   * template, no tokenization, no special tokens. One request per non-empty continuation, up to
+   * {@link RemotePolicyBuilder#maxConcurrentRequests} in flight; an empty continuation gets an empty
+   * array without a request.
+   *
+   * @param promptTokens the prompts as token ids, each non-empty; the arrays are not modified
+   * @param continuations token ids to score after each prompt, same size as {@code promptTokens},
+   *     possibly empty; the arrays are not modified
+   * @return one array per prompt, same length as its continuation
+   * @throws SpiceException.InvalidInputException before any request when the sizes differ, a prompt
+   *     is empty or null, a continuation is null, or an id is negative or (with
+   *     {@link RemotePolicyBuilder#vocabularySize}) outside the vocabulary
+   * @throws RemoteServerException when a request fails, the echo is of other ids, or it lacks
+   *     log-probs
+   */
+  @Override
+  public List<float[]> scoreFromTokens(List<int[]> promptTokens, List<int[]> continuations) {
+    checkOpen();
+    if (promptTokens.size() != continuations.size()) {
+      throw new SpiceException.InvalidInputException("scoreFromTokens: " + promptTokens.size() + " prompts but "
+          + continuations.size() + " continuations");
+    }
+    List<int[]> prompts = new ArrayList<>(promptTokens.size());
+    List<int[]> conts = new ArrayList<>(promptTokens.size());
+    for (int i = 0; i < promptTokens.size(); i++) {
+      int[] pt = promptTokens.get(i);
+      int[] c = continuations.get(i);
+      if (pt == null || pt.length == 0) {
+        throw new SpiceException.InvalidInputException("scoreFromTokens: prompt " + i
+            + " has no tokens; a decoder needs at least one");
+      }
+      if (c == null) {
+        throw new SpiceException.InvalidInputException("scoreFromTokens: continuation " + i + " is null");
+      }
+      checkIds(pt, "prompt " + i);
+      checkIds(c, "continuation " + i);
+      prompts.add(pt.clone());
+      conts.add(c.clone());
+    }
+    String m = servedModel;
+    List<Callable<float[]>> tasks = new ArrayList<>(prompts.size());
+    for (int i = 0; i < prompts.size(); i++) {
+      int row = i;
+      int[] ids = prompts.get(i);
+      int[] cont = conts.get(i);
+      tasks.add(() -> cont.length == 0 ? new float[0]
+          : parser.scores(http.post("/v1/completions", WireRequests.score(m, ids, cont)), row, ids, cont));
+    }
+    return runAll(tasks);
+  }
+
+  /** Refuses a negative id, or one at or past {@link RemotePolicyBuilder#vocabularySize} when it is known. */
+  private void checkIds(int[] ids, String what) {
+    int v = parser.vocabularySize();
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] < 0 || (v > 0 && ids[i] >= v)) {
+        throw new SpiceException.InvalidInputException("scoreFromTokens: " + what + ": token " + i + " has id "
+            + ids[i] + (v > 0 ? ", outside the vocabulary [0, " + v + ")" : "; token ids are never negative"));
+      }
+    }
+  }
+
+  /**
    * Token ids of a text, without special tokens.
    *
    * @param text the text

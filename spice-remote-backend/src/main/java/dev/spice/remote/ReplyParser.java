@@ -223,6 +223,11 @@ final class ReplyParser {
     return out;
   }
 
+  /** The vocabulary size ids are checked against, or 0 when unknown. */
+  int vocabularySize() {
+    return vocabularySize;
+  }
+
   void checkVocabulary(JsonReader j, int[] ids, String what) {
     if (vocabularySize <= 0) {
       return;

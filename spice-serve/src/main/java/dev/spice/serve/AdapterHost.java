@@ -24,7 +24,9 @@ public interface AdapterHost {
    * @param path the adapter's files; the server has checked that the path exists
    * @return the policy to serve under {@code name}, not null
    * @throws dev.spice.core.SpiceException when the adapter cannot be loaded; the message (naming
-   *     the file and what was wrong) goes to the client in a 400 response and nothing is served
+   *     the file and what was wrong) goes to the client in a 400 response and nothing is served.
+   *     Any other exception is the host's own failure: a 500 response with a short message, the
+   *     stack trace in the server log
    */
   PolicyBackend load(String name, Path path);
 

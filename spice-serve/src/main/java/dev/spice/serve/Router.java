@@ -56,14 +56,34 @@ final class Router implements HttpHandler {
         sendError(ex, e);
       } catch (SpiceException.UnsupportedOperation e) {
         sendError(ex, new ApiError(501, "NotImplementedError", null, e.getMessage(), -1));
-      } catch (SpiceException.BackendException | IllegalArgumentException e) {
+      } catch (SpiceException.InvalidInputException | SpiceException.ConfigurationException
+          | IllegalArgumentException e) {
         sendError(ex, ApiError.badRequest(null, e.getMessage()));
-      } catch (RuntimeException e) {
-        LOG.warn("request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-        sendError(ex, new ApiError(500, "InternalServerError", null, e.getClass().getSimpleName() + ": "
-            + e.getMessage(), -1));
+      } catch (RuntimeException | Error e) {
+        // The policy's (or the server's) own failure, not the client's: a native error, out of memory.
+        LOG.error("request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+        sendError(ex, new ApiError(500, "InternalServerError", null, internal(e), -1));
       }
     }
+  }
+
+  /** Longest failure message a 500 response repeats; the server log has the whole of it. */
+  static final int MAX_INTERNAL_MESSAGE = 200;
+
+  /** The message of a 500: the failure's first line, cut short, without a stack trace. */
+  static String internal(Throwable e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      m = "unexpected " + e.getClass().getSimpleName();
+    }
+    int nl = m.indexOf('\n');
+    if (nl >= 0) {
+      m = m.substring(0, nl) + " ...";
+    }
+    if (m.length() > MAX_INTERNAL_MESSAGE) {
+      m = m.substring(0, MAX_INTERNAL_MESSAGE) + " ...";
+    }
+    return "the server failed to answer the request: " + m + " (details in the server log)";
   }
 
   private void route(HttpExchange ex) throws IOException {

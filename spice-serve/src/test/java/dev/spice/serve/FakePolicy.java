@@ -63,8 +63,8 @@ final class FakePolicy implements PolicyBackend {
         int[] prompt = promptTokens.get(i);
         for (int id : prompt) {
           if (id >= VOCAB) {
-            throw new SpiceException.BackendException("prompt " + i + ": token id " + id + " is outside [0, " + VOCAB
-                + ")");
+            throw new SpiceException.InvalidInputException("prompt " + i + ": token id " + id + " is outside [0, "
+                + VOCAB + ")");
           }
         }
         SplittableRandom rng = new SplittableRandom(params.seed() * 1_000_003L + i * 7919L + offset
@@ -135,7 +135,7 @@ final class FakePolicy implements PolicyBackend {
       System.arraycopy(c, 0, all, p.length, c.length);
       for (int id : all) {
         if (id >= VOCAB) {
-          throw new SpiceException.BackendException("prompt " + i + ": token id " + id + " is outside [0, " + VOCAB
+          throw new SpiceException.InvalidInputException("prompt " + i + ": token id " + id + " is outside [0, " + VOCAB
               + ")");
         }
       }
@@ -159,7 +159,7 @@ final class FakePolicy implements PolicyBackend {
     int[] ids = new int[words.length];
     for (int i = 0; i < words.length; i++) {
       if (!words[i].matches("w\\d+") || Integer.parseInt(words[i].substring(1)) >= VOCAB) {
-        throw new SpiceException.BackendException("word '" + words[i] + "' is not in the vocabulary");
+        throw new SpiceException.InvalidInputException("word '" + words[i] + "' is not in the vocabulary");
       }
       ids[i] = Integer.parseInt(words[i].substring(1));
     }

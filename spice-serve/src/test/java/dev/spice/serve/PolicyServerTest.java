@@ -529,4 +529,131 @@ class PolicyServerTest {
       throw new AssertionError(ex);
     }
   }
+
+  /** A policy whose every call throws {@link #failure}. */
+  private static final class FailingPolicy implements dev.spice.core.PolicyBackend {
+    volatile RuntimeException failure;
+    volatile Error error;
+
+    private <T> T fail() {
+      if (error != null) {
+        throw error;
+      }
+      throw failure;
+    }
+
+    @Override
+    public String name() {
+      return "failing";
+    }
+
+    @Override
+    public List<Completion> generate(List<dev.spice.core.Prompt> prompts, SamplingParams params) {
+      return fail();
+    }
+
+    @Override
+    public List<Completion> generateFromTokens(List<int[]> prompts, int[] allowed, SamplingParams params) {
+      return fail();
+    }
+
+    @Override
+    public List<float[]> scoreContinuations(List<dev.spice.core.Prompt> prompts, List<int[]> c) {
+      return fail();
+    }
+
+    @Override
+    public int[] tokenize(String text) {
+      return fail();
+    }
+
+    @Override
+    public String detokenize(int[] tokens) {
+      return fail();
+    }
+  }
+
+  @Test
+  void badInputIs400UnsupportedIs501AndTheBackendsOwnFailuresAre500WithAShortMessage() throws Exception {
+    FailingPolicy failing = new FailingPolicy();
+    start(PolicyServer.builder().policy(failing).modelName("m"));
+    String req = "{\"model\":\"m\",\"prompt\":[1],\"max_tokens\":2}";
+    Map<RuntimeException, Integer> cases = new java.util.LinkedHashMap<>();
+    cases.put(new IllegalArgumentException("temperature must be > 0, got -1.0"), 400);
+    cases.put(new SpiceException.ConfigurationException("seed must be >= 0"), 400);
+    cases.put(new SpiceException.InvalidInputException("prompt 0: token id 99 is outside [0, 50)"), 400);
+    cases.put(new SpiceException.UnsupportedOperation("backend 'failing' does not implement generateFromTokens"), 501);
+    // Before: any BackendException was a 400, as if the client had sent something wrong.
+    cases.put(new SpiceException.BackendException("CUDA error: an illegal memory access was encountered"), 500);
+    cases.put(new IllegalStateException("the native session was released"), 500);
+    for (Map.Entry<RuntimeException, Integer> c : cases.entrySet()) {
+      failing.failure = c.getKey();
+      Map<String, Object> e = error(post("v1/completions", req), c.getValue());
+      String msg = (String) e.get("message");
+      assertTrue(msg.contains(c.getKey().getMessage()), msg);
+      if (c.getValue() == 500) {
+        assertEquals("InternalServerError", e.get("type"));
+        assertEquals("the server failed to answer the request: " + c.getKey().getMessage()
+            + " (details in the server log)", msg);
+      }
+    }
+    failing.error = new OutOfMemoryError("Java heap space");
+    assertEquals("the server failed to answer the request: Java heap space (details in the server log)",
+        error(post("v1/completions", req), 500).get("message"));
+    failing.error = null;
+    failing.failure = new NullPointerException();
+    assertEquals("the server failed to answer the request: unexpected NullPointerException (details in the server "
+        + "log)", error(post("v1/completions", req), 500).get("message"));
+    failing.failure = new SpiceException.BackendException("native failure: " + "x".repeat(500) + "\n\tat native.so");
+    String cut = (String) error(post("v1/completions", req), 500).get("message");
+    assertTrue(cut.length() < 300 && !cut.contains("native.so") && cut.contains(" ..."), cut);
+    // the text-prompt path (tokenize) maps the same way
+    failing.failure = new SpiceException.BackendException("tokenizer crashed");
+    error(post("tokenize", "{\"model\":\"m\",\"prompt\":\"w1\"}"), 500);
+    failing.failure = new SpiceException.InvalidInputException("word 'zz' is not in the vocabulary");
+    error(post("tokenize", "{\"model\":\"m\",\"prompt\":\"zz\"}"), 400);
+  }
+
+  @Test
+  void theBackendsOwnFailureIsLoggedAtErrorWithItsStackTrace() throws Exception {
+    FailingPolicy failing = new FailingPolicy();
+    failing.failure = new SpiceException.BackendException("CUDA error: out of memory");
+    start(PolicyServer.builder().policy(failing).modelName("m"));
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      error(post("v1/completions", "{\"model\":\"m\",\"prompt\":[1]}"), 500);
+    } finally {
+      System.setErr(err);
+    }
+    String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(log.contains("ERROR") && log.contains("POST /v1/completions failed"), log);
+    assertTrue(log.contains("CUDA error: out of memory") && log.contains("at dev.spice.serve.PolicyServerTest"), log);
+  }
+
+  @Test
+  void anAdapterHostsRefusalIs400AndItsOwnFailureIs500() throws Exception {
+    AdapterHost host = new AdapterHost() {
+      @Override
+      public dev.spice.core.PolicyBackend load(String name, Path path) {
+        if (name.equals("refused")) {
+          throw new SpiceException.ConfigurationException("adapter r 8 does not match the base's r 4");
+        }
+        throw new IllegalStateException("the GPU allocator failed");
+      }
+
+      @Override
+      public void unload(String name) {}
+    };
+    start(PolicyServer.builder().policy(policy).modelName("m").adapters(host));
+    String refused = (String) error(post("v1/load_lora_adapter", "{\"lora_name\":\"refused\",\"lora_path\":"
+        + Json.write(System.getProperty("java.io.tmpdir")) + "}"), 400).get("message");
+    assertTrue(refused.contains("adapter r 8 does not match"), refused);
+    String failed = (String) error(post("v1/load_lora_adapter", "{\"lora_name\":\"other\",\"lora_path\":"
+        + Json.write(System.getProperty("java.io.tmpdir")) + "}"), 500).get("message");
+    assertEquals("the server failed to answer the request: the GPU allocator failed (details in the server log)",
+        failed);
+    assertEquals(1, ((List<?>) json(get("v1/models")).get("data")).size(), "nothing is served after a failed load");
+  }
 }

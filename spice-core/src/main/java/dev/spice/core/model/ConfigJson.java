@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reading of a Hugging Face {@code config.json} into a {@link TransformerConfig}: the file checks
@@ -43,15 +41,14 @@ final class ConfigJson {
     Map<String, Object> m;
     try {
       m = Json.parseObject(text);
+    } catch (Json.DuplicateKeyException e) {
+      if (e.depth() == 0) {
+        throw new SpiceException.ConfigurationException(configJson + ": field '" + e.key()
+            + "' appears twice (which value is meant is ambiguous) at line " + e.line() + ", column " + e.column());
+      }
+      throw new SpiceException.ConfigurationException(configJson + " is not valid JSON: " + e.getMessage());
     } catch (Json.JsonException e) {
       throw new SpiceException.ConfigurationException(configJson + " is not valid JSON: " + e.getMessage());
-    }
-    Set<String> seen = new HashSet<>();
-    for (String k : SafeTensors.topLevelKeys(text)) {
-      if (!seen.add(k)) {
-        throw new SpiceException.ConfigurationException(configJson + ": field '" + k
-            + "' appears twice (which value is meant is ambiguous)");
-      }
     }
     try {
       return fromMap(m);

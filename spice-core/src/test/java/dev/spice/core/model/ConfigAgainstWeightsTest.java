@@ -253,7 +253,12 @@ class ConfigAgainstWeightsTest {
     assertEquals(f + " is not UTF-8 text (invalid byte at offset 3)", e.getMessage());
     Files.writeString(f, "{\"model_type\": \"llama\", \"hidden_size\": 32, \"hidden_size\": 64}");
     e = assertThrows(SpiceException.ConfigurationException.class, () -> TransformerConfig.read(f));
-    assertEquals(f + ": field 'hidden_size' appears twice (which value is meant is ambiguous)", e.getMessage());
+    assertEquals(f + ": field 'hidden_size' appears twice (which value is meant is ambiguous) at line 1, column 44",
+        e.getMessage());
+    Files.writeString(f, "{\"model_type\": \"llama\", \"rope_scaling\": {\"factor\": 2.0, \"factor\": 4.0}}");
+    e = assertThrows(SpiceException.ConfigurationException.class, () -> TransformerConfig.read(f));
+    assertEquals(f + " is not valid JSON: duplicate key \"factor\" in a nested object at line 1, column 57",
+        e.getMessage());
     Files.writeString(f, "not json");
     e = assertThrows(SpiceException.ConfigurationException.class, () -> TransformerConfig.read(f));
     assertTrue(e.getMessage().startsWith(f + " is not valid JSON: "), e.getMessage());

@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * Reads and writes JSON values: objects become {@code LinkedHashMap<String, Object>} (key order
  * kept), arrays {@code ArrayList<Object>}, integral numbers that fit {@code Long}, other numbers
- * {@code Double}, plus {@code String}, {@code Boolean} and {@code null}. Thread-safe (stateless).
+ * {@code Double}, plus {@code String}, {@code Boolean} and {@code null}. A key repeated within one
+ * object, at any depth, is an error ({@link DuplicateKeyException}), never a silent last-wins.
+ * Thread-safe (stateless).
  */
 public final class Json {
   /** Maximum nesting depth accepted by {@link #parse}; deeper input is rejected, never overflows. */
@@ -17,7 +19,7 @@ public final class Json {
   private Json() {}
 
   /** Thrown for malformed JSON; the message gives line and column. */
-  public static final class JsonException extends IllegalArgumentException {
+  public static sealed class JsonException extends IllegalArgumentException permits DuplicateKeyException {
     private static final long serialVersionUID = 1L;
     private final int line;
     private final int column;
@@ -40,9 +42,52 @@ public final class Json {
   }
 
   /**
+   * Thrown when one object holds the same key twice (compared after unescaping, so {@code "a"} and
+   * {@code "\u0061"} are the same key); the position is that of the second occurrence.
+   */
+  public static final class DuplicateKeyException extends JsonException {
+    private static final long serialVersionUID = 1L;
+    private final String key;
+    private final int depth;
+
+    DuplicateKeyException(String key, int depth, int line, int column) {
+      super("duplicate key " + quoted(key) + (depth == 0 ? " in the top-level object" : " in a nested object"),
+          line, column);
+      this.key = key;
+      this.depth = depth;
+    }
+
+    private static String quoted(String key) {
+      StringBuilder sb = new StringBuilder();
+      quote(key, sb);
+      return sb.toString();
+    }
+
+    /**
+     * The repeated key.
+     *
+     * @return the key, unescaped
+     */
+    public String key() {
+      return key;
+    }
+
+    /**
+     * How deep the object holding the repeated key is.
+     *
+     * @return 0 when the object is the top-level value, otherwise the number of arrays and
+     *     objects it sits in
+     */
+    public int depth() {
+      return depth;
+    }
+  }
+
+  /**
    * Parses one JSON value; trailing non-whitespace is an error.
    *
-   * @throws JsonException if the text is not valid JSON
+   * @throws JsonException if the text is not valid JSON, including a {@link DuplicateKeyException}
+   *     when an object repeats a key
    */
   public static Object parse(String text) {
     Parser p = new Parser(text);
@@ -186,6 +231,11 @@ public final class Json {
     }
 
     JsonException error(String msg) {
+      int[] lc = lineColumn();
+      return new JsonException(msg, lc[0], lc[1]);
+    }
+
+    int[] lineColumn() {
       int line = 1;
       int col = 1;
       for (int i = 0; i < Math.min(pos, s.length()); i++) {
@@ -196,7 +246,7 @@ public final class Json {
           col++;
         }
       }
-      return new JsonException(msg, line, col);
+      return new int[] {line, col};
     }
 
     void ws() {
@@ -260,7 +310,13 @@ public final class Json {
         if (pos >= s.length() || s.charAt(pos) != '"') {
           throw error("expected a string key");
         }
+        int keyStart = pos;
         String k = string();
+        if (m.containsKey(k)) {
+          pos = keyStart;
+          int[] lc = lineColumn();
+          throw new DuplicateKeyException(k, depth, lc[0], lc[1]);
+        }
         ws();
         if (pos >= s.length() || s.charAt(pos) != ':') {
           throw error("expected ':'");

@@ -1,7 +1,6 @@
 package dev.spice.core.internal.model;
 
 import dev.spice.core.SpiceException;
-import dev.spice.core.internal.json.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -276,14 +275,6 @@ public final class SafeTensors {
   /** Decodes UTF-8 strictly; returns null when the bytes are not valid UTF-8 (the offset goes to {@code badAt[0]}). */
   public static String strictUtf8(byte[] bytes, long[] badAt) {
     return TextSupport.strictUtf8(bytes, badAt);
-  }
-
-  /**
-   * Top-level keys of a JSON object text (one that {@link Json#parse} accepted), in order and
-   * with repeats, which the parsed map would hide.
-   */
-  public static List<String> topLevelKeys(String json) {
-    return TextSupport.topLevelKeys(json);
   }
 
   /**

@@ -14,10 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -59,15 +57,15 @@ record SafeTensorsHeader(long dataStart, Map<String, TensorInfo> infos, Map<Stri
     Map<String, Object> header;
     try {
       header = Json.parseObject(json);
+    } catch (Json.DuplicateKeyException e) {
+      String where = " (header line " + e.line() + ", column " + e.column() + ")";
+      if (e.depth() == 0) {
+        throw bad(file, (e.key().equals("__metadata__") ? "header has two '__metadata__' entries"
+            : "tensor '" + e.key() + "' appears twice in the header") + where);
+      }
+      throw bad(file, "header is not a JSON object: " + e.getMessage());
     } catch (Json.JsonException e) {
       throw bad(file, "header is not a JSON object: " + e.getMessage());
-    }
-    Set<String> seen = new HashSet<>();
-    for (String k : TextSupport.topLevelKeys(json)) {
-      if (!seen.add(k)) {
-        throw bad(file, k.equals("__metadata__") ? "header has two '__metadata__' entries"
-            : "tensor '" + k + "' appears twice in the header");
-      }
     }
     Map<String, TensorInfo> m = new TreeMap<>();
     Map<String, String> meta = new TreeMap<>();

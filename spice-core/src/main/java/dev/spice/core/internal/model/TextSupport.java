@@ -1,16 +1,13 @@
 package dev.spice.core.internal.model;
 
-import dev.spice.core.internal.json.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Text helpers shared by the model-file readers ({@link SafeTensors}, {@link TokenizerJson} and
- * {@code TransformerConfig}, which call them through {@link SafeTensors}): I/O failure reasons,
- * strict UTF-8 decoding and the top-level keys of a JSON object.
+ * {@code TransformerConfig}, which call them through {@link SafeTensors}): I/O failure reasons and
+ * strict UTF-8 decoding.
  */
 final class TextSupport {
   private TextSupport() {}
@@ -48,49 +45,5 @@ final class TextSupport {
     }
     out.flip();
     return out.toString();
-  }
-
-  /**
-   * Top-level keys of a JSON object text (one that {@link Json#parse} accepted), in order and
-   * with repeats, which the parsed map would hide.
-   */
-  static List<String> topLevelKeys(String json) {
-    List<String> keys = new ArrayList<>();
-    int depth = 0;
-    boolean expectKey = false;
-    int i = 0;
-    int n = json.length();
-    while (i < n) {
-      char c = json.charAt(i);
-      if (c == '"') {
-        int start = i++;
-        while (i < n) {
-          char d = json.charAt(i);
-          if (d == '\\') {
-            i += 2;
-          } else {
-            i++;
-            if (d == '"') {
-              break;
-            }
-          }
-        }
-        if (depth == 1 && expectKey) {
-          keys.add((String) Json.parse(json.substring(start, Math.min(i, n))));
-          expectKey = false;
-        }
-        continue;
-      }
-      if (c == '{' || c == '[') {
-        depth++;
-        expectKey = depth == 1 && c == '{';
-      } else if (c == '}' || c == ']') {
-        depth--;
-      } else if (c == ',' && depth == 1) {
-        expectKey = true;
-      }
-      i++;
-    }
-    return keys;
   }
 }

@@ -37,6 +37,32 @@ class JsonTest {
   }
 
   @Test
+  void aRepeatedKeyAtAnyDepthIsAnErrorNamingTheKeyAndWhere() {
+    Json.DuplicateKeyException top = assertThrows(Json.DuplicateKeyException.class,
+        () -> Json.parse("{\"a\": 1, \"a\": 2}"));
+    assertEquals("duplicate key \"a\" in the top-level object at line 1, column 10", top.getMessage());
+    assertEquals("a", top.key());
+    assertEquals(0, top.depth());
+    // Before: the nested map silently kept {"b": 3}.
+    Json.DuplicateKeyException nested = assertThrows(Json.DuplicateKeyException.class,
+        () -> Json.parse("{\"x\": {\n  \"b\": 1,\n  \"b\": 3}}"));
+    assertEquals("duplicate key \"b\" in a nested object at line 3, column 3", nested.getMessage());
+    assertEquals(3, nested.line());
+    assertEquals(3, nested.column());
+    assertEquals(1, nested.depth());
+    Json.DuplicateKeyException inArray = assertThrows(Json.DuplicateKeyException.class,
+        () -> Json.parse("[{}, {\"k\": [{\"k\": 0, \"\\u006b\": 1}]}]"));
+    assertEquals("k", inArray.key());
+    assertEquals(3, inArray.depth());
+    assertEquals(1, inArray.line());
+    assertEquals(22, inArray.column());
+    assertThrows(Json.DuplicateKeyException.class, () -> Json.parseObject("{\"m\": {\"\": 1, \"\": 1}}"));
+    // The same key in sibling or nested objects is not a repeat.
+    assertEquals(Map.of("a", Map.of("a", 1L), "b", List.of(Map.of("a", 2L), Map.of("a", 3L))),
+        Json.parse("{\"a\": {\"a\": 1}, \"b\": [{\"a\": 2}, {\"a\": 3}]}"));
+  }
+
+  @Test
   void deepNestingIsRejectedNotOverflowed() {
     String deep = "[".repeat(100_000);
     assertThrows(Json.JsonException.class, () -> Json.parse(deep));
