@@ -28,6 +28,9 @@ final class AdapterKeys {
   /** {@code lora_target_modules}' value that means all seven projections (PEFT's and verl's name). */
   static final String ALL_LINEAR = "all-linear";
 
+  /** {@code rollout_concurrency}'s default, {@code RemotePolicy}'s. */
+  static final int DEFAULT_CONCURRENCY = 8;
+
   /** The keys, in --help order. */
   static List<ConfigKey> keys() {
     return List.of(
@@ -57,7 +60,7 @@ final class AdapterKeys {
         ConfigKey.of("rollout_model", Type.STRING, Mode.MODEL, "none",
             "the base model's name on the rollout server, as its /v1/models lists it (vLLM's "
                 + "--served-model-name); required with rollout_url"),
-        ConfigKey.of("rollout_concurrency", Type.INT, Mode.MODEL, "8",
+        ConfigKey.of("rollout_concurrency", Type.INT, Mode.MODEL, Integer.toString(DEFAULT_CONCURRENCY),
             "most requests in flight to the rollout or Challenger server (near vLLM's --max-num-seqs keeps it "
                 + "busy); may change on --resume").atLeast(1),
         ConfigKey.of("sync_every", Type.INT, Mode.MODEL, "1",
@@ -67,7 +70,8 @@ final class AdapterKeys {
             "most policy versions a rollout may lag the trainer and still be trained on; at least "
                 + "sync_every - 1; needs rollout_url").atLeast(0),
         ConfigKey.of("adapter_root", Type.STRING, Mode.MODEL, "<out>/adapters",
-            "folder the pushed adapters are written to (<prefix>-v<version>/, the two newest kept); the rollout "
+            "folder the pushed adapters are written to (spice-v<version>/, the two newest kept; empty = "
+                + "<out>/adapters); the rollout "
                 + "server reads them itself, so it must see this folder at the same absolute path (same machine "
                 + "or a shared file system); needs rollout_url"),
         ConfigKey.of("challenger_url", Type.STRING, Mode.MODEL, "none",
@@ -92,7 +96,7 @@ final class AdapterKeys {
       case "lora_adapter", "rollout_url", "rollout_model", "challenger_url", "challenger_model" ->
           !c.has(name) || "none".equalsIgnoreCase((String) c.get(name)) ? "" : null;
       case "max_staleness" -> c.has(name) ? null : c.<Integer>get("sync_every", 1) - 1;
-      case "adapter_root" -> c.has(name) ? null : ((Path) c.get("out")).resolve("adapters").toString();
+      case "adapter_root" -> !c.has(name) || "none".equalsIgnoreCase((String) c.get(name)) ? "" : null;
       default -> null;
     };
   }
@@ -118,9 +122,9 @@ final class AdapterKeys {
   }
 
   /**
-   * Checks the combinations of these keys in the effective settings; a key that would have no effect
-   * is refused when given on this command line or in a config file (a resumed run's saved values are
-   * its own defaults and pass).
+   * Checks the combinations of these keys in the effective settings. A key that would have no effect
+   * is refused when its value is not the neutral one (rank 0, alpha 0, all modules, float32, empty
+   * text, {@code sync_every} 1, ...), so that a saved config, which lists every key, reads back.
    *
    * @param e the effective settings ({@link EffectiveConfig#of})
    * @param c the configuration, for where each value came from
@@ -139,7 +143,7 @@ final class AdapterKeys {
     }
     if (!adapter.isEmpty()) {
       for (String k : List.of("lora_rank", "lora_alpha", "lora_target_modules")) {
-        if (k.equals("lora_rank") ? rank > 0 : given(c, k)) {
+        if (!neutral(e, k)) {
           fail(c, k, "is set with lora_adapter " + adapter + ", which brings its own rank, alpha and modules "
               + "(adapter_config.json); leave " + k + " unset, or remove lora_adapter to start a new adapter");
         }
@@ -155,7 +159,7 @@ final class AdapterKeys {
     }
     if (!lora) {
       for (String k : List.of("lora_alpha", "lora_target_modules")) {
-        if (given(c, k)) {
+        if (!neutral(e, k)) {
           fail(c, k, "applies only with LoRA; set lora_rank > 0 (or lora_adapter), or remove " + k);
         }
       }
@@ -194,11 +198,11 @@ final class AdapterKeys {
         fail(c, "max_staleness", "is " + staleness + " but rollout_url is empty (rollouts in process, always "
             + "on-policy); set rollout_url or remove max_staleness");
       }
-      if (given(c, "adapter_root")) {
+      if (!((String) e.get("adapter_root")).isEmpty()) {
         fail(c, "adapter_root", "applies only with rollout_url (the adapters pushed to the rollout server); "
             + "set rollout_url or remove adapter_root");
       }
-      if (challengerUrl.isEmpty() && given(c, "rollout_concurrency")) {
+      if (challengerUrl.isEmpty() && ((Number) e.get("rollout_concurrency")).intValue() != DEFAULT_CONCURRENCY) {
         fail(c, "rollout_concurrency", "applies only with rollout_url or challenger_url (requests to a server); "
             + "set one of them or remove rollout_concurrency");
       }
@@ -251,10 +255,17 @@ final class AdapterKeys {
     return null;
   }
 
-  /** Whether a key was given on this command line or in a config file, not only in a resumed run's saved config. */
-  private static boolean given(CliConfig c, String key) {
-    String from = c.origin(key);
-    return from != null && !from.startsWith("saved config") && !from.equals("default");
+  /**
+   * Whether a LoRA key has the value that means "no setting": rank 0, alpha 0 (the default 2 * rank
+   * of rank 0), all seven modules. A saved config holds these for a run without its own LoRA settings.
+   */
+  private static boolean neutral(Map<String, Object> e, String key) {
+    Object v = e.get(key);
+    return switch (key) {
+      case "lora_rank" -> ((Number) v).intValue() == 0;
+      case "lora_alpha" -> ((Number) v).doubleValue() == 0;
+      default -> LoraSettings.MODULES.equals(v);
+    };
   }
 
   private static String from(CliConfig c, String key) {

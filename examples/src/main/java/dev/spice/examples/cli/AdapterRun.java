@@ -60,8 +60,9 @@ final class AdapterRun implements AutoCloseable {
    *
    * @param policy the trained policy (its adapter is what the rollout server gets)
    * @param template the trained policy's prompt template, used for the server's prompts too
+   * @param out the run folder ({@code adapter_root}'s default is its {@code adapters} folder)
    */
-  static AdapterRun connect(CliConfig c, DjlPolicy policy, PromptTemplate template, PrintWriter log) {
+  static AdapterRun connect(CliConfig c, DjlPolicy policy, PromptTemplate template, Path out, PrintWriter log) {
     String rolloutUrl = str(c, "rollout_url");
     String challengerUrl = str(c, "challenger_url");
     if (rolloutUrl.isEmpty() && challengerUrl.isEmpty()) {
@@ -74,11 +75,12 @@ final class AdapterRun implements AutoCloseable {
         + " ...");
     log.flush();
     RemotePolicy remote = RemotePolicy.builder().baseUrl(URI.create(url)).model(model).template(template)
-        .maxConcurrentRequests(c.get("rollout_concurrency", 8)).retrySeed(c.get("seed", 0L)).build();
+        .maxConcurrentRequests(c.get("rollout_concurrency", AdapterKeys.DEFAULT_CONCURRENCY)).retrySeed(c.get("seed", 0L)).build();
     if (!hybrid) {
       return new AdapterRun(remote, null, 1, 0);
     }
-    Path root = Path.of((String) effective(c, "adapter_root"));
+    String rootKey = (String) effective(c, "adapter_root");
+    Path root = rootKey.isEmpty() ? out.resolve("adapters") : Path.of(rootKey);
     RemoteAdapterSync sync = RemoteAdapterSync.builder(remote).adapterRoot(root).prefix(PREFIX)
         .writer((trainer, dir) -> policy.saveAdapter(dir)).keepAdapters(2).build();
     int every = c.get("sync_every", 1);

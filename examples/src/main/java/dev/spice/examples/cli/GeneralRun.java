@@ -311,7 +311,7 @@ final class GeneralRun {
       }
       AdapterRun.lora(c, pb);
       try (DjlPolicy policy = pb.build();
-          AdapterRun servers = AdapterRun.connect(c, policy, template, log)) {
+          AdapterRun servers = AdapterRun.connect(c, policy, template, out, log)) {
         log.println("model " + policy.name() + " (" + policy.parameterCount() + " parameters"
             + (policy.lora().isPresent() ? "; LoRA rank " + policy.lora().get().rank() + ", "
                 + policy.adapterParameterCount() + " trained" : "") + ")");

@@ -29,6 +29,9 @@ final class ResumeCheck {
   static final Set<String> CHANGEABLE = Set.of("iterations", "progress_every", "report", "tensorboard",
       "log_completions_every", "rollout_url", "challenger_url", "rollout_concurrency");
 
+  /** The changeable keys of the {@code --model} run only (listed in a refusal only for that run). */
+  private static final Set<String> SERVER_KEYS = Set.of("rollout_url", "challenger_url", "rollout_concurrency");
+
   private ResumeCheck() {}
 
   /**
@@ -60,7 +63,8 @@ final class ResumeCheck {
       }
       if (!diffs.isEmpty()) {
         throw new SpiceException.ConfigurationException("--resume " + runDir + ": a resumed run keeps its saved "
-            + "settings, but " + String.join("; ", diffs) + ". Only " + String.join(", ", new TreeSet<>(CHANGEABLE))
+            + "settings, but " + String.join("; ", diffs) + ". Only " + String.join(", ", CHANGEABLE.stream()
+            .filter(k -> now.containsKey(k) || !SERVER_KEYS.contains(k)).sorted().toList())
             + " may change on resume; for other settings start a new run (--out DIR)");
       }
     }
