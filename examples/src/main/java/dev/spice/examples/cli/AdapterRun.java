@@ -24,13 +24,14 @@ final class AdapterRun implements AutoCloseable {
   static final String PREFIX = "spice";
 
   private final RemotePolicy remote;
-  private final RemoteAdapterSync sync;
+  /** Where the pushed adapters go; null unless hybrid. */
+  private final Path adapterRoot;
   private final int syncEvery;
   private final int maxStaleness;
 
-  private AdapterRun(RemotePolicy remote, RemoteAdapterSync sync, int syncEvery, int maxStaleness) {
+  private AdapterRun(RemotePolicy remote, Path adapterRoot, int syncEvery, int maxStaleness) {
     this.remote = remote;
-    this.sync = sync;
+    this.adapterRoot = adapterRoot;
     this.syncEvery = syncEvery;
     this.maxStaleness = maxStaleness;
   }
@@ -56,13 +57,13 @@ final class AdapterRun implements AutoCloseable {
   /**
    * Connects to the rollout or Challenger server of a checked configuration, if any: checks that
    * the server answers and serves the model (a {@link dev.spice.remote.RemoteServerException} or a
-   * configuration error otherwise).
+   * configuration error otherwise). Called before the model is loaded, so that a server that is
+   * down costs no loading.
    *
-   * @param policy the trained policy (its adapter is what the rollout server gets)
    * @param template the trained policy's prompt template, used for the server's prompts too
    * @param out the run folder ({@code adapter_root}'s default is its {@code adapters} folder)
    */
-  static AdapterRun connect(CliConfig c, DjlPolicy policy, PromptTemplate template, Path out, PrintWriter log) {
+  static AdapterRun connect(CliConfig c, PromptTemplate template, Path out, PrintWriter log) {
     String rolloutUrl = str(c, "rollout_url");
     String challengerUrl = str(c, "challenger_url");
     if (rolloutUrl.isEmpty() && challengerUrl.isEmpty()) {
@@ -81,18 +82,23 @@ final class AdapterRun implements AutoCloseable {
     }
     String rootKey = (String) effective(c, "adapter_root");
     Path root = rootKey.isEmpty() ? out.resolve("adapters") : Path.of(rootKey);
-    RemoteAdapterSync sync = RemoteAdapterSync.builder(remote).adapterRoot(root).prefix(PREFIX)
-        .writer((trainer, dir) -> policy.saveAdapter(dir)).keepAdapters(2).build();
     int every = c.get("sync_every", 1);
     int max = (Integer) effective(c, "max_staleness");
     log.println("hybrid training: rollouts on " + url + ", adapter " + PREFIX + "-v<version> pushed every " + every
         + " update(s) through " + root.toAbsolutePath() + " (max staleness " + max + ")");
-    return new AdapterRun(remote, sync, every, max);
+    return new AdapterRun(remote, root, every, max);
   }
 
-  /** Sets the engine's rollout backend and sync, or its fixed Challenger; nothing for an in-process run. */
-  void configure(SelfPlay.Builder b) {
-    if (sync != null) {
+  /**
+   * Sets the engine's rollout backend and the sync that pushes the policy's adapter, or its fixed
+   * Challenger; nothing for an in-process run.
+   *
+   * @param policy the trained policy (its adapter is what the rollout server gets)
+   */
+  void configure(SelfPlay.Builder b, DjlPolicy policy) {
+    if (adapterRoot != null) {
+      RemoteAdapterSync sync = RemoteAdapterSync.builder(remote).adapterRoot(adapterRoot).prefix(PREFIX)
+          .writer((trainer, dir) -> policy.saveAdapter(dir)).keepAdapters(2).build();
       b.rollouts(remote).policySync(sync, syncEvery).maxStaleness(maxStaleness);
     } else if (remote != null) {
       b.fixedChallenger(remote);

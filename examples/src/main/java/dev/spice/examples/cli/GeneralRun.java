@@ -310,8 +310,8 @@ final class GeneralRun {
         pb.tokenizer(tok);
       }
       AdapterRun.lora(c, pb);
-      try (DjlPolicy policy = pb.build();
-          AdapterRun servers = AdapterRun.connect(c, policy, template, out, log)) {
+      try (AdapterRun servers = AdapterRun.connect(c, template, out, log);
+          DjlPolicy policy = pb.build()) {
         log.println("model " + policy.name() + " (" + policy.parameterCount() + " parameters"
             + (policy.lora().isPresent() ? "; LoRA rank " + policy.lora().get().rank() + ", "
                 + policy.adapterParameterCount() + " trained" : "") + ")");
@@ -344,7 +344,7 @@ final class GeneralRun {
           if (completions != null) {
             b.listener(completions);
           }
-          servers.configure(b);
+          servers.configure(b, policy);
           if (c.has("max_challenger_attempts")) {
             b.maxChallengerAttempts((Integer) c.get("max_challenger_attempts"));
           }

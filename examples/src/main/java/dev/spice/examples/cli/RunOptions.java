@@ -43,8 +43,8 @@ final class RunOptions {
 
   @Option(names = "--resume", paramLabel = "RUN_DIR",
       description = "continue the run in RUN_DIR from its newest checkpoint, with its saved settings (only "
-          + "iterations, progress_every, report, tensorboard, log_completions_every and the server URLs "
-          + "rollout_url, challenger_url, rollout_concurrency may change)")
+          + "iterations, progress_every, report, tensorboard, log_completions_every, rollout_url, challenger_url "
+          + "and rollout_concurrency may change)")
   Path resume;
 
   @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "set any config key (repeatable)")
