@@ -44,6 +44,9 @@ final class AdapterKeys {
         ConfigKey.of("lora_target_modules", Type.LIST, Mode.MODEL, String.join(",", LoraSettings.MODULES),
             "projections that get adapters (PEFT's target_modules), comma-separated from "
                 + String.join(", ", LoraSettings.MODULES) + ", or all-linear for all seven; needs LoRA"),
+        ConfigKey.of("lora_seed", Type.LONG, Mode.MODEL, "0",
+            "seed of a new adapter's initialisation (A Kaiming-uniform from it, B = 0, so training starts at the "
+                + "base model); needs lora_rank > 0"),
         ConfigKey.of("lora_adapter", Type.STRING, Mode.MODEL, "none",
             "start from a saved LoRA adapter: a PEFT folder (adapter_config.json, adapter_model.safetensors, as "
                 + "final-adapter/ holds) over --model; turns LoRA on with the folder's rank, alpha and modules, "
@@ -142,9 +145,9 @@ final class AdapterKeys {
           + String.join(", ", LoraSettings.MODULES) + ", or " + ALL_LINEAR);
     }
     if (!adapter.isEmpty()) {
-      for (String k : List.of("lora_rank", "lora_alpha", "lora_target_modules")) {
+      for (String k : List.of("lora_rank", "lora_alpha", "lora_target_modules", "lora_seed")) {
         if (!neutral(e, k)) {
-          fail(c, k, "is set with lora_adapter " + adapter + ", which brings its own rank, alpha and modules "
+          fail(c, k, "is set with lora_adapter " + adapter + ", which brings its own weights, rank, alpha and modules "
               + "(adapter_config.json); leave " + k + " unset, or remove lora_adapter to start a new adapter");
         }
       }
@@ -158,7 +161,7 @@ final class AdapterKeys {
       fail(c, "lora_alpha", "is " + e.get("lora_alpha") + "; valid: a number > 0 (default 2 * lora_rank)");
     }
     if (!lora) {
-      for (String k : List.of("lora_alpha", "lora_target_modules")) {
+      for (String k : List.of("lora_alpha", "lora_target_modules", "lora_seed")) {
         if (!neutral(e, k)) {
           fail(c, k, "applies only with LoRA; set lora_rank > 0 (or lora_adapter), or remove " + k);
         }
@@ -257,12 +260,12 @@ final class AdapterKeys {
 
   /**
    * Whether a LoRA key has the value that means "no setting": rank 0, alpha 0 (the default 2 * rank
-   * of rank 0), all seven modules. A saved config holds these for a run without its own LoRA settings.
+   * of rank 0), all seven modules, seed 0. A saved config holds these for a run without its own LoRA settings.
    */
   private static boolean neutral(Map<String, Object> e, String key) {
     Object v = e.get(key);
     return switch (key) {
-      case "lora_rank" -> ((Number) v).intValue() == 0;
+      case "lora_rank", "lora_seed" -> ((Number) v).longValue() == 0;
       case "lora_alpha" -> ((Number) v).doubleValue() == 0;
       default -> LoraSettings.MODULES.equals(v);
     };

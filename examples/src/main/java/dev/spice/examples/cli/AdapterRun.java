@@ -45,7 +45,8 @@ final class AdapterRun implements AutoCloseable {
     String adapter = str(c, "lora_adapter");
     if (rank > 0) {
       pb.lora(LoraSettings.builder().rank(rank).alpha((Double) effective(c, "lora_alpha"))
-          .targetModules(new LinkedHashSet<>(AdapterKeys.modules(c.get("lora_target_modules", List.of())))).build());
+          .targetModules(new LinkedHashSet<>(AdapterKeys.modules(c.get("lora_target_modules", List.of()))))
+          .seed(c.get("lora_seed", 0L)).build());
     } else if (!adapter.isEmpty()) {
       pb.loraAdapter(Path.of(adapter));
     }

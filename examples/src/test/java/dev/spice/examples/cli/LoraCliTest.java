@@ -26,7 +26,8 @@ class LoraCliTest {
     Path model = CliRig.tinyModel(dir.resolve("model"));
     Path corpus = CliRig.corpus(dir);
     Path out = dir.resolve("run");
-    CliRig.Result r = CliRig.spice(CliRig.train(model, corpus, out, 2, "lora_rank=4", "lora_target_modules=v_proj,q_proj"));
+    CliRig.Result r = CliRig.spice(CliRig.train(model, corpus, out, 2, "lora_rank=4", "lora_target_modules=v_proj,q_proj",
+        "lora_seed=5"));
     assertEquals(0, r.code(), r.toString());
     assertTrue(r.out().contains("LoRA rank 4"), r.out());
     Path adapter = out.resolve("final-adapter");
@@ -68,6 +69,7 @@ class LoraCliTest {
     assertEquals(0.0, plain.get("lora_alpha"));
     assertEquals(LoraSettings.MODULES, plain.get("lora_target_modules"));
     assertEquals("", plain.get("lora_adapter"));
+    assertEquals(0L, plain.get("lora_seed"));
     assertEquals("float32", plain.get("base_dtype"));
     assertEquals("", plain.get("rollout_url"));
     assertEquals(1L, plain.get("sync_every"));
@@ -110,6 +112,7 @@ class LoraCliTest {
     refused(model, List.of("base_dtype=float16"), "key 'base_dtype' (from --set base_dtype) is float16, which applies "
         + "only to a LoRA policy's frozen base");
     refused(model, List.of("lora_alpha=16"), "key 'lora_alpha' (from --set lora_alpha) applies only with LoRA");
+    refused(model, List.of("lora_seed=3"), "key 'lora_seed' (from --set lora_seed) applies only with LoRA");
     refused(model, List.of("lora_target_modules=q_proj"), "key 'lora_target_modules' (from --set lora_target_modules) "
         + "applies only with LoRA");
     refused(model, List.of("lora_rank=4", "lora_alpha=0"), "key 'lora_alpha' (from --set lora_alpha) is 0.0; valid: a "
