@@ -108,6 +108,7 @@ final class ConfigKeys {
         .atLeast(1));
     k.add(ConfigKey.of("checkpoint_every", Type.INT, Mode.MODEL, "50",
         "iterations between checkpoints (one is always written at the end)").atLeast(1));
+    k.addAll(AdapterKeys.keys());
     return k;
   }
 

@@ -49,7 +49,10 @@ final class EffectiveConfig {
     for (ConfigKey k : keys) {
       String name = k.name();
       Object v;
-      if (c.has(name)) {
+      Object derived = AdapterKeys.value(name, c);
+      if (derived != null) {
+        v = derived;
+      } else if (c.has(name)) {
         v = c.get(name);
       } else if (RecipeKeys.value(name, r) != null) {
         v = RecipeKeys.value(name, r);

@@ -41,6 +41,7 @@ import java.util.stream.Stream;
  * The {@code --model} run: a {@link DjlPolicy} from a Hugging Face checkpoint, a corpus from
  * spice-corpus, the paper-style JSON Challenger, a Reasoner with spice-rewards' extractor, a
  * spice-rewards preset recipe (with the overrides of {@link RecipeKeys}); checkpoints, metrics and the report in the run folder.
+ * LoRA, a rollout server and a remote Challenger come from {@link AdapterRun}.
  */
 final class GeneralRun {
   private GeneralRun() {}
@@ -301,14 +302,19 @@ final class GeneralRun {
       log.println(describe(corpus));
       log.println("loading " + modelDir + " on " + device + " ...");
       log.flush();
+      PromptTemplate template = PromptTemplate.named(c.get("template", "plain"));
       DjlPolicy.Builder pb = DjlPolicy.builder().pretrained(modelDir).device(device)
-          .template(PromptTemplate.named(c.get("template", "plain"))).optimizer(opt).threads(c.get("threads", 0))
+          .template(template).optimizer(opt).threads(c.get("threads", 0))
           .microBatchSize(c.get("micro_batch_size", 0)).keepReference(recipe.loss().klBeta() > 0);
       if (tok != null) {
         pb.tokenizer(tok);
       }
-      try (DjlPolicy policy = pb.build()) {
-        log.println("model " + policy.name() + " (" + policy.parameterCount() + " parameters)");
+      AdapterRun.lora(c, pb);
+      try (AdapterRun servers = AdapterRun.connect(c, template, out, log);
+          DjlPolicy policy = pb.build()) {
+        log.println("model " + policy.name() + " (" + policy.parameterCount() + " parameters"
+            + (policy.lora().isPresent() ? "; LoRA rank " + policy.lora().get().rank() + ", "
+                + policy.adapterParameterCount() + " trained" : "") + ")");
         double temperature = c.get("temperature", 1.0);
         double topP = c.get("top_p", 1.0);
         SamplingParams cs = new SamplingParams(temperature, topP, 0, c.get("challenger_max_tokens", 1024), List.of(), 0);
@@ -338,6 +344,7 @@ final class GeneralRun {
           if (completions != null) {
             b.listener(completions);
           }
+          servers.configure(b, policy);
           if (c.has("max_challenger_attempts")) {
             b.maxChallengerAttempts((Integer) c.get("max_challenger_attempts"));
           }
@@ -356,9 +363,10 @@ final class GeneralRun {
             }
             Path ck = engine.saveCheckpoint(out);
             policy.savePretrained(out.resolve("final-model"));
+            Path adapter = AdapterRun.saveFinalAdapter(policy, out);
             bar.close();
             log.println("done: " + engine.iteration() + " iterations; checkpoint " + ck + "; model in "
-                + out.resolve("final-model"));
+                + out.resolve("final-model") + (adapter == null ? "" : " (merged), adapter in " + adapter));
           }
         }
       }

@@ -20,9 +20,17 @@ final class ResumeCheck {
   /**
    * Keys a resume may change: none of them changes the iterations already run. {@code iterations}
    * sets where the run ends; {@code progress_every} and {@code report} only change what is printed
-   * and whether {@code report.html} is written at the end.
+   * and whether {@code report.html} is written at the end. {@code rollout_url}, {@code challenger_url}
+   * and {@code rollout_concurrency} say where and how fast the same served model is reached: a server
+   * may move to another host or port between runs, and the engine's checkpoint names the served model
+   * ({@code remote:<model>}), not its URL; the model names, LoRA keys and sync schedule stay fixed
+   * (a resumed hybrid run publishes its restored adapter to the server before its first rollout).
    */
-  static final Set<String> CHANGEABLE = Set.of("iterations", "progress_every", "report", "tensorboard", "log_completions_every");
+  static final Set<String> CHANGEABLE = Set.of("iterations", "progress_every", "report", "tensorboard",
+      "log_completions_every", "rollout_url", "challenger_url", "rollout_concurrency");
+
+  /** The changeable keys of the {@code --model} run only (listed in a refusal only for that run). */
+  private static final Set<String> SERVER_KEYS = Set.of("rollout_url", "challenger_url", "rollout_concurrency");
 
   private ResumeCheck() {}
 
@@ -55,7 +63,8 @@ final class ResumeCheck {
       }
       if (!diffs.isEmpty()) {
         throw new SpiceException.ConfigurationException("--resume " + runDir + ": a resumed run keeps its saved "
-            + "settings, but " + String.join("; ", diffs) + ". Only " + String.join(", ", new TreeSet<>(CHANGEABLE))
+            + "settings, but " + String.join("; ", diffs) + ". Only " + String.join(", ", CHANGEABLE.stream()
+            .filter(k -> now.containsKey(k) || !SERVER_KEYS.contains(k)).sorted().toList())
             + " may change on resume; for other settings start a new run (--out DIR)");
       }
     }

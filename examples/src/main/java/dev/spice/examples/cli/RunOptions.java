@@ -43,7 +43,8 @@ final class RunOptions {
 
   @Option(names = "--resume", paramLabel = "RUN_DIR",
       description = "continue the run in RUN_DIR from its newest checkpoint, with its saved settings (only "
-          + "iterations, progress_every and report may change)")
+          + "iterations, progress_every, report, tensorboard, log_completions_every, rollout_url, challenger_url "
+          + "and rollout_concurrency may change)")
   Path resume;
 
   @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "set any config key (repeatable)")
@@ -127,6 +128,9 @@ final class RunOptions {
           "default");
     }
     Map<String, Object> effective = EffectiveConfig.of(c); // checks the recipe keys too
+    if (c.modelRun()) {
+      AdapterKeys.check(effective, c); // LoRA, rollout server and remote Challenger combinations
+    }
     if (resume != null) {
       // before anything is written: the saved config stays as it is when the resume is refused
       ResumeCheck.check(resume, saved == null ? null : EffectiveConfig.of(saved), effective, c);

@@ -66,14 +66,29 @@ class CliConfigAliasTest {
         Arguments.of("actor_rollout_ref.actor.clip_ratio_high", "0.28", "clip_high", 0.28),
         Arguments.of("actor_rollout_ref.actor.kl_loss_coef", "0.001", "kl_beta", 0.001),
         Arguments.of("actor_rollout_ref.actor.loss_agg_mode", "seq-mean-token-sum-norm", "loss_aggregation", "dr_grpo"),
-        Arguments.of("algorithm.adv_estimator", "reinforce_plus_plus", "advantage_estimator", "reinforce_pp"));
+        Arguments.of("algorithm.adv_estimator", "reinforce_plus_plus", "advantage_estimator", "reinforce_pp"),
+        Arguments.of("lora_r", "4", "lora_rank", 4L),
+        Arguments.of("vllm_server_base_url", "http://gpu-box:8000", "rollout_url", "http://gpu-box:8000"),
+        Arguments.of("actor_rollout_ref.model.lora_rank", "8", "lora_rank", 8L),
+        Arguments.of("actor_rollout_ref.model.lora_alpha", "12", "lora_alpha", 12.0),
+        Arguments.of("actor_rollout_ref.model.target_modules", "v_proj,q_proj", "lora_target_modules",
+            List.of("q_proj", "v_proj")));
   }
+
+  /** The other keys an alias's key needs (LoRA keys need a rank, a rollout server LoRA and a model name). */
+  private static final Map<String, List<String>> NEEDS = Map.of(
+      "vllm_server_base_url", List.of("--set", "lora_rank=4", "--set", "rollout_model=base"),
+      "actor_rollout_ref.model.lora_alpha", List.of("--set", "lora_rank=4"),
+      "actor_rollout_ref.model.target_modules", List.of("--set", "lora_rank=4"));
 
   @ParameterizedTest(name = "{0} sets {2}")
   @MethodSource("aliases")
   void eachAliasSetsItsKey(String alias, String value, String key, Object expected) {
     assertEquals(key, ConfigAliases.get(alias).key());
-    assertEquals(0, run("--model", dir.toString(), "--set", alias + "=" + value, "--print-config"), err.toString());
+    List<String> args = new java.util.ArrayList<>(List.of("--model", dir.toString(), "--set", alias + "=" + value,
+        "--print-config"));
+    args.addAll(NEEDS.getOrDefault(alias, List.of()));
+    assertEquals(0, run(args.toArray(String[]::new)), err.toString());
     Map<String, Object> m = printed();
     assertEquals(expected, m.get(key), alias);
     assertTrue(!m.containsKey(alias), "aliases are saved under their key");
