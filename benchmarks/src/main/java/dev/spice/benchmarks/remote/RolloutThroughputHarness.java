@@ -8,6 +8,7 @@ import dev.spice.djl.DjlPolicy;
 import dev.spice.remote.RemotePolicy;
 import dev.spice.serve.PolicyServer;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +32,10 @@ import java.util.Map;
  * {@code generate} calls of one prompt), {@code HTTP cN} ({@code RemotePolicy.generate} of the B
  * prompts with {@code maxConcurrentRequests = N}: one request per prompt, local tokenizer), and
  * {@code HTTP batched} (one {@code /v1/completions} request with {@code prompt: [[ids], ...]},
- * sent by {@link RawHttp}). Warm-up rounds are not counted; the table gives the median, min and max
- * tokens/s of the timed rounds and the median over rounds of each variant's time relative to the
- * in-process batch of the same round (the HTTP cost, in %).
+ * sent by {@link RawHttp}), then the in-process batch again. Warm-up rounds are not counted; the
+ * table gives the median, min and max tokens/s of the timed rounds and the median over rounds of
+ * each variant's time per token relative to the round's two in-process batches together (the HTTP
+ * cost, in %), and the same for the process's CPU time per token (see {@link #time}).
  */
 public final class RolloutThroughputHarness {
   static final String MODEL = "bench";
@@ -45,7 +47,8 @@ public final class RolloutThroughputHarness {
    * {@code --batches=16,64}, {@code --concurrency=1,4,16}, {@code --new=32} max new tokens,
    * {@code --prompt-words=16}, {@code --warmup=1} and {@code --repeats=3} rounds,
    * {@code --threads=1} PyTorch intra-op threads, {@code --sync-repeats=5},
-   * {@code --parts=throughput,sync}, {@code --dir=} a work folder (default a temporary one).
+   * {@code --parts=throughput,sync}, {@code --dir=} a work folder, kept (default a temporary one,
+   * deleted at the end).
    *
    * @param args the options
    * @throws IOException if the work folder cannot be created
@@ -105,6 +108,17 @@ public final class RolloutThroughputHarness {
       }
     }
     System.out.printf(Locale.ROOT, "%nload average at the end %s%n", load());
+    if (!opt.containsKey("dir")) {
+      deleteTree(root);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static void throughput(BenchModel model, DjlPolicy policy, PolicyServer server, int batch, int[] conc,
@@ -116,7 +130,7 @@ public final class RolloutThroughputHarness {
     }
     Map<String, RemotePolicy> remotes = new LinkedHashMap<>();
     RawHttp raw = new RawHttp(server.uri());
-    Map<String, List<double[]>> runs = new LinkedHashMap<>(); // variant -> [seconds, tokens] per timed round
+    Map<String, List<double[]>> runs = new LinkedHashMap<>(); // variant -> time() of each timed round
     String loadBefore = load();
     try {
       for (int c : conc) {
@@ -140,12 +154,13 @@ public final class RolloutThroughputHarness {
           r.put(e.getKey(), time(() -> tokens(e.getValue().generate(prompts, sp))));
         }
         r.put("HTTP batched", time(() -> raw.batchedCompletion(MODEL, ids, maxNew, sp.seed())));
+        r.put("in-process batch, again", time(() -> tokens(policy.generate(prompts, sp))));
         boolean timed = round >= warmup;
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  B=%d %s round %d:", batch,
             timed ? "timed" : "warm-up", round));
         for (Map.Entry<String, double[]> e : r.entrySet()) {
-          line.append(String.format(Locale.ROOT, " %s %.0f tok/s (%.0f tokens);", e.getKey(),
-              e.getValue()[1] / e.getValue()[0], e.getValue()[1]));
+          line.append(String.format(Locale.ROOT, " %s %.0f tok/s %.0f tok/CPU-s (%.0f tokens);", e.getKey(),
+              e.getValue()[1] / e.getValue()[0], e.getValue()[1] / e.getValue()[2], e.getValue()[1]));
           if (timed) {
             runs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
           }
@@ -157,20 +172,33 @@ public final class RolloutThroughputHarness {
     }
     System.out.printf(Locale.ROOT, "%n### %s, B = %d prompts of %d words, %d new tokens max, %d timed rounds "
         + "(load %s -> %s)%n%n", model.name, batch, words, maxNew, repeats, loadBefore, load());
-    System.out.println("| variant | tokens/s median | min | max | time vs in-process batch (median of rounds) |");
-    System.out.println("|---|---|---|---|---|");
-    List<double[]> base = runs.get("in-process batch");
+    System.out.println("| variant | tokens/s median | min | max | wall time per token vs in-process batch "
+        + "| tokens per process CPU-second, median | CPU per token vs in-process batch |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    List<double[]> first = runs.get("in-process batch");
+    List<double[]> last = runs.get("in-process batch, again");
     for (Map.Entry<String, List<double[]>> e : runs.entrySet()) {
-      double[] tps = e.getValue().stream().mapToDouble(x -> x[1] / x[0]).sorted().toArray();
-      double[] rel = new double[tps.length];
-      for (int i = 0; i < rel.length; i++) {
+      int n = e.getValue().size();
+      double[] tps = new double[n];
+      double[] cps = new double[n];
+      double[] rel = new double[n];
+      double[] relCpu = new double[n];
+      for (int i = 0; i < n; i++) {
         double[] v = e.getValue().get(i);
-        double[] b = base.get(i);
-        rel[i] = (b[1] / b[0]) / (v[1] / v[0]) - 1; // per-token time ratio, same round
+        double[] a = first.get(i);
+        double[] b = last.get(i);
+        tps[i] = v[1] / v[0];
+        cps[i] = v[1] / v[2];
+        // the round's baseline: both in-process batches (start and end of the round) together
+        rel[i] = ((a[1] + b[1]) / (a[0] + b[0])) / tps[i] - 1;
+        relCpu[i] = ((a[1] + b[1]) / (a[2] + b[2])) / cps[i] - 1;
       }
       Arrays.sort(rel);
-      System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %+.0f%% |%n", e.getKey(), median(tps), tps[0],
-          tps[tps.length - 1], 100 * median(rel));
+      Arrays.sort(relCpu);
+      Arrays.sort(cps);
+      Arrays.sort(tps);
+      System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %+.0f%% | %.0f | %+.0f%% |%n", e.getKey(), median(tps),
+          tps[0], tps[n - 1], 100 * median(rel), median(cps), 100 * median(relCpu));
     }
   }
 
@@ -178,11 +206,24 @@ public final class RolloutThroughputHarness {
     long tokens();
   }
 
-  /** Runs {@code r}: {seconds, tokens}. */
+  /**
+   * Runs {@code r}: {wall seconds, tokens, CPU seconds of the whole process}. The process CPU time
+   * (client, server and policy threads, JIT and GC included) is steadier than wall time on a shared
+   * machine: other processes' load delays this one but does not add to its CPU time.
+   */
   static double[] time(Run r) {
+    long c0 = processCpuNanos();
     long t0 = System.nanoTime();
     long n = r.tokens();
-    return new double[] {(System.nanoTime() - t0) / 1e9, n};
+    long t1 = System.nanoTime();
+    return new double[] {(t1 - t0) / 1e9, n, (processCpuNanos() - c0) / 1e9};
+  }
+
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   static long tokens(List<Completion> cs) {
