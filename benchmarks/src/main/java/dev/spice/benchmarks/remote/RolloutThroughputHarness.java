@@ -86,30 +86,37 @@ public final class RolloutThroughputHarness {
     for (String size : models) {
       BenchModel model = BenchModel.create(size, root, threads);
       int maxConc = Arrays.stream(conc).max().orElse(1);
-      try (DjlPolicy policy = model.load();
-          PolicyServer server = PolicyServer.builder().policy(policy).modelName(MODEL).threads(Math.max(4, maxConc))
-              .maxQueued(Math.max(64, maxConc)).requestTimeout(Duration.ofMinutes(10))
-              .adapters(model.adapterHost()).build()) {
-        server.start();
-        System.out.printf(Locale.ROOT, "%n## %s: %d parameters, %d intra-op thread(s), server %s%n", size,
-            policy.parameterCount(), threads, server.uri());
-        double[] rtt = new RawHttp(server.uri()).roundTripMillis(MODEL, 20);
-        System.out.printf(Locale.ROOT, "HTTP round trip (median of 20, java.net.http client, keep-alive): GET /health "
-            + "%.1f ms, POST /detokenize %.1f ms; sun.net.httpserver.nodelay=%s%n", rtt[0], rtt[1],
-            System.getProperty("sun.net.httpserver.nodelay", "unset (false)"));
-        if (parts.contains("throughput")) {
-          for (int b : batches) {
-            throughput(model, policy, server, b, conc, maxNew, words, warmup, repeats);
-          }
-        }
-        if (parts.contains("sync")) {
-          AdapterSyncTiming.run(model, server, root, syncRepeats);
-        }
+      try (DjlPolicy policy = model.load()) {
+        TimedPolicy served = new TimedPolicy(policy);
+        serve(model, policy, served, maxConc, parts, batches, conc, maxNew, words, warmup, repeats, syncRepeats, root);
       }
     }
     System.out.printf(Locale.ROOT, "%nload average at the end %s%n", load());
     if (!opt.containsKey("dir")) {
       deleteTree(root);
+    }
+  }
+
+  private static void serve(BenchModel model, DjlPolicy policy, TimedPolicy served, int maxConc, List<String> parts,
+      int[] batches, int[] conc, int maxNew, int words, int warmup, int repeats, int syncRepeats, Path root) {
+    try (PolicyServer server = PolicyServer.builder().policy(served).modelName(MODEL).threads(Math.max(4, maxConc))
+        .maxQueued(Math.max(64, maxConc)).requestTimeout(Duration.ofMinutes(10))
+        .adapters(model.adapterHost()).build()) {
+      server.start();
+      System.out.printf(Locale.ROOT, "%n## %s: %d parameters, %d intra-op thread(s), server %s%n", model.name,
+          policy.parameterCount(), model.threads, server.uri());
+      double[] rtt = new RawHttp(server.uri()).roundTripMillis(MODEL, 20);
+      System.out.printf(Locale.ROOT, "HTTP round trip (median of 20, java.net.http client, keep-alive): GET /health "
+          + "%.1f ms, POST /detokenize %.1f ms; sun.net.httpserver.nodelay=%s%n", rtt[0], rtt[1],
+          System.getProperty("sun.net.httpserver.nodelay", "unset (false)"));
+      if (parts.contains("throughput")) {
+        for (int b : batches) {
+          throughput(model, policy, served, server, b, conc, maxNew, words, warmup, repeats);
+        }
+      }
+      if (parts.contains("sync")) {
+        AdapterSyncTiming.run(model, server, root, syncRepeats);
+      }
     }
   }
 
@@ -121,7 +128,8 @@ public final class RolloutThroughputHarness {
     }
   }
 
-  private static void throughput(BenchModel model, DjlPolicy policy, PolicyServer server, int batch, int[] conc,
+  private static void throughput(BenchModel model, DjlPolicy policy, TimedPolicy served, PolicyServer server,
+      int batch, int[] conc,
       int maxNew, int words, int warmup, int repeats) {
     List<Prompt> prompts = model.prompts(batch, words, 7);
     List<int[]> ids = new ArrayList<>();
@@ -151,9 +159,9 @@ public final class RolloutThroughputHarness {
           return n;
         }));
         for (Map.Entry<String, RemotePolicy> e : remotes.entrySet()) {
-          r.put(e.getKey(), time(() -> tokens(e.getValue().generate(prompts, sp))));
+          r.put(e.getKey(), timeServed(served, () -> tokens(e.getValue().generate(prompts, sp))));
         }
-        r.put("HTTP batched", time(() -> raw.batchedCompletion(MODEL, ids, maxNew, sp.seed())));
+        r.put("HTTP batched", timeServed(served, () -> raw.batchedCompletion(MODEL, ids, maxNew, sp.seed())));
         r.put("in-process batch, again", time(() -> tokens(policy.generate(prompts, sp))));
         boolean timed = round >= warmup;
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  B=%d %s round %d:", batch,
@@ -173,8 +181,9 @@ public final class RolloutThroughputHarness {
     System.out.printf(Locale.ROOT, "%n### %s, B = %d prompts of %d words, %d new tokens max, %d timed rounds "
         + "(load %s -> %s)%n%n", model.name, batch, words, maxNew, repeats, loadBefore, load());
     System.out.println("| variant | tokens/s median | min | max | wall time per token vs in-process batch "
-        + "| tokens per process CPU-second, median | CPU per token vs in-process batch |");
-    System.out.println("|---|---|---|---|---|---|---|");
+        + "| tokens per process CPU-second, median | CPU per token vs in-process batch "
+        + "| server generation time / wall time, median |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     List<double[]> first = runs.get("in-process batch");
     List<double[]> last = runs.get("in-process batch, again");
     for (Map.Entry<String, List<double[]>> e : runs.entrySet()) {
@@ -183,12 +192,14 @@ public final class RolloutThroughputHarness {
       double[] cps = new double[n];
       double[] rel = new double[n];
       double[] relCpu = new double[n];
+      double[] gen = new double[n];
       for (int i = 0; i < n; i++) {
         double[] v = e.getValue().get(i);
         double[] a = first.get(i);
         double[] b = last.get(i);
         tps[i] = v[1] / v[0];
         cps[i] = v[1] / v[2];
+        gen[i] = v.length > 3 ? v[3] / v[0] : Double.NaN;
         // the round's baseline: both in-process batches (start and end of the round) together
         rel[i] = ((a[1] + b[1]) / (a[0] + b[0])) / tps[i] - 1;
         relCpu[i] = ((a[1] + b[1]) / (a[2] + b[2])) / cps[i] - 1;
@@ -197,8 +208,10 @@ public final class RolloutThroughputHarness {
       Arrays.sort(relCpu);
       Arrays.sort(cps);
       Arrays.sort(tps);
-      System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %+.0f%% | %.0f | %+.0f%% |%n", e.getKey(), median(tps),
-          tps[0], tps[n - 1], 100 * median(rel), median(cps), 100 * median(relCpu));
+      Arrays.sort(gen);
+      System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %+.0f%% | %.0f | %+.0f%% | %s |%n", e.getKey(),
+          median(tps), tps[0], tps[n - 1], 100 * median(rel), median(cps), 100 * median(relCpu),
+          Double.isNaN(gen[0]) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * median(gen)));
     }
   }
 
@@ -217,6 +230,13 @@ public final class RolloutThroughputHarness {
     long n = r.tokens();
     long t1 = System.nanoTime();
     return new double[] {(t1 - t0) / 1e9, n, (processCpuNanos() - c0) / 1e9};
+  }
+
+  /** {@link #time} plus a fourth entry: seconds the server's policy spent generating meanwhile. */
+  static double[] timeServed(TimedPolicy served, Run r) {
+    long g0 = served.generationNanos();
+    double[] t = time(r);
+    return new double[] {t[0], t[1], t[2], (served.generationNanos() - g0) / 1e9};
   }
 
   private static long processCpuNanos() {
