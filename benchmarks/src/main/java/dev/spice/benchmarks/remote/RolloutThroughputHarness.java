@@ -35,7 +35,8 @@ import java.util.Map;
  * sent by {@link RawHttp}), then the in-process batch again. Warm-up rounds are not counted; the
  * table gives the median, min and max tokens/s of the timed rounds and the median over rounds of
  * each variant's time per token relative to the round's two in-process batches together (the HTTP
- * cost, in %), and the same for the process's CPU time per token (see {@link #time}).
+ * cost, in %), the same for the process's CPU time per token (see {@link #time}), and for the HTTP
+ * variants the share of their wall time that the served policy spent generating ({@link TimedPolicy}).
  */
 public final class RolloutThroughputHarness {
   static final String MODEL = "bench";
@@ -78,6 +79,16 @@ public final class RolloutThroughputHarness {
     int threads = ints(opt.getOrDefault("threads", "1"), "threads")[0];
     int syncRepeats = ints(opt.getOrDefault("sync-repeats", "5"), "sync-repeats")[0];
     List<String> parts = List.of(opt.getOrDefault("parts", "throughput,sync").split(","));
+    for (String p : parts) {
+      if (!List.of("throughput", "sync").contains(p)) {
+        throw new IllegalArgumentException("--parts takes throughput and/or sync, got '" + p + "'");
+      }
+    }
+    for (String m : models) {
+      if (!List.of("quickstart", "10M").contains(m)) {
+        throw new IllegalArgumentException("--models takes quickstart and/or 10M, got '" + m + "'");
+      }
+    }
     Path root = opt.containsKey("dir") ? Files.createDirectories(Path.of(opt.get("dir")))
         : Files.createTempDirectory("spice-rollout-http");
     System.out.printf(Locale.ROOT, "java %s (%s), %d cores, load average %s; work folder %s%n",
