@@ -58,6 +58,22 @@ public final class PolicyServer implements AutoCloseable {
     return new Builder();
   }
 
+  /** The JDK HTTP server's switch for TCP_NODELAY on accepted connections. */
+  static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
+  /**
+   * Turns Nagle's algorithm off for the JDK server unless the user chose: with it on, each POST
+   * answer waits for the client's delayed ACK, about 44 ms per request on Linux loopback (0.6 to
+   * 1.7 ms with it off; benchmarks/README.md, "Rollouts over HTTP"). The JDK reads the property
+   * once, when the process's first server starts, so {@code -Dsun.net.httpserver.nodelay=false}
+   * keeps it off and a server started earlier in the process by other code keeps its setting.
+   */
+  static void noDelayUnlessSet() {
+    if (System.getProperty(NO_DELAY) == null) {
+      System.setProperty(NO_DELAY, "true");
+    }
+  }
+
   /**
    * Binds the address and starts serving.
    *
@@ -71,6 +87,7 @@ public final class PolicyServer implements AutoCloseable {
       throw new IllegalStateException(closed ? "this PolicyServer is closed" : "this PolicyServer is already started");
     }
     InetSocketAddress addr = new InetSocketAddress(cfg.address, cfg.port);
+    noDelayUnlessSet();
     HttpServer s;
     try {
       s = HttpServer.create(addr, 0);
