@@ -155,16 +155,23 @@ public final class HybridTrainingExample {
         Document.of("d3", "sea is blue", "demo"))).seed(7).build();
   }
 
-  static Optional<String> firstWord(String text) {
+  /**
+   * The first whitespace-separated word of {@code text}.
+   *
+   * @param text a completion (may be null)
+   * @return the word, or empty for blank text
+   */
+  public static Optional<String> firstWord(String text) {
     String t = text == null ? "" : text.strip();
     return t.isEmpty() ? Optional.empty() : Optional.of(t.split("\\s+")[0]);
   }
 
   /**
    * The demo's toy task: the Challenger's first word must be a word of the document that another
-   * follows; the task asks for that next word.
+   * follows; the task asks for that next word. A random word-level model hits it often enough for
+   * rewards to vary, so updates really move the adapter (the hybrid tests use it too).
    */
-  static final class NextWordCodec implements TaskCodec {
+  public static final class NextWordCodec implements TaskCodec {
     @Override
     public String name() {
       return "next-word";

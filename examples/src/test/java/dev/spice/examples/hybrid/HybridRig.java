@@ -1,11 +1,8 @@
 package dev.spice.examples.hybrid;
 
-import dev.spice.core.AnswerType;
 import dev.spice.core.Document;
 import dev.spice.core.PolicyBackend;
 import dev.spice.core.SamplingParams;
-import dev.spice.core.Task;
-import dev.spice.core.TaskCodec;
 import dev.spice.core.engine.SelfPlay;
 import dev.spice.core.model.TransformerConfig;
 import dev.spice.core.roles.Roles;
@@ -14,6 +11,7 @@ import dev.spice.core.text.WordTokenizer;
 import dev.spice.djl.DjlPolicy;
 import dev.spice.djl.LoraSettings;
 import dev.spice.djl.OptimizerSettings;
+import dev.spice.examples.HybridTrainingExample;
 import dev.spice.remote.RemoteAdapterSync;
 import dev.spice.remote.RemotePolicy;
 import dev.spice.rewards.Presets;
@@ -22,9 +20,7 @@ import dev.spice.serve.PolicyServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Hybrid training on loopback, all in this JVM: a {@link PolicyServer} over a tiny random DJL
@@ -108,8 +104,8 @@ final class HybridRig implements AutoCloseable {
     return SelfPlay.builder().policy(trainer).rollouts(remote).policySync(sync, 1)
         .corpus(new ListCorpus("t", docs, 11))
         .recipe(Presets.builder(Presets.spice()).challengerGroupSize(4).reasonerGroupSize(4).build())
-        .challenger(Roles.textChallenger(new NextWordCodec()))
-        .reasoner(Roles.textReasoner((text, task) -> firstWord(text)))
+        .challenger(Roles.textChallenger(new HybridTrainingExample.NextWordCodec()))
+        .reasoner(Roles.textReasoner((text, task) -> HybridTrainingExample.firstWord(text)))
         .challengerSampling(new SamplingParams(1.0, 1.0, 0, 3, List.of(), 0))
         .reasonerSampling(new SamplingParams(1.0, 1.0, 0, 3, List.of(), 0))
         .batchSize(2).seed(5);
@@ -119,43 +115,6 @@ final class HybridRig implements AutoCloseable {
   public void close() {
     try (host; served; trainer; remote) {
       server.close();
-    }
-  }
-
-  static Optional<String> firstWord(String text) {
-    String t = text == null ? "" : text.strip();
-    return t.isEmpty() ? Optional.empty() : Optional.of(t.split("\\s+")[0]);
-  }
-
-  /**
-   * A task codec a random word-level model can hit: the Challenger names a word of the document
-   * (its first output word); the task asks for the word that follows it there. A word not in the
-   * document, or its last word, is an invalid task.
-   */
-  static final class NextWordCodec implements TaskCodec {
-    @Override
-    public String name() {
-      return "next-word";
-    }
-
-    @Override
-    public String formatInstructions() {
-      return "question:";
-    }
-
-    @Override
-    public Decoded decode(String completionText, Document document) {
-      Optional<String> w = firstWord(completionText);
-      if (w.isEmpty()) {
-        return Decoded.invalid("empty output; expected a word of the document");
-      }
-      List<String> words = Arrays.asList(document.text().split(" "));
-      int at = words.indexOf(w.get());
-      if (at < 0 || at == words.size() - 1) {
-        return Decoded.invalid("'" + w.get() + "' is not a word of the document followed by another: '"
-            + document.text() + "'");
-      }
-      return Decoded.valid(Task.freeForm("what follows " + w.get() + " ?", words.get(at + 1), AnswerType.STRING));
     }
   }
 
