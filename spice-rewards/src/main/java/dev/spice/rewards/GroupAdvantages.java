@@ -18,6 +18,12 @@ final class GroupAdvantages {
      */
     abstract void group(double[] r, int from, int to, double[] a, int aFrom, int g);
 
+    /** The estimator's name, as {@link #name()}. */
+    @Override
+    public String toString() {
+      return name();
+    }
+
     @Override
     public final double[][] estimate(double[][] rewards) {
       double[][] out = new double[rewards.length][];
@@ -64,11 +70,6 @@ final class GroupAdvantages {
         a[i + shift] = r[i] - mean; // NaN stays NaN
       }
     }
-
-    @Override
-    public String toString() {
-      return name();
-    }
   };
 
   static final AdvantageEstimator RLOO = new GroupKernel() {
@@ -101,11 +102,6 @@ final class GroupAdvantages {
           a[i + shift] = (n * r[i] - sum) * inv;
         }
       }
-    }
-
-    @Override
-    public String toString() {
-      return name();
     }
   };
 
