@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * LoRA adapters on disk in PEFT's layout, and merging them into the base weights. Host arrays only.
@@ -28,10 +30,12 @@ import java.util.TreeSet;
  * </ul>
  *
  * <p>{@link #load} validates the config (refusing PEFT features this backend does not implement:
- * biases, rsLoRA, DoRA, per-layer patterns, {@code fan_in_fan_out}, dropout) and the exact tensor
+ * biases, rsLoRA, DoRA, per-layer patterns, {@code fan_in_fan_out}; a non-zero {@code lora_dropout}
+ * is accepted with a warning, since dropout does not act at inference) and the exact tensor
  * set and shapes before anything is returned.
  */
 final class LoraFiles {
+  private static final Logger LOG = LoggerFactory.getLogger(LoraFiles.class);
   static final String CONFIG = "adapter_config.json";
   static final String WEIGHTS = "adapter_model.safetensors";
 
@@ -142,15 +146,31 @@ final class LoraFiles {
           + c.get("lora_alpha"));
     }
     Object dropout = c.getOrDefault("lora_dropout", 0L);
-    if (!(dropout instanceof Number dn) || dn.doubleValue() != 0) {
-      throw new SpiceException.CheckpointException(file + ": lora_dropout is " + dropout + "; this backend trains "
-          + "without adapter dropout, so it loads only lora_dropout 0 (dropout does not change inference: set it "
-          + "to 0 in the file to use the adapter here)");
+    if (!(dropout instanceof Number dn) || !(dn.doubleValue() >= 0 && dn.doubleValue() < 1)) {
+      throw new SpiceException.CheckpointException(file + ": lora_dropout is " + dropout
+          + "; expected a probability in [0, 1)");
+    }
+    if (dn.doubleValue() != 0) {
+      // Dropout acts only while training (PEFT and vLLM ignore it at inference), so the weights mean
+      // the same here; say so rather than refusing adapters trained with TRL's default 0.05.
+      LOG.warn("{}: lora_dropout {} is not applied: this backend trains and samples without adapter dropout "
+          + "(inference is unaffected; further training here runs without it)", file, dropout);
     }
     unsupported(c, file, "bias", "none");
     unsupported(c, file, "fan_in_fan_out", false);
     unsupported(c, file, "use_rslora", false);
     unsupported(c, file, "use_dora", false);
+    unsupported(c, file, "lora_bias", false);
+    unsupported(c, file, "use_qalora", false);
+    // PEFT 0.21 fields that change what the adapter computes without adding tensors we would notice
+    for (String k : List.of("alora_invocation_tokens", "layer_replication", "target_parameters", "use_bdlora",
+        "arrow_config", "monteclora_config", "velora_config", "kasa_config")) {
+      Object v = c.get(k);
+      if (v != null && !(v instanceof List<?> l && l.isEmpty()) && !(v instanceof Map<?, ?> m && m.isEmpty())) {
+        throw new SpiceException.CheckpointException(file + ": '" + k + "' is " + v + "; this backend supports "
+            + "only plain LoRA (this PEFT feature changes what the adapter computes)");
+      }
+    }
     for (String k : List.of("layers_to_transform", "modules_to_save", "rank_pattern", "alpha_pattern")) {
       Object v = c.get(k);
       boolean empty = v == null || (v instanceof Map<?, ?> m && m.isEmpty()) || (v instanceof List<?> l && l.isEmpty());

@@ -101,8 +101,18 @@ class LoraFilesTest {
     String good = Files.readString(config);
     Files.writeString(config, good.replace("\"use_dora\":false", "\"use_dora\":true"));
     assertTrue(refusedLoad(dir).contains("'use_dora' is true"), refusedLoad(dir));
+    Files.writeString(config, good.replace("\"use_dora\":false", "\"use_dora\":false,\"lora_bias\":true"));
+    assertTrue(refusedLoad(dir).contains("'lora_bias' is true"), refusedLoad(dir));
+    Files.writeString(config, good.replace("\"use_dora\":false", "\"use_dora\":false,\"alora_invocation_tokens\":[5]"));
+    assertTrue(refusedLoad(dir).contains("'alora_invocation_tokens' is [5]; this backend supports only plain LoRA"),
+        refusedLoad(dir));
+    Files.writeString(config, good.replace("\"lora_dropout\":0.0", "\"lora_dropout\":1.5"));
+    assertTrue(refusedLoad(dir).contains("lora_dropout is 1.5; expected a probability in [0, 1)"), refusedLoad(dir));
     Files.writeString(config, good.replace("\"lora_dropout\":0.0", "\"lora_dropout\":0.05"));
-    assertTrue(refusedLoad(dir).contains("lora_dropout is 0.05"));
+    try (DjlPolicy p = DjlPolicy.builder().randomInit(Fixtures.qwen3(), 5).tokenizer(LoraTest.TOK).loraAdapter(dir)
+        .build()) {
+      assertEquals(2, p.lora().orElseThrow().rank(), "TRL's default dropout 0.05 loads (a warning says it is unused)");
+    }
     Files.writeString(config, good.replace("[\"q_proj\"]", "[\"q_proj\",\"c_attn\"]"));
     assertTrue(refusedLoad(dir).contains("unknown LoRA target module 'c_attn'; valid modules"));
     Files.writeString(config, good.replace("[\"q_proj\"]", "[\"q_proj\",\"v_proj\"]"));
