@@ -7,7 +7,7 @@ are materialised); the loss is the clipped policy-gradient loss over every token
 float32 log-softmax. Prints one JSON line per setting: peak and resident memory after loading,
 after the forward and after the backward and optimizer step, and the step time.
 
-    python3 measure_lora_memory.py OUT.json
+    python3 measure_lora_memory.py OUT.json [dtype:micro_batch:seq:rank:attn ...]
 """
 import gc
 import json
@@ -83,10 +83,13 @@ def main():
     print(json.dumps({"gpu": torch.cuda.get_device_name(0), "torch": torch.__version__,
                       "transformers": transformers.__version__, "peft": peft.__version__}), flush=True)
     results = []
-    for dtype, mb, seq, rank, attn in [(torch.bfloat16, 4, 1024, 16, "eager"),
-                                       (torch.bfloat16, 4, 1024, 64, "eager"),
-                                       (torch.float32, 1, 1024, 16, "eager"),
-                                       (torch.bfloat16, 4, 1024, 16, "sdpa")]:
+    # settings "dtype:micro_batch:seq:rank:attn" after OUT.json; by default the float32 runs that
+    # match this backend (float32 activations whatever the base type) and a bf16 pair for contrast
+    given = sys.argv[2:] or ["float32:1:1024:16:eager", "float32:2:1024:16:eager", "float32:3:1024:16:eager",
+                             "float32:1:2048:16:eager", "bfloat16:4:1024:16:eager", "bfloat16:4:1024:16:sdpa"]
+    for spec in given:
+        name, mb, seq, rank, attn = spec.split(":")
+        dtype, mb, seq, rank = getattr(torch, name), int(mb), int(seq), int(rank)
         try:
             r = one(dtype, mb, seq, rank, attn)
         except torch.OutOfMemoryError as e:
