@@ -338,6 +338,26 @@ final class PolicyCheckpoints {
       throw new SpiceException.CheckpointException(dir + "/optimizer.safetensors tensor '" + name + "' has shape "
           + Arrays.toString(shape) + ", expected [" + n + "]" + (model.lora() != null ? " (the adapter's size)" : ""));
     }
-    return o.floats(name);
+    float[] values = o.floats(name);
+    Path file = dir.resolve("optimizer.safetensors");
+    int bad = 0;
+    int first = -1;
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        bad++;
+        first = first < 0 ? i : first;
+      } else if (values[i] < 0 && name.equals("adam.v")) {
+        throw new SpiceException.CheckpointException(file + ": tensor 'adam.v' holds " + values[i] + " at index " + i
+            + "; AdamW's second moment is never negative");
+      }
+    }
+    if (bad > 0 && !allowNonFinite) {
+      // a NaN moment or KL reference poisons every later update though no loaded weight is bad
+      throw new SpiceException.CheckpointException(file + ": tensor '" + name + "' holds " + bad + " non-finite "
+          + "value(s); the first is " + (values[first] > 0 ? "+" : "") + values[first] + " at index " + first
+          + "; such a state makes every later update non-finite, so it is refused (to load it anyway: "
+          + "DjlPolicy.builder().allowNonFiniteWeights(true))");
+    }
+    return values;
   }
 }

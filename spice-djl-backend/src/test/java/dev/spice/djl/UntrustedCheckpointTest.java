@@ -192,6 +192,49 @@ class UntrustedCheckpointTest {
     }
   }
 
+  /** Rewrites {@code d}/optimizer.safetensors with one value of {@code tensor} replaced. */
+  static void poisonOptimizer(Path d, String tensor, int index, float value) {
+    List<SafeTensors.Tensor> ts = new ArrayList<>();
+    try (SafeTensors.Reader r = SafeTensors.open(d.resolve("optimizer.safetensors"))) {
+      for (String n : r.names()) {
+        float[] v = r.floats(n);
+        if (n.equals(tensor)) {
+          v[index] = value;
+        }
+        ts.add(new SafeTensors.Tensor(n, r.info(n).shape(), v));
+      }
+    }
+    SafeTensors.write(d.resolve("optimizer.safetensors"), ts, Map.of());
+  }
+
+  @Test
+  void nonFiniteOptimizerStateOrANegativeSecondMomentIsRefused() throws Exception {
+    Path ck = tmp.resolve("adam-checkpoint");
+    try (DjlPolicy p = Fixtures.policy(Fixtures.qwen3(), 1, OptimizerSettings.adamW(1e-3))) {
+      assertTrue(!p.supervisedUpdate(LoraTest.docs()).skipped());
+      p.saveCheckpoint(ck);
+    }
+    for (String[] c : new String[][] {{"adam.m", "NaN"}, {"adam.v", "+Infinity"}, {"adam.v", "-1.0"}}) {
+      Path d = tmp.resolve("adam-" + c[0] + c[1]);
+      java.nio.file.Files.createDirectories(d);
+      try (var files = java.nio.file.Files.list(ck)) {
+        for (Path f : files.toList()) {
+          java.nio.file.Files.copy(f, d.resolve(f.getFileName()));
+        }
+      }
+      poisonOptimizer(d, c[0], 7, Float.parseFloat(c[1]));
+      try (DjlPolicy p = Fixtures.policy(Fixtures.qwen3(), 2, OptimizerSettings.adamW(1e-3))) {
+        float[] before = ((DjlPolicyImpl) p).weights();
+        var e = assertThrows(SpiceException.CheckpointException.class, () -> p.loadCheckpoint(d));
+        String want = c[1].equals("-1.0") ? "tensor 'adam.v' holds -1.0 at index 7; AdamW's second moment is never "
+            + "negative" : "tensor '" + c[0] + "' holds 1 non-finite value(s); the first is " + c[1] + " at index 7";
+        assertTrue(e.getMessage().contains(want) && e.getMessage().contains(d.resolve("optimizer.safetensors")
+            .toString()), e.getMessage());
+        assertTrue(java.util.Arrays.equals(before, ((DjlPolicyImpl) p).weights()), "weights unchanged");
+      }
+    }
+  }
+
   @Test
   void aDuplicateTensorNameIsRefused() throws Exception {
     Path d = copy("dup");
