@@ -78,7 +78,8 @@ public record FreeTextSettings(
     check(e, warmDemonstrations >= 1, "warm_demonstrations must be >= 1, got " + warmDemonstrations);
     check(e, iterations >= 10, "iterations must be >= 10, got " + iterations);
     check(e, batchSize >= 1, "batch_size must be >= 1, got " + batchSize);
-    check(e, challengerGroup >= 1, "challenger_group must be >= 1, got " + challengerGroup);
+    check(e, challengerGroup >= 2, "challenger_group must be >= 2, got " + challengerGroup
+        + " (Dr. GRPO's group-mean baseline gives a group of one task zero advantage: the Challenger would not learn)");
     check(e, reasonerGroup >= 2, "reasoner_group must be >= 2, got " + reasonerGroup);
     check(e, learningRate > 0, "learning_rate must be > 0, got " + learningRate);
     check(e, gradClip > 0, "grad_clip must be > 0, got " + gradClip);

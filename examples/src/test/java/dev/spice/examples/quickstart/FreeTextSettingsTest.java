@@ -44,8 +44,9 @@ class FreeTextSettingsTest {
     assertTrue(e.getMessage().contains("none, answer_in_document or same_sentence"), e.getMessage());
     e = assertThrows(SpiceException.ConfigurationException.class,
         () -> FreeTextSettings.builder().set("arms", "frozen_challenger,spice").set("reasoner_group", "1")
-            .set("held_out_fraction", "1").build());
+            .set("challenger_group", "1").set("held_out_fraction", "1").build());
     for (String part : List.of("the first spice, got [frozen_challenger, spice]", "reasoner_group must be >= 2, got 1",
+        "challenger_group must be >= 2, got 1 (Dr. GRPO's group-mean baseline",
         "held_out_fraction must be in (0, 1), got 1.0")) {
       assertTrue(e.getMessage().contains(part), e.getMessage());
     }
