@@ -72,7 +72,7 @@ public interface TokenCodec extends Tokenizer {
         for (int i = 0; i < words.length; i++) {
           Integer id = ids.get(words[i]);
           if (id == null) {
-            throw new SpiceException.BackendException("word '" + words[i] + "' is not in the " + vocab.size()
+            throw new SpiceException.InvalidInputException("word '" + words[i] + "' is not in the " + vocab.size()
                 + "-word vocabulary");
           }
           out[i] = id;
@@ -85,7 +85,7 @@ public interface TokenCodec extends Tokenizer {
         StringBuilder sb = new StringBuilder();
         for (int t : tokens) {
           if (t < 0 || t >= vocab.size()) {
-            throw new SpiceException.BackendException("token id " + t + " is outside the vocabulary [0, "
+            throw new SpiceException.InvalidInputException("token id " + t + " is outside the vocabulary [0, "
                 + vocab.size() + ")");
           }
           if (sb.length() > 0) {

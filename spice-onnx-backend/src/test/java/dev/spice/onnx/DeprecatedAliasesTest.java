@@ -34,10 +34,10 @@ class DeprecatedAliasesTest {
     assertEquals("", c.decode(new int[0]));
     for (int bad : new int[] {-1, 3}) {
       assertEquals("token id " + bad + " is outside the vocabulary [0, 3)",
-          assertThrows(SpiceException.BackendException.class, () -> c.decode(new int[] {0, bad})).getMessage());
+          assertThrows(SpiceException.InvalidInputException.class, () -> c.decode(new int[] {0, bad})).getMessage());
     }
     assertEquals("word 'd' is not in the 3-word vocabulary",
-        assertThrows(SpiceException.BackendException.class, () -> c.encode("a d")).getMessage());
+        assertThrows(SpiceException.InvalidInputException.class, () -> c.encode("a d")).getMessage());
     assertEquals("vocabulary word 'a' appears twice (ids 0, 2)", assertThrows(IllegalArgumentException.class,
         () -> TokenCodec.wordLevel(List.of("a", "b", "a"))).getMessage());
     assertEquals("vocabulary word 1 ' b' is empty or contains whitespace", assertThrows(IllegalArgumentException.class,
