@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * (a full 64-bit integer; {@code s} itself for {@code r = 0}). {@code spice serve} runs the request
  * as one batch of its rows in prompt-major order with that seed, so row {@code r + j} draws from
  * the stream row {@code r + j} draws from in-process: a batch sampled over {@code spice serve}
- * equals the served backend's in-process {@code generate} of the same prompts and seed. vLLM
+ * equals the served backend's in-process {@code generate} of the same prompts and seed (bit for bit
+ * as one request; split, the same tokens with log-probs equal to float rounding). vLLM
  * instead gives every prompt of the request the same seed ({@code n} samples of one prompt from
  * the one generator it starts), so the distinct prompts of one request share one random stream.
  * Completions carry the server's token ids and the

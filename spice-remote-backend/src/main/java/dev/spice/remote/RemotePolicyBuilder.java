@@ -251,7 +251,9 @@ public final class RemotePolicyBuilder {
    * {@code seed = TokenSampler.seedForRowOffset(s, r)}, a full signed 64-bit integer (vLLM accepts
    * the int64 range; a proxy that reads JSON numbers as doubles would round it), so that over
    * {@code spice serve} row {@code r + j} draws from the stream it draws from in-process: the batch
-   * equals the served backend's in-process {@code generate} of the same prompts and seed. Without
+   * equals the served backend's in-process {@code generate} of the same prompts and seed (bit for
+   * bit when it is one request; split, with the same tokens and log-probs equal to float rounding,
+   * as another batch layout gives). Without
    * batching a request carries its first row's {@code Seeds.mix(s, r) >>> 11} instead, so turning
    * batching on changes the samples (not their distribution).
    *
