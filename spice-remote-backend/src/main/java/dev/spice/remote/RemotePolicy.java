@@ -8,9 +8,7 @@ import dev.spice.core.SpiceException;
 import dev.spice.core.text.PromptTemplate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -36,7 +34,23 @@ import org.slf4j.LoggerFactory;
  * Seeds.mix(s, r) >>> 11} (below 2^53), its first row's seed; with {@code n > 1} the server derives
  * the samples' randomness from that one seed its own way. So the same seed, prompts, settings and
  * served weights give the same completions (as far as the server's sampling is deterministic for a
- * fixed seed). Completions carry the server's token ids and the
+ * fixed seed).
+ *
+ * <p>With {@link RemotePolicyBuilder#batchPrompts batchPrompts(true)} consecutive runs of the same
+ * length {@code n} and the same allowed tokens go out together as one request whose {@code prompt}
+ * is the list of their token-id lists, at most {@link RemotePolicyBuilder#maxPromptsPerRequest}
+ * prompts and {@link RemotePolicyBuilder#maxSamplesPerRequest} rows; its choices come back
+ * prompt-major ({@code index = promptIndex * n + sampleIndex}) and are matched to rows by index.
+ * Such a request for rows {@code [r, ...)} carries {@code seed =}
+ * {@link dev.spice.core.internal.sampling.TokenSampler#seedForRowOffset TokenSampler.seedForRowOffset(s, r)}
+ * (a full 64-bit integer; {@code s} itself for {@code r = 0}). {@code spice serve} runs the request
+ * as one batch of its rows in prompt-major order with that seed, so row {@code r + j} draws from
+ * the stream row {@code r + j} draws from in-process: a batch sampled over {@code spice serve}
+ * equals the served backend's in-process {@code generate} of the same prompts and seed (bit for bit
+ * as one request; split, the same tokens with log-probs equal to float rounding). vLLM
+ * instead gives every prompt of the request the same seed ({@code n} samples of one prompt from
+ * the one generator it starts), so the distinct prompts of one request share one random stream.
+ * Completions carry the server's token ids and the
  * raw log-probs of the sampled tokens; every reply is checked (see the module README) and a reply
  * that cannot be trusted fails with a {@link RemoteServerException} rather than giving a wrong
  * rollout.
@@ -57,7 +71,9 @@ public final class RemotePolicy implements PolicyBackend {
   private final ExecutorService pool;
   private final boolean collapse;
   private final int maxSamplesPerRequest;
-  private final Map<List<String>, int[]> allowedCache = new ConcurrentHashMap<>();
+  private final AllowedTokens allowedTokens;
+  private final boolean batch;
+  private final int maxPromptsPerRequest;
   private final AtomicLong completions = new AtomicLong();
   private final AtomicLong fallbacks = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -66,8 +82,11 @@ public final class RemotePolicy implements PolicyBackend {
 
   RemotePolicy(HttpTransport http, String model, PromptTemplate template, Tokenization tokenization,
       boolean addSpecialTokens, int[] stopTokenIds, boolean maskedLogProbs, int vocabularySize,
-      ExecutorService pool, boolean collapse, int maxSamplesPerRequest) {
+      ExecutorService pool, boolean collapse, int maxSamplesPerRequest, boolean batch, int maxPromptsPerRequest) {
     this.http = http;
+    this.batch = batch;
+    this.maxPromptsPerRequest = maxPromptsPerRequest;
+    this.allowedTokens = new AllowedTokens(tokenization, stopTokenIds);
     this.collapse = collapse;
     this.maxSamplesPerRequest = maxSamplesPerRequest;
     this.model = model;
@@ -160,14 +179,16 @@ public final class RemotePolicy implements PolicyBackend {
 
   /**
    * Generates one completion per prompt, concurrently: one request per run of identical prompts
-   * (with {@code n} = its length) or per prompt, as the class comment describes.
+   * (with {@code n} = its length) or per prompt, or, with batching on, one request per group of
+   * consecutive runs of the same length, as the class comment describes.
    *
    * @param prompts the batch; may be empty (no request is sent)
    * @param params sampling settings; each request is sent the seed described in the class comment
    * @return completions in prompt order
    * @throws RemoteServerException when a request fails after its retries or a reply is malformed
    *     (for an {@code n > 1} request also: a number of choices other than {@code n}, or choices
-   *     out of index order)
+   *     out of index order; for a batched request: a number of choices other than its prompts
+   *     times {@code n}, or an index missing, given twice or out of range)
    * @throws SpiceException.BackendException when a prompt is constrained and {@link
    *     RemotePolicyBuilder#maskedLogProbs} is off, an allowed token is not exactly one token, a prompt renders
    *     to no tokens, or the policy is closed
@@ -189,9 +210,20 @@ public final class RemotePolicy implements PolicyBackend {
     String m = servedModel;
     List<PromptRuns.Run> runs = PromptRuns.of(prompts, template, collapse, maxSamplesPerRequest);
     List<Callable<List<Completion>>> tasks = new ArrayList<>(runs.size());
-    for (PromptRuns.Run run : runs) {
-      Prompt prompt = prompts.get(run.first());
-      tasks.add(() -> generateRun(m, run, prompt, params));
+    if (batch) {
+      List<PromptRuns.Batch> batches = PromptRuns.batches(runs, prompts, maxPromptsPerRequest, maxSamplesPerRequest);
+      int[][] ids = runIds(runs, prompts);
+      int next = 0;
+      for (PromptRuns.Batch b : batches) {
+        List<int[]> batchIds = List.of(java.util.Arrays.copyOfRange(ids, next, next + b.runs().size()));
+        next += b.runs().size();
+        tasks.add(() -> generateBatch(m, b, batchIds, prompts.get(b.first()), params));
+      }
+    } else {
+      for (PromptRuns.Run run : runs) {
+        Prompt prompt = prompts.get(run.first());
+        tasks.add(() -> generateRun(m, run, prompt, params));
+      }
     }
     List<Completion> out = new ArrayList<>(prompts.size());
     for (List<Completion> part : runAll(tasks)) {
@@ -205,11 +237,45 @@ public final class RemotePolicy implements PolicyBackend {
   private List<Completion> generateRun(String m, PromptRuns.Run run, Prompt prompt, SamplingParams params) {
     int row = run.first();
     int[] ids = promptIds(row, prompt);
-    int[] allowed = prompt.allowedTokens().isEmpty() ? null : allowedIds(row, prompt.allowedTokens());
+    int[] allowed = prompt.allowedTokens().isEmpty() ? null : allowedTokens.ids(row, prompt.allowedTokens());
     HttpTransport.Reply r = http.post("/v1/completions",
         WireRequests.generate(m, ids, params, row, run.count(), allowed, stopTokenIds));
-    List<ReplyParser.Parsed> parsed = parser.completions(r, row, run.count(), ids, params.maxNewTokens(),
-        text -> tokenization.encode(text, false));
+    return collect(r, row, allowed, parser.completions(r, row, run.count(), ids, params.maxNewTokens(),
+        text -> tokenization.encode(text, false)));
+  }
+
+  /**
+   * The token ids of each run's prompt: through the server's {@code /tokenize} concurrently (up to
+   * the concurrency bound) before any batched request is sent, or with a local tokenizer here.
+   */
+  private int[][] runIds(List<PromptRuns.Run> runs, List<Prompt> prompts) {
+    if (!(tokenization instanceof Tokenization.Server)) {
+      int[][] ids = new int[runs.size()][];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = promptIds(runs.get(i).first(), prompts.get(runs.get(i).first()));
+      }
+      return ids;
+    }
+    List<Callable<int[]>> tasks = new ArrayList<>(runs.size());
+    for (PromptRuns.Run run : runs) {
+      tasks.add(() -> promptIds(run.first(), prompts.get(run.first())));
+    }
+    return runAll(tasks).toArray(new int[0][]);
+  }
+
+  /** One batched request for the rows of {@code b}: its runs' prompts ({@code ids}), {@code b.n()} samples each. */
+  private List<Completion> generateBatch(String m, PromptRuns.Batch b, List<int[]> ids, Prompt head,
+      SamplingParams params) {
+    int row = b.first();
+    int[] allowed = head.allowedTokens().isEmpty() ? null : allowedTokens.ids(row, head.allowedTokens());
+    HttpTransport.Reply r = http.post("/v1/completions",
+        WireRequests.generateBatch(m, ids, params, row, b.n(), allowed, stopTokenIds));
+    return collect(r, row, allowed, parser.batch(r, row, ids, b.n(), params.maxNewTokens(),
+        text -> tokenization.encode(text, false)));
+  }
+
+  /** The parsed completions of rows {@code [row, ...)}: fallbacks counted, allowed tokens checked. */
+  private List<Completion> collect(HttpTransport.Reply r, int row, int[] allowed, List<ReplyParser.Parsed> parsed) {
     List<Completion> out = new ArrayList<>(parsed.size());
     for (int k = 0; k < parsed.size(); k++) {
       ReplyParser.Parsed p = parsed.get(k);
@@ -219,7 +285,7 @@ public final class RemotePolicy implements PolicyBackend {
             row + k, r.url(), p.source(), n);
       }
       if (allowed != null) {
-        checkAllowed(row + k, p.completion().tokens(), allowed, r.url());
+        AllowedTokens.check(row + k, p.completion().tokens(), allowed, r.url());
       }
       out.add(p.completion());
     }
@@ -390,42 +456,6 @@ public final class RemotePolicy implements PolicyBackend {
     parser.checkVocabulary(new JsonReader("tokenize", RemoteServerException.NO_STATUS), ids,
         "prompt " + row + ": token");
     return ids;
-  }
-
-  private int[] allowedIds(int row, List<String> allowedTokens) {
-    int[] cached = allowedCache.get(allowedTokens);
-    if (cached != null) {
-      return cached;
-    }
-    java.util.TreeSet<Integer> set = new java.util.TreeSet<>();
-    for (String s : allowedTokens) {
-      int[] ids = tokenization.encode(s, false);
-      if (ids.length != 1) {
-        throw new SpiceException.BackendException("prompt " + row + ": allowed token '" + s
-            + "' is not exactly one token of the served model's vocabulary (it tokenizes to "
-            + java.util.Arrays.toString(ids) + ")");
-      }
-      set.add(ids[0]);
-    }
-    for (int s : stopTokenIds) {
-      set.add(s);
-    }
-    int[] a = set.stream().mapToInt(Integer::intValue).toArray();
-    if (allowedCache.size() > 4096) {
-      allowedCache.clear();
-    }
-    allowedCache.put(allowedTokens, a);
-    return a;
-  }
-
-  private static void checkAllowed(int row, int[] tokens, int[] allowed, String url) {
-    for (int t = 0; t < tokens.length; t++) {
-      if (java.util.Arrays.binarySearch(allowed, tokens[t]) < 0) {
-        throw new RemoteServerException(url + ": row " + row + ": generated token " + t + " (id " + tokens[t]
-            + ") is not among the allowed token ids " + java.util.Arrays.toString(allowed)
-            + "; the server ignored allowed_token_ids", url, 200, null);
-      }
-    }
   }
 
   private <T> List<T> runAll(List<Callable<T>> tasks) {

@@ -34,6 +34,9 @@ public final class RemotePolicyBuilder {
   private int maxConcurrentRequests = 8;
   private boolean collapseIdenticalPrompts = true;
   private int maxSamplesPerRequest = 64;
+  private boolean batchPrompts;
+  private int maxPromptsPerRequest = 64;
+  private boolean maxPromptsPerRequestSet;
   private int maxAttempts = 4;
   private Duration initialBackoff = Duration.ofMillis(250);
   private Duration maxBackoff = Duration.ofSeconds(10);
@@ -175,7 +178,7 @@ public final class RemotePolicyBuilder {
 
   /**
    * The most requests in flight at once (a request is one prompt, or one run of identical prompts,
-   * see {@link #collapseIdenticalPrompts}); default 8. vLLM batches
+   * see {@link #collapseIdenticalPrompts}, or several runs, see {@link #batchPrompts}); default 8. vLLM batches
    * concurrent requests itself, so a value near its {@code --max-num-seqs} keeps it busy.
    *
    * @param n at least 1
@@ -212,7 +215,8 @@ public final class RemotePolicyBuilder {
   }
 
   /**
-   * The largest {@code n} of one request when {@link #collapseIdenticalPrompts} is on; default 64.
+   * The largest {@code n} of one request when {@link #collapseIdenticalPrompts} is on, and the most
+   * rows (prompts times {@code n}) of one request when {@link #batchPrompts} is on; default 64.
    * A longer run of identical prompts is split into requests of at most this many rows, each seeded
    * by its own first row. Keep it within the server's limit ({@code spice serve}: 1024 completions
    * per request).
@@ -222,6 +226,57 @@ public final class RemotePolicyBuilder {
    */
   public RemotePolicyBuilder maxSamplesPerRequest(int n) {
     this.maxSamplesPerRequest = n;
+    return this;
+  }
+
+  /**
+   * Whether {@link RemotePolicy#generate} sends consecutive runs of the same length {@code n} (see
+   * {@link #collapseIdenticalPrompts}; with it off every run is one row, {@code n = 1}) and the
+   * same allowed tokens as ONE request whose {@code prompt} is the list of their token-id lists,
+   * at most {@link #maxPromptsPerRequest} prompts and {@link #maxSamplesPerRequest} rows each; the
+   * requests still run concurrently, up to {@link #maxConcurrentRequests}. The reply's choices are
+   * matched to rows by their {@code index} (prompt-major: {@code promptIndex * n + sampleIndex});
+   * a missing, duplicated or out-of-range index fails the batch. Retries, timeouts and the token-id
+   * fallbacks apply to each batched request as to any other.
+   *
+   * <p>Default false, because the safe default is one request per prompt (or run): the distinct
+   * prompts of a batched request are not independent on every server. vLLM gives every prompt of
+   * the request the same {@code seed}, so they share one random stream; a batched request is
+   * also all or nothing (one bad prompt, a 400, fails and a retry resends every row), and vLLM
+   * batches concurrent requests itself, so it gains little. Turn it on for {@code spice serve},
+   * which runs one request at a time: there one batched request of B prompts costs about one
+   * in-process {@code generate} of B prompts, where B requests cost about B calls.
+   *
+   * <p>Seeds: the request for rows {@code [r, ...)} of a batch sampled with seed {@code s} carries
+   * {@code seed = TokenSampler.seedForRowOffset(s, r)}, a full signed 64-bit integer (vLLM accepts
+   * the int64 range; a proxy that reads JSON numbers as doubles would round it), so that over
+   * {@code spice serve} row {@code r + j} draws from the stream it draws from in-process: the batch
+   * equals the served backend's in-process {@code generate} of the same prompts and seed (bit for
+   * bit when it is one request; split, with the same tokens and log-probs equal to float rounding,
+   * as another batch layout gives). Without
+   * batching a request carries its first row's {@code Seeds.mix(s, r) >>> 11} instead, so turning
+   * batching on changes the samples (not their distribution).
+   *
+   * @param batch whether to send several prompts per completions request
+   * @return this builder
+   */
+  public RemotePolicyBuilder batchPrompts(boolean batch) {
+    this.batchPrompts = batch;
+    return this;
+  }
+
+  /**
+   * The most prompts (runs) of one batched request when {@link #batchPrompts} is on; default 64.
+   * A request also stays within {@link #maxSamplesPerRequest} rows (prompts times {@code n}); more
+   * prompts go into further requests, each seeded by its first row. Setting it with batching off
+   * is an error at {@link #build()}.
+   *
+   * @param n at least 1 (1 sends one prompt per request, as batching off does, but seeded as batched)
+   * @return this builder
+   */
+  public RemotePolicyBuilder maxPromptsPerRequest(int n) {
+    this.maxPromptsPerRequest = n;
+    this.maxPromptsPerRequestSet = true;
     return this;
   }
 
@@ -299,6 +354,9 @@ public final class RemotePolicyBuilder {
     }
     check(maxConcurrentRequests >= 1, "maxConcurrentRequests must be >= 1, got " + maxConcurrentRequests);
     check(maxSamplesPerRequest >= 1, "maxSamplesPerRequest must be >= 1, got " + maxSamplesPerRequest);
+    check(maxPromptsPerRequest >= 1, "maxPromptsPerRequest must be >= 1, got " + maxPromptsPerRequest);
+    check(batchPrompts || !maxPromptsPerRequestSet, "maxPromptsPerRequest(" + maxPromptsPerRequest
+        + ") only applies to batched requests; set batchPrompts(true) too, or leave maxPromptsPerRequest out");
     check(maxAttempts >= 1, "retries: maxAttempts must be >= 1 (1 = no retry), got " + maxAttempts);
     check(!initialBackoff.isNegative() && maxBackoff.compareTo(initialBackoff) >= 0,
         "retries: need 0 <= initialBackoff <= maxBackoff, got " + initialBackoff + " and " + maxBackoff);
@@ -333,7 +391,8 @@ public final class RemotePolicyBuilder {
       stopIds[i] = ids[0];
     }
     return new RemotePolicy(http, model, template, tok, addSpecialTokens, stopIds, maskedLogProbs,
-        vocabularySize, pool(maxConcurrentRequests), collapseIdenticalPrompts, maxSamplesPerRequest);
+        vocabularySize, pool(maxConcurrentRequests), collapseIdenticalPrompts, maxSamplesPerRequest, batchPrompts,
+        maxPromptsPerRequest);
   }
 
   private URI validatedBase() {

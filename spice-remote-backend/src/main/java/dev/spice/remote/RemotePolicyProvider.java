@@ -24,7 +24,9 @@ import java.util.TreeSet;
  *   <li>{@code requestTimeoutSeconds}, {@code connectTimeoutSeconds}: integers {@code >= 1};
  *   <li>{@code addSpecialTokens}, {@code maskedLogProbs}: {@code true} or {@code false} (default);
  *   <li>{@code collapseIdenticalPrompts}: {@code true} (default) or {@code false};
- *       {@code maxSamplesPerRequest}: an integer {@code >= 1} (default 64).
+ *       {@code maxSamplesPerRequest}: an integer {@code >= 1} (default 64);
+ *   <li>{@code batchPrompts}: {@code true} or {@code false} (default); {@code maxPromptsPerRequest}:
+ *       an integer {@code >= 1} (default 64), only with {@code batchPrompts=true}.
  * </ul>
  *
  * Unknown keys and malformed values are rejected with a {@link
@@ -35,7 +37,8 @@ public final class RemotePolicyProvider implements PolicyProvider {
   /** Option keys this provider accepts. */
   public static final Set<String> KEYS = Set.of("url", "model", "apiKey", "template", "stopTokens",
       "maxConcurrentRequests", "maxAttempts", "vocabularySize", "requestTimeoutSeconds", "connectTimeoutSeconds",
-      "addSpecialTokens", "maskedLogProbs", "collapseIdenticalPrompts", "maxSamplesPerRequest");
+      "addSpecialTokens", "maskedLogProbs", "collapseIdenticalPrompts", "maxSamplesPerRequest",
+      "batchPrompts", "maxPromptsPerRequest");
 
   /** Creates the provider (ServiceLoader needs a public no-argument constructor). */
   public RemotePolicyProvider() {}
@@ -107,6 +110,10 @@ public final class RemotePolicyProvider implements PolicyProvider {
     b.maskedLogProbs(bool(options, "maskedLogProbs"));
     b.collapseIdenticalPrompts(bool(options, "collapseIdenticalPrompts", true));
     b.maxSamplesPerRequest(integer(options, "maxSamplesPerRequest", 64, 1));
+    b.batchPrompts(bool(options, "batchPrompts"));
+    if (options.containsKey("maxPromptsPerRequest")) {
+      b.maxPromptsPerRequest(integer(options, "maxPromptsPerRequest", 64, 1));
+    }
     return b;
   }
 

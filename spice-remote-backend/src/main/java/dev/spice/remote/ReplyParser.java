@@ -9,7 +9,8 @@ import java.util.function.Function;
 
 /**
  * Reads {@code POST /v1/completions} replies into completions and log-probs, checking every field
- * a rollout depends on: exactly {@code n} choices in index order, a known finish reason, log-probs present and as long as
+ * a rollout depends on: exactly {@code n} choices in index order (a batched request's: each index
+ * once, in any order), a known finish reason, log-probs present and as long as
  * the token ids, token ids inside the vocabulary, the prompt echoed back unchanged.
  */
 final class ReplyParser {
@@ -54,6 +55,72 @@ final class ReplyParser {
             + ", each once)");
       }
       out.add(completion(j, c, k, firstRow + k, promptIds, maxNewTokens, retokenize));
+    }
+    return out;
+  }
+
+  /**
+   * The completions of one batched request of {@code prompts.size()} prompts with {@code n}
+   * samples each, for rows {@code [firstRow, firstRow + prompts.size() * n)}: exactly that many
+   * choices, each carrying an {@code index} in that range once (it may be left out only when the
+   * request has one choice). The index is authoritative, not the list position: the choice with
+   * index {@code i = p * n + k} (prompt {@code p}'s sample {@code k}, prompt-major) is row {@code
+   * firstRow + i}, and its echoed {@code prompt_token_ids}, when present, must be prompt {@code
+   * p}'s. A missing, duplicated or out-of-range index fails naming the request and the index.
+   *
+   * @return the completions in row order
+   */
+  List<Parsed> batch(HttpTransport.Reply r, int firstRow, List<int[]> prompts, int n, int maxNewTokens,
+      Function<String, int[]> retokenize) {
+    JsonReader j = new JsonReader(r.url(), r.status());
+    int total = prompts.size() * n;
+    String request = "the batched request for rows " + firstRow + ".." + (firstRow + total - 1) + " ("
+        + prompts.size() + (prompts.size() == 1 ? " prompt" : " prompts") + " x n=" + n + ")";
+    Map<String, Object> o = j.parseObject(r.body());
+    if (!o.containsKey("choices") && (o.containsKey("error") || "error".equals(o.get("object")))) {
+      throw j.error(request + ": the reply is an error: " + ErrorBodies.message(r.body()));
+    }
+    List<Object> choices = j.list(j.required(o, "choices", ""), "choices");
+    if (choices.size() != total) {
+      throw j.error(request + ": expected exactly " + total + (total == 1 ? " choice" : " choices") + " ("
+          + prompts.size() + " x n=" + n + "), got " + choices.size());
+    }
+    int[] position = new int[total];
+    Arrays.fill(position, -1);
+    String duplicate = null;
+    for (int k = 0; k < total; k++) {
+      Map<String, Object> c = j.object(choices.get(k), "choices[" + k + "]");
+      Object index = c.get("index");
+      if (index == null && total > 1) {
+        throw j.error(request + ": 'choices[" + k + "].index' is missing; every choice of a batched request must"
+            + " carry its index (prompt index * n + sample index) to be matched to its row");
+      }
+      long i = index == null ? 0 : j.integer(index, "choices[" + k + "].index");
+      if (i < 0 || i >= total) {
+        throw j.error(request + ": 'choices[" + k + "].index' is " + i + ", outside [0, " + total + ")");
+      }
+      if (position[(int) i] >= 0) {
+        if (duplicate == null) {
+          duplicate = "'choices[" + k + "].index' is " + i + ", as is 'choices[" + position[(int) i] + "].index'";
+        }
+      } else {
+        position[(int) i] = k;
+      }
+    }
+    if (duplicate != null) {
+      List<Integer> missing = new ArrayList<>();
+      for (int i = 0; i < total; i++) {
+        if (position[i] < 0) {
+          missing.add(i);
+        }
+      }
+      throw j.error(request + ": " + duplicate + "; index " + (missing.size() == 1 ? missing.get(0) : missing)
+          + " is missing (every index 0.." + (total - 1) + " must come exactly once)");
+    }
+    List<Parsed> out = new ArrayList<>(total);
+    for (int i = 0; i < total; i++) {
+      Map<String, Object> c = j.object(choices.get(position[i]), "choices[" + position[i] + "]");
+      out.add(completion(j, c, position[i], firstRow + i, prompts.get(i / n), maxNewTokens, retokenize));
     }
     return out;
   }

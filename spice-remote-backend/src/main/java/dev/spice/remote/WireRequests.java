@@ -2,8 +2,10 @@ package dev.spice.remote;
 
 import dev.spice.core.SamplingParams;
 import dev.spice.core.internal.json.Json;
+import dev.spice.core.internal.sampling.TokenSampler;
 import dev.spice.core.sampling.Seeds;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The JSON bodies of {@code POST /v1/completions}, as the module README lists them. */
@@ -30,9 +32,37 @@ final class WireRequests {
    */
   static String generate(String model, int[] promptIds, SamplingParams p, int firstRow, int n, int[] allowedIds,
       int[] stopTokenIds) {
+    return generateBody(model, promptIds, p, rowSeed(p.seed(), firstRow), n, allowedIds, stopTokenIds);
+  }
+
+  /**
+   * The seed of a batched request for rows {@code [firstRow, ...)} of a batch sampled with {@code
+   * seed}: {@link TokenSampler#seedForRowOffset}, a full signed 64-bit integer (vLLM accepts the
+   * int64 range), under which row {@code j} of the request draws from the in-process stream of row
+   * {@code firstRow + j} when the server runs the request as one batch in prompt-major order
+   * ({@code spice serve} does).
+   */
+  static long batchSeed(long seed, int firstRow) {
+    return TokenSampler.seedForRowOffset(seed, firstRow);
+  }
+
+  /**
+   * One batched request: {@code prompt} is the list of the prompts' token ids, each sampled {@code
+   * n} times, seeded {@link #batchSeed batchSeed(seed, firstRow)}.
+   *
+   * @param prompts the prompts' token ids, at least one
+   * @param allowedIds the allowed token ids of every prompt, or {@code null} when unconstrained
+   */
+  static String generateBatch(String model, List<int[]> prompts, SamplingParams p, int firstRow, int n,
+      int[] allowedIds, int[] stopTokenIds) {
+    return generateBody(model, prompts, p, batchSeed(p.seed(), firstRow), n, allowedIds, stopTokenIds);
+  }
+
+  private static String generateBody(String model, Object prompt, SamplingParams p, long seed, int n,
+      int[] allowedIds, int[] stopTokenIds) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("model", model);
-    m.put("prompt", promptIds);
+    m.put("prompt", prompt);
     m.put("n", n);
     m.put("max_tokens", p.maxNewTokens());
     m.put("temperature", p.temperature());
@@ -40,7 +70,7 @@ final class WireRequests {
     if (p.topK() > 0) {
       m.put("top_k", p.topK());
     }
-    m.put("seed", rowSeed(p.seed(), firstRow));
+    m.put("seed", seed);
     if (!p.stop().isEmpty()) {
       m.put("stop", p.stop());
       // SamplingParams keeps the stop string in the text: vLLM's and SGLang's names for that

@@ -18,7 +18,8 @@ import java.util.function.BiFunction;
  * log-prob {@code -ln 2} per token); scoring ({@code echo} with {@code max_tokens: 0}) returns the
  * same rule's log-probs, so scored continuations match their sampling log-probs. A request with
  * {@code n > 1} answers {@code n} choices (index {@code k}), sample {@code k} drawn as an
- * {@code n = 1} request with seed {@link #sampleSeed sampleSeed(seed, k)} would be.
+ * {@code n = 1} request with seed {@link #sampleSeed sampleSeed(seed, k)} would be. A batched request
+ * ({@code prompt} a list of lists) samples each prompt so, with the request's one seed, as vLLM does.
  */
 final class CharModel {
   static final String LETTERS = "abcde";
@@ -71,6 +72,10 @@ final class CharModel {
     if (!(q.get("prompt") instanceof List)) {
       throw new IllegalArgumentException("prompt must be token ids");
     }
+    List<?> promptList = (List<?>) q.get("prompt");
+    if (!promptList.isEmpty() && promptList.get(0) instanceof List) {
+      return completeBatch(q, promptList);
+    }
     int[] prompt = ints(q.get("prompt"));
     int maxTokens = ((Number) q.get("max_tokens")).intValue();
     boolean echo = Boolean.TRUE.equals(q.get("echo"));
@@ -95,7 +100,7 @@ final class CharModel {
     List<Object> choices = new ArrayList<>();
     int completionTokens = 0;
     for (int k = 0; k < n; k++) {
-      Map<String, Object> c = sample(prompt, maxTokens, stop, sampleSeed(seed, k));
+      Map<String, Object> c = sample(prompt, maxTokens, stop, sampleSeed(seed, k), allowed(q));
       c.put("index", k);
       completionTokens += ((int[]) c.get("token_ids")).length;
       choices.add(c);
@@ -103,7 +108,47 @@ final class CharModel {
     return reply(choices, prompt.length, completionTokens);
   }
 
-  private Map<String, Object> sample(int[] prompt, int maxTokens, List<String> stop, long seed) {
+  /**
+   * A batched request ({@code prompt} a list of token-id lists), answered as vLLM does: every
+   * prompt is sampled as a request of its own with the request's seed, choices prompt-major.
+   */
+  private String completeBatch(Map<String, Object> q, List<?> promptList) {
+    long seed = ((Number) q.get("seed")).longValue();
+    int n = q.get("n") == null ? 1 : ((Number) q.get("n")).intValue();
+    int maxTokens = ((Number) q.get("max_tokens")).intValue();
+    @SuppressWarnings("unchecked")
+    List<String> stop = q.get("stop") == null ? List.of() : (List<String>) q.get("stop");
+    List<Object> choices = new ArrayList<>();
+    int promptTokens = 0;
+    int completionTokens = 0;
+    for (int p = 0; p < promptList.size(); p++) {
+      int[] prompt = ints(promptList.get(p));
+      promptTokens += prompt.length;
+      for (int k = 0; k < n; k++) {
+        Map<String, Object> c = sample(prompt, maxTokens, stop, sampleSeed(seed, k), allowed(q));
+        c.put("index", p * n + k);
+        completionTokens += ((int[]) c.get("token_ids")).length;
+        choices.add(c);
+      }
+    }
+    return reply(choices, promptTokens, completionTokens);
+  }
+
+  /** The request's {@code allowed_token_ids} as letters, or all letters. */
+  private static String allowed(Map<String, Object> q) {
+    if (q.get("allowed_token_ids") == null) {
+      return LETTERS;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int id : ints(q.get("allowed_token_ids"))) {
+      if (LETTERS.indexOf(id) >= 0) {
+        sb.appendCodePoint(id);
+      }
+    }
+    return sb.toString();
+  }
+
+  private Map<String, Object> sample(int[] prompt, int maxTokens, List<String> stop, long seed, String letters) {
     Map<String, Object> choice = new LinkedHashMap<>();
     choice.put("index", 0);
     List<Integer> out = new ArrayList<>();
@@ -128,13 +173,20 @@ final class CharModel {
       SplittableRandom rnd = new SplittableRandom(seed);
       int prev = prompt[prompt.length - 1];
       while (out.size() < maxTokens) {
-        double u = rnd.nextDouble();
+        double mass = 0;
+        for (int k = 0; k < letters.length(); k++) {
+          mass += Math.exp(logProb(prev, letters.charAt(k)));
+        }
+        if (letters.equals(LETTERS)) {
+          mass = 1; // all letters: the rule itself, unscaled
+        }
+        double u = rnd.nextDouble() * mass;
         double acc = 0;
-        int next = LETTERS.charAt(LETTERS.length() - 1);
-        for (int k = 0; k < LETTERS.length(); k++) {
-          acc += Math.exp(logProb(prev, LETTERS.charAt(k)));
+        int next = letters.charAt(letters.length() - 1);
+        for (int k = 0; k < letters.length(); k++) {
+          acc += Math.exp(logProb(prev, letters.charAt(k)));
           if (u < acc) {
-            next = LETTERS.charAt(k);
+            next = letters.charAt(k);
             break;
           }
         }

@@ -6,6 +6,7 @@ import dev.spice.core.SamplingParams;
 import dev.spice.core.text.PromptTemplate;
 import dev.spice.djl.DjlPolicy;
 import dev.spice.remote.RemotePolicy;
+import dev.spice.remote.RemotePolicyBuilder;
 import dev.spice.serve.PolicyServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,16 +29,21 @@ import java.util.Map;
  *
  * <p>Per model, one {@code DjlPolicy} of a random-init folder is measured in-process and served
  * (the same instance, never both at once) by a {@code PolicyServer} on loopback. For each batch
- * size B, every round runs these variants in turn on the same B prompts, seed and max new tokens:
- * {@code in-process batch} (one {@code generate} of B prompts), {@code in-process 1/call} (B
- * {@code generate} calls of one prompt), {@code HTTP cN} ({@code RemotePolicy.generate} of the B
- * prompts with {@code maxConcurrentRequests = N}: one request per prompt, local tokenizer), and
- * {@code HTTP batched} (one {@code /v1/completions} request with {@code prompt: [[ids], ...]},
- * sent by {@link RawHttp}), then the in-process batch again. Warm-up rounds are not counted; the
- * table gives the median, min and max tokens/s of the timed rounds and the median over rounds of
- * each variant's time per token relative to the round's two in-process batches together (the HTTP
- * cost, in %), the same for the process's CPU time per token (see {@link #time}), and for the HTTP
- * variants the share of their wall time that the served policy spent generating ({@link TimedPolicy}).
+ * size B, every round runs these variants on the same B prompts, seed and max new tokens:
+ * {@code in-process 1/call} (B {@code generate} calls of one prompt), {@code HTTP cN} ({@code
+ * RemotePolicy.generate} of the B prompts with {@code maxConcurrentRequests = N}: one request per
+ * prompt, local tokenizer), {@code HTTP batched} (one {@code /v1/completions} request with {@code
+ * prompt: [[ids], ...]}, sent by {@link RawHttp}) and {@code HTTP RemotePolicy batched} ({@code
+ * RemotePolicy.generate} with {@code batchPrompts(true)}: the same one request, sent and checked by
+ * the client), with the baseline {@code in-process batch} (one {@code generate} of B prompts)
+ * before the first variant, between any two and after the last, the variants in reverse order on
+ * every other round: each variant's baseline is the in-process batch just before and just after
+ * it, so a drift of the machine's speed moves both alike. Warm-up rounds are not counted; the
+ * table gives the median, min and max tokens/s of the timed rounds (the in-process batch row: all
+ * its runs of a round together) and the median over rounds of each variant's time per token
+ * relative to its two neighbouring in-process batches together (the HTTP cost, in %), the same for
+ * the process's CPU time per token (see {@link #time}), and for the HTTP variants the share of
+ * their wall time that the served policy spent generating ({@link TimedPolicy}).
  */
 public final class RolloutThroughputHarness {
   static final String MODEL = "bench";
@@ -46,7 +53,7 @@ public final class RolloutThroughputHarness {
   /**
    * Entry point. Options ({@code --key=value}): {@code --models=quickstart,10M},
    * {@code --batches=16,64}, {@code --concurrency=1,4,16}, {@code --new=32} max new tokens,
-   * {@code --prompt-words=16}, {@code --warmup=1} and {@code --repeats=3} rounds,
+   * {@code --prompt-words=16}, {@code --warmup=1} (0 for none) and {@code --repeats=3} rounds,
    * {@code --threads=1} PyTorch intra-op threads, {@code --sync-repeats=5},
    * {@code --parts=throughput,sync}, {@code --dir=} a work folder, kept (default a temporary one,
    * deleted at the end).
@@ -74,7 +81,7 @@ public final class RolloutThroughputHarness {
     int[] conc = ints(opt.getOrDefault("concurrency", "1,4,16"), "concurrency");
     int maxNew = ints(opt.getOrDefault("new", "32"), "new")[0];
     int words = ints(opt.getOrDefault("prompt-words", "16"), "prompt-words")[0];
-    int warmup = ints(opt.getOrDefault("warmup", "1"), "warmup")[0];
+    int warmup = ints(opt.getOrDefault("warmup", "1"), "warmup", 0)[0];
     int repeats = ints(opt.getOrDefault("repeats", "3"), "repeats")[0];
     int threads = ints(opt.getOrDefault("threads", "1"), "threads")[0];
     int syncRepeats = ints(opt.getOrDefault("sync-repeats", "5"), "sync-repeats")[0];
@@ -150,38 +157,66 @@ public final class RolloutThroughputHarness {
     Map<String, RemotePolicy> remotes = new LinkedHashMap<>();
     RawHttp raw = new RawHttp(server.uri());
     Map<String, List<double[]>> runs = new LinkedHashMap<>(); // variant -> time() of each timed round
+    Map<String, List<double[]>> bases = new HashMap<>(); // variant -> its in-process neighbours, per round
     String loadBefore = load();
     try {
       for (int c : conc) {
-        remotes.put("HTTP c" + c, RemotePolicy.builder().baseUrl(server.uri()).model(MODEL)
-            .template(PromptTemplate.RAW).tokenizer(model.tokenizer::encode, model.tokenizer::decode)
-            .vocabularySize(model.config.vocabSize()).maxConcurrentRequests(c)
-            .retries(1, Duration.ZERO, Duration.ZERO).requestTimeout(Duration.ofMinutes(10)).build());
+        remotes.put("HTTP c" + c, remote(model, server).maxConcurrentRequests(c).build());
       }
+      // every run of one request: all B prompts (each a run of one) in one batched request
+      remotes.put(BATCHED_REMOTE, remote(model, server).maxConcurrentRequests(1).batchPrompts(true)
+          .maxPromptsPerRequest(batch).maxSamplesPerRequest(batch).build());
       for (int round = 0; round < warmup + repeats; round++) {
         SamplingParams sp = new SamplingParams(1.0, 1.0, 0, maxNew, List.of(), 100 + round);
-        Map<String, double[]> r = new LinkedHashMap<>();
-        r.put("in-process batch", time(() -> tokens(policy.generate(prompts, sp))));
-        r.put("in-process 1/call", time(() -> {
+        Map<String, Run> variants = new LinkedHashMap<>();
+        variants.put("in-process 1/call", () -> {
           long n = 0;
           for (int i = 0; i < prompts.size(); i++) {
             n += tokens(policy.generate(List.of(prompts.get(i)), sp.withSeed(sp.seed() * 1000 + i)));
           }
           return n;
-        }));
+        });
         for (Map.Entry<String, RemotePolicy> e : remotes.entrySet()) {
-          r.put(e.getKey(), timeServed(served, () -> tokens(e.getValue().generate(prompts, sp))));
+          if (!e.getKey().equals(BATCHED_REMOTE)) {
+            variants.put(e.getKey(), () -> tokens(e.getValue().generate(prompts, sp)));
+          }
         }
-        r.put("HTTP batched", timeServed(served, () -> raw.batchedCompletion(MODEL, ids, maxNew, sp.seed())));
-        r.put("in-process batch, again", time(() -> tokens(policy.generate(prompts, sp))));
+        variants.put("HTTP batched", () -> raw.batchedCompletion(MODEL, ids, maxNew, sp.seed()));
+        variants.put(BATCHED_REMOTE, () -> tokens(remotes.get(BATCHED_REMOTE).generate(prompts, sp)));
+        List<String> order = new ArrayList<>(variants.keySet());
+        if (round % 2 == 1) {
+          Collections.reverse(order); // drift within a round then biases no variant the same way twice
+        }
+        // A V1 A V2 ... Vk A: the in-process batch between any two variants, each variant's baseline
+        // is the in-process batch just before it and just after it
+        Run inProcess = () -> tokens(policy.generate(prompts, sp));
+        Map<String, double[]> r = new LinkedHashMap<>();
+        Map<String, double[]> base = new HashMap<>();
+        double[] before = time(inProcess);
+        double[] all = before.clone();
+        for (String v : order) {
+          double[] t = v.startsWith("HTTP") ? timeServed(served, variants.get(v)) : time(variants.get(v));
+          double[] after = time(inProcess);
+          r.put(v, t);
+          base.put(v, sum(before, after));
+          all = sum(all, after);
+          before = after;
+        }
+        Map<String, double[]> shown = new LinkedHashMap<>();
+        shown.put(IN_PROCESS, all);
+        base.put(IN_PROCESS, all);
+        for (String v : variants.keySet()) {
+          shown.put(v, r.get(v));
+        }
         boolean timed = round >= warmup;
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  B=%d %s round %d:", batch,
-            timed ? "timed" : "warm-up", round));
-        for (Map.Entry<String, double[]> e : r.entrySet()) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  B=%d %s round %d (order %s):", batch,
+            timed ? "timed" : "warm-up", round, round % 2 == 1 ? "reversed" : "forward"));
+        for (Map.Entry<String, double[]> e : shown.entrySet()) {
           line.append(String.format(Locale.ROOT, " %s %.0f tok/s %.0f tok/CPU-s (%.0f tokens);", e.getKey(),
               e.getValue()[1] / e.getValue()[0], e.getValue()[1] / e.getValue()[2], e.getValue()[1]));
           if (timed) {
             runs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+            bases.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(base.get(e.getKey()));
           }
         }
         System.out.println(line);
@@ -195,8 +230,6 @@ public final class RolloutThroughputHarness {
         + "| tokens per process CPU-second, median | CPU per token vs in-process batch "
         + "| server generation time / wall time, median |");
     System.out.println("|---|---|---|---|---|---|---|---|");
-    List<double[]> first = runs.get("in-process batch");
-    List<double[]> last = runs.get("in-process batch, again");
     for (Map.Entry<String, List<double[]>> e : runs.entrySet()) {
       int n = e.getValue().size();
       double[] tps = new double[n];
@@ -206,14 +239,13 @@ public final class RolloutThroughputHarness {
       double[] gen = new double[n];
       for (int i = 0; i < n; i++) {
         double[] v = e.getValue().get(i);
-        double[] a = first.get(i);
-        double[] b = last.get(i);
+        double[] b = bases.get(e.getKey()).get(i);
         tps[i] = v[1] / v[0];
         cps[i] = v[1] / v[2];
         gen[i] = v.length > 3 ? v[3] / v[0] : Double.NaN;
-        // the round's baseline: both in-process batches (start and end of the round) together
-        rel[i] = ((a[1] + b[1]) / (a[0] + b[0])) / tps[i] - 1;
-        relCpu[i] = ((a[1] + b[1]) / (a[2] + b[2])) / cps[i] - 1;
+        // the variant's baseline: the in-process batches just before and just after it, together
+        rel[i] = (b[1] / b[0]) / tps[i] - 1;
+        relCpu[i] = (b[1] / b[2]) / cps[i] - 1;
       }
       Arrays.sort(rel);
       Arrays.sort(relCpu);
@@ -224,6 +256,21 @@ public final class RolloutThroughputHarness {
           median(tps), tps[0], tps[n - 1], 100 * median(rel), median(cps), 100 * median(relCpu),
           Double.isNaN(gen[0]) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * median(gen)));
     }
+  }
+
+  private static final String IN_PROCESS = "in-process batch";
+  private static final String BATCHED_REMOTE = "HTTP RemotePolicy batched";
+
+  /** A RemotePolicy builder for the served bench model: local tokenizer, no retries. */
+  private static RemotePolicyBuilder remote(BenchModel model, PolicyServer server) {
+    return RemotePolicy.builder().baseUrl(server.uri()).model(MODEL).template(PromptTemplate.RAW)
+        .tokenizer(model.tokenizer::encode, model.tokenizer::decode).vocabularySize(model.config.vocabSize())
+        .retries(1, Duration.ZERO, Duration.ZERO).requestTimeout(Duration.ofMinutes(10));
+  }
+
+  /** Element-wise sum of two {@link #time} results (wall, tokens, CPU; a fourth entry is dropped). */
+  private static double[] sum(double[] a, double[] b) {
+    return new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]};
   }
 
   interface Run {
@@ -276,16 +323,20 @@ public final class RolloutThroughputHarness {
   }
 
   private static int[] ints(String csv, String option) {
+    return ints(csv, option, 1);
+  }
+
+  private static int[] ints(String csv, String option, int min) {
     try {
       int[] v = Arrays.stream(csv.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
       for (int x : v) {
-        if (x < 1) {
-          throw new NumberFormatException("must be >= 1");
+        if (x < min) {
+          throw new NumberFormatException("must be >= " + min);
         }
       }
       return v;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + option + " must be positive integers separated by commas, got '" + csv
+      throw new IllegalArgumentException("--" + option + " must be integers >= " + min + " separated by commas, got '" + csv
           + "' (" + e.getMessage() + ")");
     }
   }

@@ -77,7 +77,8 @@ final class AdapterRun implements AutoCloseable {
         + " ...");
     log.flush();
     RemotePolicy remote = RemotePolicy.builder().baseUrl(URI.create(url)).model(model).template(template)
-        .maxConcurrentRequests(c.get("rollout_concurrency", AdapterKeys.DEFAULT_CONCURRENCY)).retrySeed(c.get("seed", 0L)).build();
+        .maxConcurrentRequests(c.get("rollout_concurrency", AdapterKeys.DEFAULT_CONCURRENCY))
+        .batchPrompts(c.get("rollout_batch_prompts", false)).retrySeed(c.get("seed", 0L)).build();
     if (!hybrid) {
       return new AdapterRun(remote, null, 1, 0);
     }

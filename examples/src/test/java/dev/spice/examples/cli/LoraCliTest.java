@@ -131,6 +131,8 @@ class LoraCliTest {
         + "rollout_url");
     refused(model, List.of("rollout_concurrency=4"), "key 'rollout_concurrency' (from --set rollout_concurrency) "
         + "applies only with rollout_url or challenger_url");
+    refused(model, List.of("rollout_batch_prompts=true"), "key 'rollout_batch_prompts' (from --set "
+        + "rollout_batch_prompts) is true but applies only with rollout_url or challenger_url");
     refused(model, List.of("lora_rank=4", url, served, "sync_every=3", "max_staleness=1"), "key 'max_staleness' (from "
         + "--set max_staleness) is 1, but sync_every 3 trains on rollouts up to 2 versions old; valid: max_staleness >= 2");
     refused(model, List.of("lora_rank=4", url, served, "rollout_concurrency=0"), "key 'rollout_concurrency' has the "

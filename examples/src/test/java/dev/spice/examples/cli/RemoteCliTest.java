@@ -103,7 +103,7 @@ class RemoteCliTest {
     Path out = dir.resolve("run");
     try (Server s = new Server(model)) {
       CliRig.Result r = CliRig.spice(CliRig.train(model, corpus, out, 1, "challenger_url=" + s.url(),
-          "challenger_model=tiny"));
+          "challenger_model=tiny", "rollout_batch_prompts=true"));
       assertEquals(0, r.code(), r.toString());
       assertTrue(r.out().contains("for the Challenger"), r.out());
     }

@@ -1,5 +1,6 @@
 package dev.spice.examples.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +32,9 @@ import org.junit.jupiter.api.Test;
  * completions of the run equal {@code generateFromTokens(nCopies(n, ids_r), null,
  * params.withSeed(Seeds.mix(s, r) >>> 11))} in-process, not rows {@code [r, r + n)} of {@code
  * generate(prompts, params)} (which draws row {@code i} from {@code (s, i)}): same distribution,
- * other stream.
+ * other stream. In batched mode ({@code batchPrompts(true)}) the request for rows {@code [r, ...)}
+ * carries {@code TokenSampler.seedForRowOffset(s, r)} instead, and then the completions are those
+ * of {@code generate(prompts, params)} (see {@link #batchedRequestsReproduceTheInProcessGenerateExactly}).
  */
 class RemoteOverServeTest {
   private static final WordTokenizer TOK = WordTokenizer.withSpecialTokens(List.of("what", "is", "the", "capital",
@@ -116,6 +119,65 @@ class RemoteOverServeTest {
             .get(0);
         assertEquals(direct, perRowOut.get(i), "collapsing off: row " + i + " is its own request");
       }
+    }
+  }
+
+  /**
+   * Batched mode: a request for rows {@code [r, ...)} carries {@code
+   * TokenSampler.seedForRowOffset(s, r)} and the server runs its rows prompt-major in one call, so
+   * every row draws from its in-process stream: when the whole batch is one request, the client's
+   * completions equal the in-process {@code generate} of the same prompts and seed bit for bit; split
+   * into several requests, the tokens are the same and the log-probs agree to float rounding (a
+   * smaller batch runs other kernel shapes).
+   */
+  @Test
+  void batchedRequestsReproduceTheInProcessGenerateExactly() {
+    Prompt france = Prompt.of(Role.REASONER, "what is the capital of france");
+    Prompt paris = Prompt.of(Role.CHALLENGER, "paris");
+    Prompt italy = Prompt.of(Role.REASONER, "what is the capital of italy answer:");
+    Prompt rome = Prompt.of(Role.REASONER, "rome");
+    List<List<Prompt>> batches = List.of(List.of(france, paris, italy, rome),
+        List.of(france, france, france, paris, paris, paris, italy, italy, italy),
+        List.of(france, france, paris, italy, italy, italy, rome));
+    int[] runs = {4, 3, 4};
+    int[] oneClientRequests = {1, 1, 4}; // the last batch's runs have three lengths: 2, 1, 3, 1
+    SamplingParams sp = new SamplingParams(1.0, 0.95, 0, 6, List.of(), 0x9E3779B97F4A7C15L);
+    try (DjlPolicy served = tiny(); DjlPolicy local = tiny();
+        PolicyServer server = PolicyServer.builder().policy(served).modelName("tiny").build().start();
+        RemotePolicy whole = RemotePolicy.builder().baseUrl(server.uri()).model("tiny")
+            .template(PromptTemplate.PLAIN).batchPrompts(true).build();
+        RemotePolicy split = RemotePolicy.builder().baseUrl(server.uri()).model("tiny")
+            .template(PromptTemplate.PLAIN).batchPrompts(true).maxPromptsPerRequest(1).maxConcurrentRequests(2)
+            .build()) {
+      for (int b = 0; b < batches.size(); b++) {
+        List<Prompt> prompts = batches.get(b);
+        for (long seed : new long[] {sp.seed(), 5}) {
+          List<Completion> inProcess = local.generate(prompts, sp.withSeed(seed));
+          long before = whole.stats().requests();
+          List<Completion> got = whole.generate(prompts, sp.withSeed(seed));
+          assertEquals(before + runs[b] + oneClientRequests[b], whole.stats().requests(),
+              "batch " + b + ": one /tokenize per run and " + oneClientRequests[b] + " completion request(s)");
+          if (oneClientRequests[b] == 1) {
+            assertEquals(inProcess, got, "batch " + b + ", one request: bit for bit");
+          } else {
+            assertSameDraws(inProcess, got, "batch " + b + ", a request per run length");
+          }
+          assertSameDraws(inProcess, split.generate(prompts, sp.withSeed(seed)), "batch " + b + ", a request per run");
+        }
+      }
+    }
+  }
+
+  /** The same tokens, text and finish; log-probs of another batch layout may differ in the last float bits. */
+  private static void assertSameDraws(List<Completion> want, List<Completion> got, String where) {
+    assertEquals(want.size(), got.size(), where);
+    for (int i = 0; i < want.size(); i++) {
+      String row = where + ", row " + i;
+      assertEquals(want.get(i).text(), got.get(i).text(), row);
+      assertArrayEquals(want.get(i).tokens(), got.get(i).tokens(), row);
+      assertArrayEquals(want.get(i).promptTokens(), got.get(i).promptTokens(), row);
+      assertArrayEquals(want.get(i).logProbs(), got.get(i).logProbs(), 1e-5f, row);
+      assertEquals(want.get(i).finishReason(), got.get(i).finishReason(), row);
     }
   }
 

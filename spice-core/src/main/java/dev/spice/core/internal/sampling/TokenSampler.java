@@ -30,6 +30,34 @@ public final class TokenSampler {
     return new SplittableRandom(z ^ (z >>> 31));
   }
 
+  /** {@code 0xBF58476D1CE4E5B9 / 0x9E3779B97F4A7C15} modulo 2^64: one row's step of {@link #rowStream}'s seed. */
+  private static final long ROW_STEP = 0xBF58476D1CE4E5B9L * inverse(0x9E3779B97F4A7C15L);
+
+  /**
+   * The seed whose row {@code j} stream is row {@code offset + j}'s stream under {@code seed}:
+   * {@code rowStream(seedForRowOffset(seed, offset), j)} draws exactly what {@code rowStream(seed,
+   * offset + j)} does, for every {@code j >= 0} (the state {@link #rowStream} mixes is linear in
+   * seed and row). So rows {@code [offset, offset + m)} of a batch sampled with {@code seed} can
+   * be sampled as a batch of their own with this seed, with the same results (a remote client
+   * sends it for the rows of one batched request).
+   *
+   * @param seed the batch's seed
+   * @param offset the first row of the part, {@code >= 0}
+   * @return the part's seed; {@code seed} itself for offset 0
+   */
+  public static long seedForRowOffset(long seed, int offset) {
+    return seed + offset * ROW_STEP;
+  }
+
+  /** The multiplicative inverse of an odd number modulo 2^64 (Newton's iteration). */
+  private static long inverse(long odd) {
+    long x = odd; // correct to 3 bits for any odd number
+    for (int i = 0; i < 5; i++) {
+      x *= 2 - odd * x;
+    }
+    return x;
+  }
+
   /**
    * Log-sum-exp of the candidate logits at temperature 1.
    *
