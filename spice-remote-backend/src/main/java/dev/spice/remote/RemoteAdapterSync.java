@@ -113,7 +113,8 @@ public final class RemoteAdapterSync implements PolicySync {
    * @throws SpiceException.BackendException when the writer fails or writes no
    *     {@code adapter_config.json}, or a folder cannot be written or deleted
    * @throws RemoteServerException when the server refuses to load (for example: the path does not
-   *     exist on the server) or to unload, with the server's message
+   *     exist on the server) or to unload, with the server's message. When the writer or the load
+   *     fails, the folder this call wrote is deleted again and the served adapter is unchanged.
    */
   @Override
   public synchronized void publish(TrainablePolicy trainer, long version) {
@@ -122,19 +123,34 @@ public final class RemoteAdapterSync implements PolicySync {
     }
     String name = adapterName(version);
     Path dir = adapterRoot.resolve(name);
-    write(trainer, dir);
+    try {
+      write(trainer, dir);
+      if (listed(name)) {
+        unload(name, "replacing it");
+      }
+      String body = Json.write(Map.of("lora_name", name, "lora_path", dir.toString()));
+      try {
+        server.post("/v1/load_lora_adapter", body);
+      } catch (RemoteServerException e) {
+        throw new RemoteServerException("loading LoRA adapter '" + name + "' from " + dir + " failed (the server "
+            + "must see that path and run with runtime LoRA updating on): " + e.getMessage(), e.endpoint(),
+            e.status(), e);
+      }
+    } catch (RuntimeException e) {
+      // nothing was loaded from the folder: remove it so a failed publish leaves no trace on disk
+      // (the served adapter's folder stays, even when its re-publish failed)
+      if (!name.equals(served) && !toUnload.contains(name)) {
+        try {
+          deleteTree(dir);
+          folders.remove(name);
+        } catch (IOException io) {
+          e.addSuppressed(io);
+        }
+      }
+      throw e;
+    }
     if (!folders.contains(name)) {
       folders.addLast(name);
-    }
-    if (listed(name)) {
-      unload(name, "replacing it");
-    }
-    String body = Json.write(Map.of("lora_name", name, "lora_path", dir.toString()));
-    try {
-      server.post("/v1/load_lora_adapter", body);
-    } catch (RemoteServerException e) {
-      throw new RemoteServerException("loading LoRA adapter '" + name + "' from " + dir + " failed (the server must"
-          + " see that path and run with runtime LoRA updating on): " + e.getMessage(), e.endpoint(), e.status(), e);
     }
     server.useModel(name);
     if (served != null && !served.equals(name)) {

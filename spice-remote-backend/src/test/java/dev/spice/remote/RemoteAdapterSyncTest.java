@@ -107,8 +107,11 @@ class RemoteAdapterSyncTest {
     assertTrue(e.getMessage().contains("No adapter found for " + root.resolve("spice-v1")), e.getMessage());
     assertEquals("spice-v0", remote.model());
     assertEquals("v0", generated());
+    assertFalse(Files.exists(root.resolve("spice-v1")), "the folder of the failed publish is deleted");
+    assertTrue(Files.exists(root.resolve("spice-v0")), "the served adapter's folder stays");
     s.publish(trainer, 1);
     assertEquals("spice-v1", remote.model());
+    assertTrue(Files.exists(root.resolve("spice-v1")));
   }
 
   @Test
@@ -128,6 +131,7 @@ class RemoteAdapterSyncTest {
     e = assertThrows(SpiceException.BackendException.class, () -> throwing.publish(trainer, 0));
     assertTrue(e.getMessage().contains("the adapter writer failed on " + root.resolve("spice-v0")
         + ": java.lang.IllegalStateException: no LoRA on this policy"), e.getMessage());
+    assertFalse(Files.exists(root.resolve("spice-v0")), "a failed write leaves no folder");
   }
 
   @Test
