@@ -148,18 +148,20 @@ final class Completions {
       List<Object> offsets = new ArrayList<>();
       int base = 0;
       if (echo != null) {
+        int[] off = TextOffsets.of(prompt, policy::detokenize);
         for (int j = 0; j < prompt.length; j++) {
           strings.add(policy.detokenize(new int[] {prompt[j]}));
           lpList.add(j == 0 ? null : (Object) (double) echo.logProbs()[j - 1]);
-          offsets.add(j == 0 ? 0 : policy.detokenize(Arrays.copyOf(prompt, j)).length());
+          offsets.add(off[j]);
         }
         base = echo.text().length();
       }
       int[] toks = g.tokens();
+      int[] off = TextOffsets.of(toks, policy::detokenize);
       for (int j = 0; j < toks.length; j++) {
         strings.add(policy.detokenize(new int[] {toks[j]}));
         lpList.add((double) g.logProbs()[j]);
-        offsets.add(base + (j == 0 ? 0 : policy.detokenize(Arrays.copyOf(toks, j)).length()));
+        offsets.add(base + off[j]);
       }
       Map<String, Object> lp = new LinkedHashMap<>();
       lp.put("tokens", strings);
