@@ -112,8 +112,13 @@ class UntrustedCheckpointTest {
 
   /** Rewrites model.safetensors of {@code d} with one value of {@code tensor} replaced. */
   static void poison(Path d, String tensor, int index, float value) {
+    rewrite(d.resolve("model.safetensors"), tensor, index, value);
+  }
+
+  /** Rewrites the safetensors {@code file} with one value of {@code tensor} replaced. */
+  static void rewrite(Path file, String tensor, int index, float value) {
     List<SafeTensors.Tensor> ts = new ArrayList<>();
-    try (SafeTensors.Reader r = SafeTensors.openDirectory(d)) {
+    try (SafeTensors.Reader r = SafeTensors.open(file)) {
       for (String n : r.names()) {
         float[] v = r.floats(n);
         if (n.equals(tensor)) {
@@ -122,7 +127,7 @@ class UntrustedCheckpointTest {
         ts.add(new SafeTensors.Tensor(n, r.info(n).shape(), v));
       }
     }
-    SafeTensors.write(d.resolve("model.safetensors"), ts, Map.of());
+    SafeTensors.write(file, ts, Map.of());
   }
 
   @Test
@@ -192,21 +197,6 @@ class UntrustedCheckpointTest {
     }
   }
 
-  /** Rewrites {@code d}/optimizer.safetensors with one value of {@code tensor} replaced. */
-  static void poisonOptimizer(Path d, String tensor, int index, float value) {
-    List<SafeTensors.Tensor> ts = new ArrayList<>();
-    try (SafeTensors.Reader r = SafeTensors.open(d.resolve("optimizer.safetensors"))) {
-      for (String n : r.names()) {
-        float[] v = r.floats(n);
-        if (n.equals(tensor)) {
-          v[index] = value;
-        }
-        ts.add(new SafeTensors.Tensor(n, r.info(n).shape(), v));
-      }
-    }
-    SafeTensors.write(d.resolve("optimizer.safetensors"), ts, Map.of());
-  }
-
   @Test
   void nonFiniteOptimizerStateOrANegativeSecondMomentIsRefused() throws Exception {
     Path ck = tmp.resolve("adam-checkpoint");
@@ -222,7 +212,7 @@ class UntrustedCheckpointTest {
           java.nio.file.Files.copy(f, d.resolve(f.getFileName()));
         }
       }
-      poisonOptimizer(d, c[0], 7, Float.parseFloat(c[1]));
+      rewrite(d.resolve("optimizer.safetensors"), c[0], 7, Float.parseFloat(c[1]));
       try (DjlPolicy p = Fixtures.policy(Fixtures.qwen3(), 2, OptimizerSettings.adamW(1e-3))) {
         float[] before = ((DjlPolicyImpl) p).weights();
         var e = assertThrows(SpiceException.CheckpointException.class, () -> p.loadCheckpoint(d));

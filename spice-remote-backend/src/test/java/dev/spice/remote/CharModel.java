@@ -47,6 +47,16 @@ final class CharModel {
     return s;
   }
 
+  /** What this model samples for an {@code n = 1} request of {@code text} with wire seed {@code seed}. */
+  int[] sampleOnce(String text, long seed, int maxTokens) {
+    String body = dev.spice.core.internal.json.Json.write(java.util.Map.of("model", FakeServer.MODEL, "prompt",
+        text.codePoints().toArray(), "n", 1, "max_tokens", maxTokens, "seed", seed));
+    java.util.Map<String, Object> reply = dev.spice.core.internal.json.Json.parseObject(completions(
+        new FakeServer.Request("POST", "/v1/completions", body, null)).body());
+    java.util.Map<?, ?> choice = (java.util.Map<?, ?>) ((java.util.List<?>) reply.get("choices")).get(0);
+    return ints(choice.get("token_ids"));
+  }
+
   /** The reply to a {@code POST /v1/completions}. */
   FakeServer.Reply completions(FakeServer.Request r) {
     return FakeServer.Reply.ok(complete(Json.parseObject(r.body())));

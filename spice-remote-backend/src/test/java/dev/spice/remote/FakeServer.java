@@ -91,6 +91,15 @@ final class FakeServer implements AutoCloseable {
     return this;
   }
 
+  /** The JSON bodies of the requests received on {@code path}, in arrival order. */
+  List<java.util.Map<String, Object>> bodies(String path) {
+    List<java.util.Map<String, Object>> out = new ArrayList<>();
+    for (Request r : received(path)) {
+      out.add(dev.spice.core.internal.json.Json.parseObject(r.body()));
+    }
+    return out;
+  }
+
   synchronized List<Request> received(String path) {
     return received.stream().filter(r -> r.path().equals(path)).toList();
   }

@@ -48,22 +48,15 @@ class RemotePolicyCollapseTest {
 
   /** What CharModel samples for an n = 1 request of {@code text} with wire seed {@code seed}. */
   private int[] sampled(String text, long seed) {
-    String body = Json.write(Map.of("model", FakeServer.MODEL, "prompt", text.codePoints().toArray(), "n", 1,
-        "max_tokens", PARAMS.maxNewTokens(), "seed", seed));
-    Map<String, Object> reply = Json.parseObject(model.completions(
-        new FakeServer.Request("POST", "/v1/completions", body, null)).body());
-    Map<?, ?> choice = (Map<?, ?>) ((List<?>) reply.get("choices")).get(0);
-    return CharModel.ints(choice.get("token_ids"));
+    return model.sampleOnce(text, seed, PARAMS.maxNewTokens());
   }
+
 
   /** The bodies of the completion requests received, in arrival order. */
   private List<Map<String, Object>> sentRequests() {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (FakeServer.Request r : server.received("/v1/completions")) {
-      out.add(Json.parseObject(r.body()));
-    }
-    return out;
+    return server.bodies("/v1/completions");
   }
+
 
   private static List<Object> nAndSeed(long n, long seed) {
     return List.of(n, seed);
