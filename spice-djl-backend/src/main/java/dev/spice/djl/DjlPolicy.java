@@ -31,7 +31,8 @@ import java.util.Objects;
  * and {@link #savePretrained} the merged model. The frozen base is then kept one tensor per weight
  * in {@link Builder#baseDtype} (float32 or float16), and {@link #saveCheckpoint} stores the adapter,
  * its optimizer state and the base's checksum, not the base: resume into a policy built from the
- * same base.
+ * same base. {@link #withAdapter} makes a LoRA policy over an existing policy's weights (many
+ * adapters, one copy of the base).
  *
  * <p>Threading: one thread at a time per policy; updates of all policies in the process are
  * serialised (PyTorch allows one gradient collector at a time). PyTorch's intra-op thread count is

@@ -40,6 +40,8 @@ final class AdapterSyncTiming {
     long bytes = 0;
     try (DjlPolicy trainer = model.loraTrainer()) {
       int[] ids = trainer.tokenize(prompt.text());
+      // First, before any other adapter was loaded (freed native memory would be reused and hide the growth).
+      double perAdapter = residentPerAdapter(raw, trainer, root.resolve("adapters-rss-" + model.name), 4);
       Path rawRoot = root.resolve("adapters-raw-" + model.name);
       for (int v = 0; v <= repeats; v++) {
         String name = "raw-v" + v;
@@ -92,13 +94,12 @@ final class AdapterSyncTiming {
           }
         }
       }
-      double perAdapter = residentPerAdapter(raw, trainer, root.resolve("adapters-rss-" + model.name), 4);
       System.out.printf(Locale.ROOT, "%n### Adapter sync, %s: %d adapter parameters (rank 8, 7 modules), adapter "
           + "folder %d bytes, %d timed repeats after 1 warm-up, adapters %s (load %s)%n%n", model.name,
           trainer.adapterParameterCount(), bytes, repeats, rebuild ? "rebuild the base (--adapter-load=rebuild)"
           : "share the served base (DjlPolicy.withAdapter)", RolloutThroughputHarness.load());
       System.out.printf(Locale.ROOT, "Resident memory per loaded adapter: %.1f MB (VmRSS growth over 4 adapters "
-          + "loaded at once, divided by 4)%n%n", perAdapter / 1e6);
+          + "loaded at once, divided by 4, measured before the timed loads)%n%n", perAdapter / 1e6);
     }
     System.out.println("| phase | median ms | min | max |");
     System.out.println("|---|---|---|---|");
@@ -119,7 +120,6 @@ final class AdapterSyncTiming {
       Path dir = root.resolve("rss-v" + i);
       trainer.saveAdapter(dir);
     }
-    System.gc();
     long before = residentBytes();
     for (int i = 0; i < n; i++) {
       String name = "rss-v" + i;
