@@ -92,8 +92,8 @@ public final class HybridTrainingExample {
   static List<IterationResult> run(Path model, CorpusSource corpus, Path work, int iterations, boolean demo,
       PrintStream out) {
     List<IterationResult> results = new ArrayList<>();
-    try (DjlAdapterHost host = new DjlAdapterHost(() -> DjlPolicy.builder().pretrained(model), 2);
-        DjlPolicy base = DjlPolicy.builder().pretrained(model).build();
+    try (DjlPolicy base = DjlPolicy.builder().pretrained(model).build();
+        DjlAdapterHost host = new DjlAdapterHost(base, 2);
         PolicyServer server = PolicyServer.builder().policy(base).modelName("base").port(0).adapters(host).build()
             .start();
         RemotePolicy rollouts = RemotePolicy.builder().baseUrl(server.uri()).model("base").build();

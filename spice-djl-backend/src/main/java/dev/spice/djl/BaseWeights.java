@@ -29,8 +29,11 @@ final class BaseWeights {
   private final BaseDtype dtype;
   private final NDArray[] tensors;
   private String checksum;
+  /** Whether the tensors are handles of this model's own viewing another policy's storage. */
+  private final boolean view;
 
   private BaseWeights(List<Model.Slot> slots, BaseDtype dtype, NDArray[] tensors, String checksum) {
+    this.view = checksum == null;
     this.slots = slots;
     this.dtype = dtype;
     this.tensors = tensors;
@@ -78,6 +81,29 @@ final class BaseWeights {
       Function<String, float[]> floats = HfWeights.reading(r, allowNonFinite);
       return load(ModelLayout.layoutOf(cfg).slots(), manager, dtype, s -> HfWeights.slotValues(cfg, s, floats));
     }
+  }
+
+  /**
+   * A float32 base over existing tensors ({@link SharedBase}: views of a full fine-tuning policy's
+   * flat tensor, whose values may change), so its checksum is computed on each request.
+   */
+  static BaseWeights viewing(List<Model.Slot> slots, NDArray[] tensors) {
+    return new BaseWeights(slots, BaseDtype.FLOAT32, tensors, null);
+  }
+
+  /** Whether this base views another policy's tensors ({@link #viewing}). */
+  boolean isView() {
+    return view;
+  }
+
+  /** A {@link #viewing} base over new handles of the same storage, attached to {@code manager}. */
+  BaseWeights viewsIn(NDManager manager) {
+    NDArray[] t = new NDArray[tensors.length];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = tensors[i].reshape(tensors[i].getShape());
+      t[i].attach(manager);
+    }
+    return viewing(slots, t);
   }
 
   /** The base {@link ModelLayout#randomInit} gives for {@code seed}, slot by slot. */
@@ -144,7 +170,14 @@ final class BaseWeights {
   }
 
   String checksum() {
-    return checksum;
+    if (checksum != null) {
+      return checksum;
+    }
+    CRC32C crc = new CRC32C();
+    for (int i = 0; i < tensors.length; i++) {
+      update(crc, floats(i));
+    }
+    return hex(crc);
   }
 
   /** Slot {@code i} as float32 values on the host (exact: every 16-bit value is a float32). */

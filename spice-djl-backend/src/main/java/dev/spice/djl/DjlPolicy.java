@@ -31,7 +31,8 @@ import java.util.Objects;
  * and {@link #savePretrained} the merged model. The frozen base is then kept one tensor per weight
  * in {@link Builder#baseDtype} (float32 or float16), and {@link #saveCheckpoint} stores the adapter,
  * its optimizer state and the base's checksum, not the base: resume into a policy built from the
- * same base.
+ * same base. {@link #withAdapter} makes a LoRA policy over an existing policy's weights (many
+ * adapters, one copy of the base).
  *
  * <p>Threading: one thread at a time per policy; updates of all policies in the process are
  * serialised (PyTorch allows one gradient collector at a time). PyTorch's intra-op thread count is
@@ -111,6 +112,39 @@ public interface DjlPolicy extends TrainablePolicy {
   void saveAdapter(Path directory);
 
   /**
+   * A LoRA policy over this policy's weights with the PEFT adapter in {@code peftAdapterFolder}
+   * (as {@link #saveAdapter} or PEFT writes it), without copying or re-reading the base: it
+   * computes exactly what {@code builder()} with this policy's settings plus
+   * {@link Builder#loraAdapter loraAdapter(peftAdapterFolder)} would build (the same log-probs
+   * bit for bit, the same tokens for the same seed), in the time it takes to read the adapter.
+   *
+   * <p><b>Shared:</b> the base weights (this policy's flat weights, viewed per tensor, or, when
+   * this policy is itself a LoRA policy, its frozen base, whose {@link Builder#baseDtype} the new
+   * policy keeps; this policy's own adapter is not used) and the tokenizer: neither is copied.
+   * <b>Not shared:</b> the adapter, its optimizer state, and the settings copied from this
+   * policy's builder (template, device, batch sizes, optimizer, {@code keepReference}, ...).
+   *
+   * <p><b>Lifetimes:</b> the shared weights and tokenizer are reference counted. Closing this
+   * policy or an adapter policy frees its own memory only; the shared part is freed when the last
+   * policy using it is closed, so the policies may be closed in any order. An adapter policy may
+   * itself be the source of further adapter policies (they share the same base).
+   *
+   * <p><b>Training:</b> the adapter policy trains its adapter as any LoRA policy does
+   * ({@link #update}, {@link #supervisedUpdate}; the base is frozen), and may save it. While the
+   * base is shared, nothing may change it: {@link #update} and {@link #supervisedUpdate} of a
+   * full fine-tuning source and {@link #loadCheckpoint} of any policy sharing it (a checkpoint
+   * may carry base weights) are refused.
+   *
+   * @param peftAdapterFolder the adapter directory ({@code adapter_config.json},
+   *     {@code adapter_model.safetensors})
+   * @return a new LoRA policy sharing this policy's base; close it when done
+   * @throws SpiceException.ConfigurationException if the folder does not exist or the adapter is
+   *     invalid or does not fit this model (the message names the file and what was wrong)
+   * @throws SpiceException.BackendException if this policy is closed
+   */
+  DjlPolicy withAdapter(Path peftAdapterFolder);
+
+  /**
    * A new builder.
    *
    * @return a builder with default settings
@@ -143,6 +177,29 @@ public interface DjlPolicy extends TrainablePolicy {
     BaseDtype baseDtype = BaseDtype.FLOAT32;
 
     Builder() {}
+
+    /** A copy of every setting (adapter policies keep their source's, {@link DjlPolicy#withAdapter}). */
+    Builder copy() {
+      Builder c = new Builder();
+      c.pretrained = pretrained;
+      c.config = config;
+      c.seed = seed;
+      c.tokenizer = tokenizer;
+      c.template = template;
+      c.device = device;
+      c.optimizer = optimizer;
+      c.microBatchSize = microBatchSize;
+      c.generationBatchSize = generationBatchSize;
+      c.threads = threads;
+      c.keepReference = keepReference;
+      c.eosWhenConstrained = eosWhenConstrained;
+      c.addBos = addBos;
+      c.allowNonFiniteWeights = allowNonFiniteWeights;
+      c.lora = lora;
+      c.loraAdapter = loraAdapter;
+      c.baseDtype = baseDtype;
+      return c;
+    }
 
     /**
      * The element type of the frozen base weights under LoRA ({@link #lora} or

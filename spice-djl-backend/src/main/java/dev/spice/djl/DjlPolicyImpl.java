@@ -56,7 +56,11 @@ final class DjlPolicyImpl implements DjlPolicy {
 
   private final TransformerConfig cfg;
   private final Tokenizer tokenizer;
-  private final boolean ownsTokenizer;
+  /** The weights' manager and the tokenizer, shared with adapter policies ({@link #withAdapter}). */
+  private final SharedBase shared;
+  /** A copy of the builder's settings (the settings of adapter policies made from this one). */
+  private final DjlPolicy.Builder settings;
+  private final PromptTemplate template;
   final Model model;
   private final PromptEncoder prompts;
   private final Generator generator;
@@ -68,11 +72,16 @@ final class DjlPolicyImpl implements DjlPolicy {
   private final int genBatch;
   private boolean closed;
 
-  DjlPolicyImpl(TransformerConfig cfg, Tokenizer tokenizer, boolean ownsTokenizer, PromptTemplate template,
-      Model model, DjlPolicy.Builder b) {
+  /**
+   * A policy over {@code model}; {@code b} is a copy of the builder this policy keeps, and
+   * {@code shared} holds one reference for it (released by {@link #close}).
+   */
+  DjlPolicyImpl(TransformerConfig cfg, SharedBase shared, PromptTemplate template, Model model, DjlPolicy.Builder b) {
     this.cfg = cfg;
-    this.tokenizer = tokenizer;
-    this.ownsTokenizer = ownsTokenizer;
+    this.shared = shared;
+    this.tokenizer = shared.tokenizer();
+    this.settings = b;
+    this.template = template;
     this.model = model;
     this.genBatch = b.generationBatchSize;
     this.prompts = new PromptEncoder(cfg, tokenizer, template, b);
@@ -87,6 +96,38 @@ final class DjlPolicyImpl implements DjlPolicy {
     this.supervisedStep = new SupervisedStep(model, prompts, forcing, b.microBatchSize);
     this.checkpoints = new PolicyCheckpoints(model, tokenizer, optimizer, reference,
         b.pretrained == null ? null : b.pretrained.toString(), b.allowNonFiniteWeights);
+  }
+
+  /** {@link SharedBase#adapterPolicy}. */
+  @Override
+  public DjlPolicy withAdapter(Path peftAdapterFolder) {
+    open();
+    return SharedBase.adapterPolicy(this, Objects.requireNonNull(peftAdapterFolder, "peftAdapterFolder"));
+  }
+
+  SharedBase shared() {
+    return shared;
+  }
+
+  DjlPolicy.Builder settings() {
+    return settings;
+  }
+
+  PromptTemplate template() {
+    return template;
+  }
+
+  /**
+   * Refuses {@code method} while other policies share this policy's base and the call would
+   * change it (a full fine-tuning policy's weights are that base; {@code always}: any policy).
+   */
+  private void requireBaseNotShared(String method, boolean always) {
+    int others = shared.users() - 1;
+    if (others > 0 && (always || model.base == null)) {
+      throw new SpiceException.ConfigurationException(method + " is refused: this policy's base weights are "
+          + "shared with " + others + " other policy(ies) made by DjlPolicy.withAdapter, and " + method
+          + (always ? " may replace them" : " would change them") + "; close the other policies first");
+    }
   }
 
   /** {@link PolicyLoader#create}. */
@@ -188,6 +229,7 @@ final class DjlPolicyImpl implements DjlPolicy {
   @Override
   public UpdateStats update(List<TrainingSample> samples, LossSettings loss) {
     open();
+    requireBaseNotShared("update", false);
     if (samples.isEmpty()) {
       return UpdateStats.empty();
     }
@@ -222,6 +264,7 @@ final class DjlPolicyImpl implements DjlPolicy {
   @Override
   public UpdateStats supervisedUpdate(List<SupervisedSample> samples) {
     open();
+    requireBaseNotShared("supervisedUpdate", false);
     if (samples.isEmpty()) {
       return UpdateStats.empty();
     }
@@ -303,6 +346,7 @@ final class DjlPolicyImpl implements DjlPolicy {
   @Override
   public void loadCheckpoint(Path dir) {
     open();
+    requireBaseNotShared("loadCheckpoint", true);
     checkpoints.loadCheckpoint(dir);
   }
 
@@ -313,9 +357,7 @@ final class DjlPolicyImpl implements DjlPolicy {
     }
     closed = true;
     model.close();
-    if (ownsTokenizer) {
-      tokenizer.close();
-    }
+    shared.release();
   }
 
   @Override
@@ -409,6 +451,7 @@ final class DjlPolicyImpl implements DjlPolicy {
    * optimizer state is untouched. For tests.
    */
   void setWeights(float[] w) {
+    requireBaseNotShared("setWeights", true);
     if (w.length != model.size) {
       throw new IllegalArgumentException("expected " + model.size + " weights, got " + w.length);
     }

@@ -130,9 +130,12 @@ final class Model implements AutoCloseable {
     }
   }
 
-  /** A model whose weights are one flat float32 tensor of {@code init} (at most 2^31 - 9 of them). */
-  Model(TransformerConfig cfg, NDManager manager, float[] init) {
-    this(cfg, manager, init, null);
+  /**
+   * A model whose weights are one flat float32 tensor of {@code init} (at most 2^31 - 9 of them),
+   * created in {@code weights} (the {@link SharedBase}'s manager, which this model does not close).
+   */
+  Model(TransformerConfig cfg, NDManager manager, NDManager weights, float[] init) {
+    this(cfg, manager, weights, init, null);
   }
 
   /**
@@ -140,10 +143,10 @@ final class Model implements AutoCloseable {
    * ({@link #attachLora}) before it is used, since nothing else in it can be trained.
    */
   Model(TransformerConfig cfg, NDManager manager, BaseWeights base) {
-    this(cfg, manager, null, base);
+    this(cfg, manager, null, null, base);
   }
 
-  private Model(TransformerConfig cfg, NDManager manager, float[] init, BaseWeights base) {
+  private Model(TransformerConfig cfg, NDManager manager, NDManager weights, float[] init, BaseWeights base) {
     this.cfg = cfg;
     this.manager = manager;
     this.h = cfg.hiddenSize();
@@ -167,7 +170,7 @@ final class Model implements AutoCloseable {
         throw new IllegalStateException("init has " + init.length + " values, layout needs " + size);
       }
     }
-    this.flat = init == null ? null : manager.create(init, new Shape(size));
+    this.flat = init == null ? null : weights.create(init, new Shape(size));
     long[] cuts = new long[slots.size() - 1];
     for (int i = 1; i < slots.size(); i++) {
       cuts[i - 1] = slots.get(i).offset();
@@ -429,6 +432,7 @@ final class Model implements AutoCloseable {
     return manager.getDevice();
   }
 
+  /** Closes this model's own manager; the weights of a {@link SharedBase} are released by the policy. */
   @Override
   public void close() {
     manager.close();

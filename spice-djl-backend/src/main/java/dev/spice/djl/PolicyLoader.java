@@ -84,21 +84,25 @@ final class PolicyLoader {
       }
       throw e;
     }
+    // The weights (the flat tensor or the per-slot base) get their own manager, shared with the
+    // adapter policies made from this one (SharedBase); everything else lives in the model's.
+    NDManager weights = NDManager.newBaseManager(device, "PyTorch");
     NDManager mgr = NDManager.newBaseManager(device, "PyTorch");
     try {
       Model model;
       if (adapter != null) {
         BaseWeights base = b.pretrained != null
-            ? BaseWeights.pretrained(cfg, b.pretrained, mgr, b.baseDtype, b.allowNonFiniteWeights)
-            : BaseWeights.random(cfg, b.seed, mgr, b.baseDtype);
+            ? BaseWeights.pretrained(cfg, b.pretrained, weights, b.baseDtype, b.allowNonFiniteWeights)
+            : BaseWeights.random(cfg, b.seed, weights, b.baseDtype);
         model = new Model(cfg, mgr, base);
         model.attachLora(new Lora(cfg, adapter.settings(), mgr, adapter.weights()));
       } else {
-        model = new Model(cfg, mgr, init);
+        model = new Model(cfg, mgr, weights, init);
       }
-      return new DjlPolicyImpl(cfg, tok, owns, template, model, b);
+      return new DjlPolicyImpl(cfg, new SharedBase(weights, tok, owns), template, model, b.copy());
     } catch (RuntimeException e) {
       mgr.close();
+      weights.close();
       if (owns) {
         tok.close();
       }

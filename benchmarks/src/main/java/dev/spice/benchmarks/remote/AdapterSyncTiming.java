@@ -33,13 +33,15 @@ import java.util.stream.Stream;
 final class AdapterSyncTiming {
   private AdapterSyncTiming() {}
 
-  static void run(BenchModel model, PolicyServer server, Path root, int repeats) {
+  static void run(BenchModel model, PolicyServer server, Path root, int repeats, boolean rebuild) {
     RawHttp raw = new RawHttp(server.uri());
     Prompt prompt = model.prompts(1, 16, 11).get(0);
     Map<String, List<Double>> ms = new LinkedHashMap<>();
     long bytes = 0;
     try (DjlPolicy trainer = model.loraTrainer()) {
       int[] ids = trainer.tokenize(prompt.text());
+      // First, before any other adapter was loaded (freed native memory would be reused and hide the growth).
+      double perAdapter = residentPerAdapter(raw, trainer, root.resolve("adapters-rss-" + model.name), 4);
       Path rawRoot = root.resolve("adapters-raw-" + model.name);
       for (int v = 0; v <= repeats; v++) {
         String name = "raw-v" + v;
@@ -93,8 +95,11 @@ final class AdapterSyncTiming {
         }
       }
       System.out.printf(Locale.ROOT, "%n### Adapter sync, %s: %d adapter parameters (rank 8, 7 modules), adapter "
-          + "folder %d bytes, %d timed repeats after 1 warm-up (load %s)%n%n", model.name,
-          trainer.adapterParameterCount(), bytes, repeats, RolloutThroughputHarness.load());
+          + "folder %d bytes, %d timed repeats after 1 warm-up, adapters %s (load %s)%n%n", model.name,
+          trainer.adapterParameterCount(), bytes, repeats, rebuild ? "rebuild the base (--adapter-load=rebuild)"
+          : "share the served base (DjlPolicy.withAdapter)", RolloutThroughputHarness.load());
+      System.out.printf(Locale.ROOT, "Resident memory per loaded adapter: %.1f MB (VmRSS growth over 4 adapters "
+          + "loaded at once, divided by 4, measured before the timed loads)%n%n", perAdapter / 1e6);
     }
     System.out.println("| phase | median ms | min | max |");
     System.out.println("|---|---|---|---|");
@@ -103,6 +108,45 @@ final class AdapterSyncTiming {
       System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f |%n", e.getKey(), RolloutThroughputHarness.median(s),
           s[0], s[s.length - 1]);
     }
+  }
+
+  /**
+   * The growth of this process's resident memory ({@code VmRSS}) per adapter while {@code n}
+   * adapters are loaded at once (each answers one request first), in bytes; they are unloaded after.
+   */
+  private static double residentPerAdapter(RawHttp raw, DjlPolicy trainer, Path root, int n) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Path dir = root.resolve("rss-v" + i);
+      trainer.saveAdapter(dir);
+    }
+    long before = residentBytes();
+    for (int i = 0; i < n; i++) {
+      String name = "rss-v" + i;
+      raw.post("v1/load_lora_adapter", Json.write(Map.of("lora_name", name, "lora_path",
+          root.resolve(name).toString())));
+      names.add(name);
+      oneToken(raw, name, new int[] {5, 6, 7}, i);
+    }
+    long after = residentBytes();
+    for (String name : names) {
+      raw.post("v1/unload_lora_adapter", Json.write(Map.of("lora_name", name)));
+    }
+    return (after - before) / (double) n;
+  }
+
+  /** {@code VmRSS} of {@code /proc/self/status}, in bytes. */
+  private static long residentBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new IllegalStateException("no VmRSS in /proc/self/status");
   }
 
   /** One {@code /v1/completions} request of one prompt and one token; returns the token count. */

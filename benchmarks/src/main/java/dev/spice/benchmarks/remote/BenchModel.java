@@ -103,15 +103,17 @@ final class BenchModel {
   }
 
   /**
-   * The server side of the LoRA endpoints: each load builds a policy of the base folder plus the
-   * adapter ({@code DjlPolicy.Builder.loraAdapter}), as a DJL-backed {@code spice serve} would.
+   * The server side of the LoRA endpoints: each load makes a policy of the served base plus the
+   * adapter, sharing the base's weights ({@code DjlPolicy.withAdapter}), as {@code spice serve
+   * --enable-lora} does; with {@code rebuild}, as before that existed: a policy built from the base
+   * folder plus the adapter ({@code DjlPolicy.Builder.loraAdapter}), its own copy of the base.
    */
-  AdapterHost adapterHost() {
+  AdapterHost adapterHost(DjlPolicy served, boolean rebuild) {
     Map<String, DjlPolicy> loaded = new ConcurrentHashMap<>();
     return new AdapterHost() {
       @Override
       public PolicyBackend load(String adapter, Path path) {
-        DjlPolicy p = base().loraAdapter(path).build();
+        DjlPolicy p = rebuild ? base().loraAdapter(path).build() : served.withAdapter(path);
         loaded.put(adapter, p);
         return p;
       }

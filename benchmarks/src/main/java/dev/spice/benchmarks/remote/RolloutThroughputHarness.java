@@ -55,8 +55,9 @@ public final class RolloutThroughputHarness {
    * {@code --batches=16,64}, {@code --concurrency=1,4,16}, {@code --new=32} max new tokens,
    * {@code --prompt-words=16}, {@code --warmup=1} (0 for none) and {@code --repeats=3} rounds,
    * {@code --threads=1} PyTorch intra-op threads, {@code --sync-repeats=5},
-   * {@code --parts=throughput,sync}, {@code --dir=} a work folder, kept (default a temporary one,
-   * deleted at the end).
+   * {@code --parts=throughput,sync}, {@code --adapter-load=shared} (adapters share the served
+   * base, {@code DjlPolicy.withAdapter}; {@code rebuild}: each adapter rebuilds the base from its
+   * folder), {@code --dir=} a work folder, kept (default a temporary one, deleted at the end).
    *
    * @param args the options
    * @throws IOException if the work folder cannot be created
@@ -70,7 +71,7 @@ public final class RolloutThroughputHarness {
       opt.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
     }
     List<String> known = List.of("models", "batches", "concurrency", "new", "prompt-words", "warmup", "repeats",
-        "threads", "sync-repeats", "parts", "dir");
+        "threads", "sync-repeats", "parts", "adapter-load", "dir");
     for (String k : opt.keySet()) {
       if (!known.contains(k)) {
         throw new IllegalArgumentException("unknown option --" + k + "; known: " + known);
@@ -91,6 +92,10 @@ public final class RolloutThroughputHarness {
         throw new IllegalArgumentException("--parts takes throughput and/or sync, got '" + p + "'");
       }
     }
+    String adapterLoad = opt.getOrDefault("adapter-load", "shared");
+    if (!List.of("shared", "rebuild").contains(adapterLoad)) {
+      throw new IllegalArgumentException("--adapter-load takes shared or rebuild, got '" + adapterLoad + "'");
+    }
     for (String m : models) {
       if (!List.of("quickstart", "10M").contains(m)) {
         throw new IllegalArgumentException("--models takes quickstart and/or 10M, got '" + m + "'");
@@ -106,7 +111,8 @@ public final class RolloutThroughputHarness {
       int maxConc = Arrays.stream(conc).max().orElse(1);
       try (DjlPolicy policy = model.load()) {
         TimedPolicy served = new TimedPolicy(policy);
-        serve(model, policy, served, maxConc, parts, batches, conc, maxNew, words, warmup, repeats, syncRepeats, root);
+        serve(model, policy, served, maxConc, parts, batches, conc, maxNew, words, warmup, repeats, syncRepeats, root,
+            adapterLoad.equals("rebuild"));
       }
     }
     System.out.printf(Locale.ROOT, "%nload average at the end %s%n", load());
@@ -116,10 +122,11 @@ public final class RolloutThroughputHarness {
   }
 
   private static void serve(BenchModel model, DjlPolicy policy, TimedPolicy served, int maxConc, List<String> parts,
-      int[] batches, int[] conc, int maxNew, int words, int warmup, int repeats, int syncRepeats, Path root) {
+      int[] batches, int[] conc, int maxNew, int words, int warmup, int repeats, int syncRepeats, Path root,
+      boolean rebuild) {
     try (PolicyServer server = PolicyServer.builder().policy(served).modelName(MODEL).threads(Math.max(4, maxConc))
         .maxQueued(Math.max(64, maxConc)).requestTimeout(Duration.ofMinutes(10))
-        .adapters(model.adapterHost()).build()) {
+        .adapters(model.adapterHost(policy, rebuild)).build()) {
       server.start();
       System.out.printf(Locale.ROOT, "%n## %s: %d parameters, %d intra-op thread(s), server %s%n", model.name,
           policy.parameterCount(), model.threads, server.uri());
@@ -133,7 +140,7 @@ public final class RolloutThroughputHarness {
         }
       }
       if (parts.contains("sync")) {
-        AdapterSyncTiming.run(model, server, root, syncRepeats);
+        AdapterSyncTiming.run(model, server, root, syncRepeats, rebuild);
       }
     }
   }

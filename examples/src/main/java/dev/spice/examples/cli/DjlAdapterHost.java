@@ -15,10 +15,15 @@ import java.util.function.Supplier;
 
 /**
  * Serves LoRA adapters of a DJL base model through a {@link dev.spice.serve.PolicyServer}: {@link
- * #load} builds a {@link DjlPolicy} from the base settings plus {@link DjlPolicy.Builder#loraAdapter}
- * (a PEFT folder, as {@link DjlPolicy#saveAdapter} writes), {@link #unload} closes it. At most
- * {@code maxLoras} adapters are loaded at once (vLLM's {@code --max-loras}); each one is a full
- * policy (the base weights are read again per adapter, the tokenizer is shared).
+ * #load} makes a LoRA {@link DjlPolicy} of the base plus the adapter (a PEFT folder, as {@link
+ * DjlPolicy#saveAdapter} writes), {@link #unload} closes it. At most {@code maxLoras} adapters are
+ * loaded at once (vLLM's {@code --max-loras}).
+ *
+ * <p>Over a base policy ({@link #DjlAdapterHost(DjlPolicy, int)}, what {@code spice serve
+ * --enable-lora} uses) each adapter is {@link DjlPolicy#withAdapter}: it shares the served
+ * policy's weights and tokenizer, so a load reads only the adapter and holds only the adapter's
+ * memory. Over a builder ({@link #DjlAdapterHost(Supplier, int)}) each adapter is a full policy
+ * built from the base checkpoint again (its own copy of the base weights).
  *
  * <p>The server calls {@link #load} and {@link #unload} on its policy thread; this class is also
  * safe to {@link #close} from another thread afterwards. It lives in {@code examples} because
@@ -26,6 +31,7 @@ import java.util.function.Supplier;
  */
 public final class DjlAdapterHost implements AdapterHost, AutoCloseable {
   private final Supplier<DjlPolicy.Builder> base;
+  private final DjlPolicy shared;
   private final int maxLoras;
   private final Map<String, DjlPolicy> loaded = new LinkedHashMap<>();
   private boolean closed;
@@ -40,7 +46,26 @@ public final class DjlAdapterHost implements AdapterHost, AutoCloseable {
    * @throws SpiceException.ConfigurationException if {@code maxLoras < 1}
    */
   public DjlAdapterHost(Supplier<DjlPolicy.Builder> base, int maxLoras) {
-    this.base = Objects.requireNonNull(base, "base");
+    this(Objects.requireNonNull(base, "base"), null, maxLoras);
+  }
+
+  /**
+   * A host whose adapters share {@code base}'s weights and tokenizer ({@link DjlPolicy#withAdapter}:
+   * nothing of the base is copied or read again; each adapter policy has the base's settings). The
+   * host does not close {@code base}; the shared weights stay alive until {@code base} and every
+   * adapter loaded here are closed, in any order.
+   *
+   * @param base the served base policy
+   * @param maxLoras most adapters loaded at once, {@code >= 1}
+   * @throws SpiceException.ConfigurationException if {@code maxLoras < 1}
+   */
+  public DjlAdapterHost(DjlPolicy base, int maxLoras) {
+    this(null, Objects.requireNonNull(base, "base"), maxLoras);
+  }
+
+  private DjlAdapterHost(Supplier<DjlPolicy.Builder> base, DjlPolicy shared, int maxLoras) {
+    this.base = base;
+    this.shared = shared;
     if (maxLoras < 1) {
       throw new SpiceException.ConfigurationException("maxLoras must be >= 1, got " + maxLoras);
     }
@@ -48,7 +73,7 @@ public final class DjlAdapterHost implements AdapterHost, AutoCloseable {
   }
 
   /**
-   * Builds the base policy with the adapter at {@code path}.
+   * Makes the base policy with the adapter at {@code path}.
    *
    * @param name the adapter's name
    * @param path a PEFT adapter folder holding {@code adapter_config.json} and
@@ -77,7 +102,7 @@ public final class DjlAdapterHost implements AdapterHost, AutoCloseable {
       throw new SpiceException.ConfigurationException(path + " has no adapter_config.json; a LoRA adapter is a PEFT "
           + "folder with adapter_config.json and adapter_model.safetensors (DjlPolicy.saveAdapter writes one)");
     }
-    DjlPolicy p = base.get().loraAdapter(path).build();
+    DjlPolicy p = shared != null ? shared.withAdapter(path) : base.get().loraAdapter(path).build();
     loaded.put(name, p);
     return p;
   }

@@ -202,14 +202,12 @@ public final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The adapter host of {@code --enable-lora}: adapters on the same checkpoint, device and tokenizer; else null. */
+  /** The adapter host of {@code --enable-lora}: adapters sharing the served policy's weights and tokenizer; else null. */
   private DjlAdapterHost adapterHost(PolicyBackend policy) {
     if (!enableLora) {
       return null;
     }
-    DjlPolicy basePolicy = (DjlPolicy) policy;
-    return new DjlAdapterHost(() -> DjlPolicy.builder().pretrained(model).device(device)
-        .tokenizer(basePolicy.tokenizer()), maxLoras == null ? 1 : maxLoras);
+    return new DjlAdapterHost((DjlPolicy) policy, maxLoras == null ? 1 : maxLoras);
   }
 
   private PolicyBackend open() {

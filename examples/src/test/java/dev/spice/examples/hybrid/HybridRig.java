@@ -53,8 +53,8 @@ final class HybridRig implements AutoCloseable {
   HybridRig(Path base, Path adapters, int attempts) {
     this.base = base;
     this.adapters = adapters;
-    this.host = new RecordingAdapterHost(base);
     this.served = DjlPolicy.builder().pretrained(base).threads(1).build();
+    this.host = new RecordingAdapterHost(served);
     PolicyServer s = null;
     RemotePolicy r = null;
     DjlPolicy t = null;
@@ -119,15 +119,16 @@ final class HybridRig implements AutoCloseable {
   }
 
   /**
-   * The server's adapters: {@link dev.spice.examples.cli.DjlAdapterHost} (a DJL policy over the
-   * base checkpoint with the adapter's PEFT files per adapter), with the calls recorded in order.
+   * The server's adapters: {@link dev.spice.examples.cli.DjlAdapterHost} (per adapter a DJL policy
+   * sharing the served base policy's weights, with the adapter's PEFT files), with the calls recorded
+   * in order.
    */
   static final class RecordingAdapterHost implements AdapterHost, AutoCloseable {
     private final dev.spice.examples.cli.DjlAdapterHost host;
     final List<String> calls = new ArrayList<>();
 
-    RecordingAdapterHost(Path base) {
-      this.host = new dev.spice.examples.cli.DjlAdapterHost(() -> DjlPolicy.builder().pretrained(base).threads(1), 4);
+    RecordingAdapterHost(DjlPolicy served) {
+      this.host = new dev.spice.examples.cli.DjlAdapterHost(served, 4);
     }
 
     @Override
