@@ -8,7 +8,9 @@ import ai.djl.ndarray.types.Shape;
  * (masked by {@link Model#trainableDecayMask()}), applied in place to the model's trainable tensor
  * ({@link Model#trainable()}: the flat weights, or under LoRA the adapters only, so the moments
  * are adapter-sized and the frozen base has no optimizer state). Owns the moments, the step count
- * and reusable buffers of that size, all in the model's {@code NDManager}.
+ * and reusable buffers of that size, all in the model's {@code NDManager}, each allocated when a
+ * step (or a checkpoint restore) first needs it, so a policy used only for inference (a served
+ * base, a served adapter) holds no optimizer memory.
  *
  * <p>Atomic: the new moments are computed into scratch buffers and the Adam direction into the
  * caller's gradient; weights, moments and step change only in the final commit, after every
@@ -23,7 +25,9 @@ final class AdamW {
   private final NDArray target;
   private final long size;
   private final OptimizerSettings opt;
-  private final NDArray decayMask;
+  /** Allocated at the first step that needs it, like the moments: an inference-only policy holds none. */
+  private NDArray decayMask;
+  /** The moments; null until the first step or restore (zeros until then). */
   private NDArray adamM;
   private NDArray adamV;
   /** Buffers the next AdamW moments are computed into, then swapped with adamM / adamV (lazy). */
@@ -39,13 +43,27 @@ final class AdamW {
     this.target = model.trainable();
     this.size = model.trainableSize();
     this.opt = opt;
-    this.decayMask = model.manager.create(model.trainableDecayMask());
-    this.adamM = model.manager.zeros(new Shape(size));
-    this.adamV = model.manager.zeros(new Shape(size));
+  }
+
+  /** Allocates the (zero) moments on first use: a policy that is never trained holds no optimizer state. */
+  private void allocateMoments() {
+    if (adamM == null) {
+      adamM = model.manager.zeros(new Shape(size));
+      adamV = model.manager.zeros(new Shape(size));
+    }
   }
 
   OptimizerSettings settings() {
     return opt;
+  }
+
+  /** How many tensors of the trainable size this optimizer holds now (moments, scratch, decay mask and factor). */
+  int allocatedTensors() {
+    int n = 0;
+    for (NDArray a : new NDArray[] {adamM, adamV, scratchM, scratchV, decayMask, decayFactor}) {
+      n += a == null ? 0 : 1;
+    }
+    return n;
   }
 
   /** Number of committed steps (the "RNG" of a checkpoint). */
@@ -60,16 +78,17 @@ final class AdamW {
 
   /** The first moment, flat layout (a host copy). */
   float[] firstMoment() {
-    return adamM.toFloatArray();
+    return adamM == null ? new float[Math.toIntExact(size)] : adamM.toFloatArray();
   }
 
   /** The second moment, flat layout (a host copy). */
   float[] secondMoment() {
-    return adamV.toFloatArray();
+    return adamV == null ? new float[Math.toIntExact(size)] : adamV.toFloatArray();
   }
 
   /** Overwrites the moments and the step count (a checkpoint load; lengths already validated). */
   void restore(float[] m, float[] v, long savedStep) {
+    allocateMoments();
     Model.overwrite(adamM, m);
     Model.overwrite(adamV, v);
     step = savedStep;
@@ -91,6 +110,7 @@ final class AdamW {
     // Full-size passes without allocating model-sized tensors (fresh large allocations cost
     // page faults, about 10x an in-place pass): the new moments go into scratch buffers, the
     // Adam direction into g (our own concatenated copy); the state changes only at the commit.
+    allocateMoments();
     if (scratchM == null) {
       scratchM = model.manager.zeros(new Shape(size));
       scratchV = model.manager.zeros(new Shape(size));
@@ -116,6 +136,9 @@ final class AdamW {
     NDArray factor = null;
     if (opt.weightDecay() > 0) {
       if (decayFactor == null || decayFactorLr != lr) {
+        if (decayMask == null) {
+          decayMask = model.manager.create(model.trainableDecayMask());
+        }
         NDArray f = decayMask.mul((float) (-lr * opt.weightDecay()));
         f.addi(1f);
         if (decayFactor != null) {

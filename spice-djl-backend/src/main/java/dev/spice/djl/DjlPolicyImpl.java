@@ -428,6 +428,11 @@ final class DjlPolicyImpl implements DjlPolicy {
     return w;
   }
 
+  /** The optimizer's trainable-sized tensors allocated so far. For tests. */
+  int optimizerTensors() {
+    return optimizer.allocatedTensors();
+  }
+
   /** The adapters' flat tensor (internal layout), or null without LoRA. For tests. */
   float[] adapterWeights() {
     return model.lora() == null ? null : model.lora().flat.toFloatArray();

@@ -181,6 +181,32 @@ class PersistenceTest {
     }
   }
 
+  @Test
+  void optimizerStateIsAllocatedOnlyWhenTrainingStarts(@TempDir Path dir) throws Exception {
+    OptimizerSettings opt = OptimizerSettings.adamW(1e-2).withWeightDecay(0.1);
+    Path fresh = Files.createDirectory(dir.resolve("fresh"));
+    float[] expected;
+    List<TrainingSample> first;
+    try (DjlPolicy p = DjlPolicy.builder().randomInit(Fixtures.qwen3(), 8).tokenizer(Fixtures.tokenizer())
+        .optimizer(opt).build()) {
+      DjlPolicyImpl impl = (DjlPolicyImpl) p;
+      first = samples(p, 0);
+      p.scoreContinuations(PROMPTS, List.of(new int[] {5}, new int[] {6}));
+      assertEquals(0, impl.optimizerTensors(), "generation and scoring allocate no optimizer state");
+      p.saveCheckpoint(fresh); // zero moments, written without allocating them
+      assertEquals(0, impl.optimizerTensors());
+      p.update(first, Fixtures.loss());
+      assertEquals(6, impl.optimizerTensors(), "m, v, two scratch buffers, decay mask and factor");
+      expected = impl.weights();
+    }
+    try (DjlPolicy q = DjlPolicy.builder().randomInit(Fixtures.qwen3(), 99).tokenizer(Fixtures.tokenizer())
+        .optimizer(opt).build()) {
+      q.loadCheckpoint(fresh);
+      q.update(first, Fixtures.loss());
+      assertArrayEquals(expected, ((DjlPolicyImpl) q).weights(), "a checkpoint taken before training resumes exactly");
+    }
+  }
+
   private static List<TrainingSample> samples(DjlPolicy p, int seed) {
     List<Completion> cs = p.generate(PROMPTS, new SamplingParams(1, 1, 0, 3, List.of(), seed));
     List<TrainingSample> out = new ArrayList<>();
