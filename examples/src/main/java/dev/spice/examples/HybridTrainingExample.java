@@ -50,8 +50,9 @@ import java.util.Optional;
  * answers, {@link Presets#spice()}). The demo writes a tiny random word-level checkpoint and uses a
  * toy task a random model can hit (the Challenger names a word of the document, the Reasoner says
  * the word after it), so that the rewards vary and every update changes the adapter. Against a
- * remote vLLM the code is the same with the server's URL in {@link RemotePolicy.Builder}, and the
- * adapter folder on a path both machines see (spice-remote-backend's README, "Hybrid training").
+ * remote vLLM the code is the same with the server's URL in {@link dev.spice.remote.RemotePolicyBuilder}
+ * (and {@code batchPrompts} off), and the adapter folder on a path both machines see
+ * (spice-remote-backend's README, "Hybrid training").
  */
 public final class HybridTrainingExample {
   private HybridTrainingExample() {}
@@ -96,7 +97,9 @@ public final class HybridTrainingExample {
         DjlAdapterHost host = new DjlAdapterHost(base, 2);
         PolicyServer server = PolicyServer.builder().policy(base).modelName("base").port(0).adapters(host).build()
             .start();
-        RemotePolicy rollouts = RemotePolicy.builder().baseUrl(server.uri()).model("base").build();
+        // spice serve runs one request at a time: send each batch as one request (then the rollouts
+        // equal in-process sampling); leave batching off against vLLM, which batches by itself
+        RemotePolicy rollouts = RemotePolicy.builder().baseUrl(server.uri()).model("base").batchPrompts(true).build();
         DjlPolicy trainer = DjlPolicy.builder().pretrained(model)
             .lora(LoraSettings.builder().rank(demo ? 4 : 8).alpha(demo ? 8 : 16).build())
             .optimizer(OptimizerSettings.adamW(demo ? 5e-2 : 1e-4)).build()) {
