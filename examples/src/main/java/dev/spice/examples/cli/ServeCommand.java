@@ -194,12 +194,22 @@ public final class ServeCommand implements Callable<Integer> {
         stdout.println("serving '" + served + "' (" + policy.name() + ") at " + s.uri()
             + (adapters != null ? " with up to " + (maxLoras == null ? 1 : maxLoras) + " LoRA adapter(s)" : "")
             + " - Ctrl-C stops it");
+        if (policy instanceof DjlPolicy && arenaHint(System.getenv("MALLOC_ARENA_MAX"), System.getProperty("os.name"))) {
+          stdout.println("hint: start spice-serve with MALLOC_ARENA_MAX=1 in the environment: DJL generation on the "
+              + "server's thread is then as fast as in process (spice-djl-backend/README.md, \"Threads, memory, "
+              + "devices\")");
+        }
         stdout.flush();
         started.complete(s.uri());
         stop.await();
       }
     }
     return 0;
+  }
+
+  /** Whether to suggest {@code MALLOC_ARENA_MAX=1}: on Linux (glibc's per-thread arenas) when it is unset. */
+  static boolean arenaHint(String mallocArenaMax, String osName) {
+    return mallocArenaMax == null && osName != null && osName.toLowerCase(java.util.Locale.ROOT).contains("linux");
   }
 
   /** The adapter host of {@code --enable-lora}: adapters sharing the served policy's weights and tokenizer; else null. */

@@ -2,6 +2,7 @@ package dev.spice.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spice.core.Completion;
@@ -59,6 +60,8 @@ class ServeCommandTest {
     try (DjlPolicy local = DjlPolicy.builder().pretrained(model).build()) {
       URI uri = started.get(120, TimeUnit.SECONDS);
       assertTrue(out.toString().contains("serving 'tiny-model'"), out.toString());
+      assertEquals(ServeCommand.arenaHint(System.getenv("MALLOC_ARENA_MAX"), System.getProperty("os.name")),
+          out.toString().contains("hint: start spice-serve with MALLOC_ARENA_MAX=1"), out.toString());
       int[] prompt = local.tokenize("what is the capital of france answer:");
       HttpClient client = HttpClient.newHttpClient();
       String body = "{\"model\":\"tiny-model\",\"prompt\":" + Json.write(boxed(prompt)) + ",\"n\":2,\"max_tokens\":8,"
@@ -90,6 +93,15 @@ class ServeCommandTest {
       bg.shutdown();
     }
     assertEquals(0, code.get(60, TimeUnit.SECONDS), err.toString());
+  }
+
+  @Test
+  void theArenaHintIsForLinuxWithoutMallocArenaMax() {
+    assertTrue(ServeCommand.arenaHint(null, "Linux"));
+    assertFalse(ServeCommand.arenaHint("1", "Linux"));
+    assertFalse(ServeCommand.arenaHint("4", "Linux"));
+    assertFalse(ServeCommand.arenaHint(null, "Mac OS X"));
+    assertFalse(ServeCommand.arenaHint(null, "Windows 11"));
   }
 
   @Test
