@@ -66,12 +66,14 @@ final class AdapterKeys {
         ConfigKey.of("rollout_concurrency", Type.INT, Mode.MODEL, Integer.toString(DEFAULT_CONCURRENCY),
             "most requests in flight to the rollout or Challenger server (near vLLM's --max-num-seqs keeps it "
                 + "busy); may change on --resume").atLeast(1),
-        ConfigKey.of("rollout_batch_prompts", Type.BOOL, Mode.MODEL, "false",
-            "send a batch's prompts to the rollout or Challenger server as few batched requests (prompt = a list "
-                + "of token-id lists; consecutive groups of the same size share one) instead of one request per "
-                + "prompt group: fast with spice serve, which runs one request at a time, and then rollouts equal "
-                + "in-process sampling; with vLLM the prompts of one request share one seed. Changes the samples, "
-                + "so it may not change on --resume; needs rollout_url or challenger_url"),
+        ConfigKey.choice("rollout_batch_prompts", Mode.MODEL, "auto",
+            "true: send a batch's prompts to the rollout or Challenger server as few batched requests (prompt = a "
+                + "list of token-id lists; consecutive groups of the same size share one) instead of one request "
+                + "per prompt group: fast with spice serve, which runs one request at a time, and then rollouts "
+                + "equal in-process sampling; with vLLM the prompts of one request share one seed. auto: true when "
+                + "the server's /v1/models says owned_by spice (spice serve), else false (vLLM and SGLang batch "
+                + "concurrent requests themselves). Changes the samples, so it may not change on --resume; true "
+                + "needs rollout_url or challenger_url", List.of("auto", "true", "false")),
         ConfigKey.of("sync_every", Type.INT, Mode.MODEL, "1",
             "k: push the trained adapter to the rollout server after every k updates (1 = on-policy); "
                 + "needs rollout_url").atLeast(1),
@@ -215,7 +217,7 @@ final class AdapterKeys {
         fail(c, "rollout_concurrency", "applies only with rollout_url or challenger_url (requests to a server); "
             + "set one of them or remove rollout_concurrency");
       }
-      if (challengerUrl.isEmpty() && Boolean.TRUE.equals(e.get("rollout_batch_prompts"))) {
+      if (challengerUrl.isEmpty() && "true".equals(e.get("rollout_batch_prompts"))) {
         fail(c, "rollout_batch_prompts", "is true but applies only with rollout_url or challenger_url (requests to a "
             + "server); set one of them or remove rollout_batch_prompts");
       }

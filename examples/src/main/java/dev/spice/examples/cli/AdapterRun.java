@@ -76,9 +76,20 @@ final class AdapterRun implements AutoCloseable {
     log.println("connecting to " + url + " (model " + model + ") for " + (hybrid ? "rollouts" : "the Challenger")
         + " ...");
     log.flush();
+    String batching = c.get("rollout_batch_prompts", "auto");
+    boolean batch = switch (batching) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> ServerKind.isSpiceServe(URI.create(url), model);
+    };
+    if (batching.equals("auto")) {
+      log.println(batch ? "the server is spice serve (owned_by spice): one batched request per batch "
+          + "(rollout_batch_prompts=auto)" : "one request per prompt group, the server batching them "
+          + "(rollout_batch_prompts=auto: the server is not spice serve)");
+    }
     RemotePolicy remote = RemotePolicy.builder().baseUrl(URI.create(url)).model(model).template(template)
         .maxConcurrentRequests(c.get("rollout_concurrency", AdapterKeys.DEFAULT_CONCURRENCY))
-        .batchPrompts(c.get("rollout_batch_prompts", false)).retrySeed(c.get("seed", 0L)).build();
+        .batchPrompts(batch).retrySeed(c.get("seed", 0L)).build();
     if (!hybrid) {
       return new AdapterRun(remote, null, 1, 0);
     }

@@ -60,6 +60,8 @@ class RemoteCliTest {
           "rollout_model=tiny", "rollout_concurrency=2"));
       assertEquals(0, r.code(), r.toString());
       assertTrue(r.out().contains("hybrid training: rollouts on " + a.url()), r.out());
+      assertTrue(r.out().contains("the server is spice serve (owned_by spice): one batched request per batch "
+          + "(rollout_batch_prompts=auto)"), r.out());
       assertEquals(List.of("spice-v1"), a.host.loaded(), "the last pushed adapter is served, the one before unloaded");
     }
     List<Map<?, ?>> metrics = metrics(out);
