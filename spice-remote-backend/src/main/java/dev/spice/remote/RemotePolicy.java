@@ -169,6 +169,16 @@ public final class RemotePolicy implements PolicyBackend {
   }
 
   /**
+   * Whether requests carry several prompts ({@link RemotePolicyBuilder#batchPrompts}, or what
+   * {@link RemotePolicyBuilder#batchPromptsOnSpiceServe} decided from the server).
+   *
+   * @return true when batches go as batched requests
+   */
+  public boolean batchesPrompts() {
+    return batch;
+  }
+
+  /**
    * Counters since this policy was built.
    *
    * @return an immutable snapshot of the counters
@@ -378,8 +388,8 @@ public final class RemotePolicy implements PolicyBackend {
       if (c == null) {
         throw new SpiceException.InvalidInputException("scoreFromTokens: continuation " + i + " is null");
       }
-      checkIds(pt, "prompt " + i);
-      checkIds(c, "continuation " + i);
+      parser.checkInputIds(pt, "scoreFromTokens: prompt " + i);
+      parser.checkInputIds(c, "scoreFromTokens: continuation " + i);
       prompts.add(pt.clone());
       conts.add(c.clone());
     }
@@ -393,17 +403,6 @@ public final class RemotePolicy implements PolicyBackend {
           : parser.scores(http.post("/v1/completions", WireRequests.score(m, ids, cont)), row, ids, cont));
     }
     return runAll(tasks);
-  }
-
-  /** Refuses a negative id, or one at or past {@link RemotePolicyBuilder#vocabularySize} when it is known. */
-  private void checkIds(int[] ids, String what) {
-    int v = parser.vocabularySize();
-    for (int i = 0; i < ids.length; i++) {
-      if (ids[i] < 0 || (v > 0 && ids[i] >= v)) {
-        throw new SpiceException.InvalidInputException("scoreFromTokens: " + what + ": token " + i + " has id "
-            + ids[i] + (v > 0 ? ", outside the vocabulary [0, " + v + ")" : "; token ids are never negative"));
-      }
-    }
   }
 
   /**

@@ -35,6 +35,8 @@ public final class RemotePolicyBuilder {
   private boolean collapseIdenticalPrompts = true;
   private int maxSamplesPerRequest = 64;
   private boolean batchPrompts;
+  /** {@link #batchPromptsOnSpiceServe}: decide {@code batchPrompts} from the server's {@code /v1/models}. */
+  private boolean batchPromptsAuto;
   private int maxPromptsPerRequest = 64;
   private boolean maxPromptsPerRequestSet;
   private int maxAttempts = 4;
@@ -262,6 +264,21 @@ public final class RemotePolicyBuilder {
    */
   public RemotePolicyBuilder batchPrompts(boolean batch) {
     this.batchPrompts = batch;
+    this.batchPromptsAuto = false;
+    return this;
+  }
+
+  /**
+   * Lets {@link #build()} decide {@link #batchPrompts}: on when the server's {@code GET /v1/models}
+   * (read at build anyway) lists the model with {@code owned_by "spice"}, i.e. {@code spice serve},
+   * which runs one request at a time; off otherwise (vLLM says {@code "vllm"}, SGLang
+   * {@code "sglang"}: they batch concurrent requests themselves). {@link RemotePolicy#batchesPrompts()}
+   * tells what was decided. A later {@link #batchPrompts(boolean)} overrides it.
+   *
+   * @return this builder
+   */
+  public RemotePolicyBuilder batchPromptsOnSpiceServe() {
+    this.batchPromptsAuto = true;
     return this;
   }
 
@@ -355,7 +372,7 @@ public final class RemotePolicyBuilder {
     check(maxConcurrentRequests >= 1, "maxConcurrentRequests must be >= 1, got " + maxConcurrentRequests);
     check(maxSamplesPerRequest >= 1, "maxSamplesPerRequest must be >= 1, got " + maxSamplesPerRequest);
     check(maxPromptsPerRequest >= 1, "maxPromptsPerRequest must be >= 1, got " + maxPromptsPerRequest);
-    check(batchPrompts || !maxPromptsPerRequestSet, "maxPromptsPerRequest(" + maxPromptsPerRequest
+    check(batchPrompts || batchPromptsAuto || !maxPromptsPerRequestSet, "maxPromptsPerRequest(" + maxPromptsPerRequest
         + ") only applies to batched requests; set batchPrompts(true) too, or leave maxPromptsPerRequest out");
     check(maxAttempts >= 1, "retries: maxAttempts must be >= 1 (1 = no retry), got " + maxAttempts);
     check(!initialBackoff.isNegative() && maxBackoff.compareTo(initialBackoff) >= 0,
@@ -374,7 +391,8 @@ public final class RemotePolicyBuilder {
       throw new RemoteServerException("no healthy inference server at " + base + ": " + e.getMessage(),
           e.endpoint(), e.status(), e);
     }
-    checkModelServed(http, base);
+    String owner = checkModelServed(http, base);
+    boolean batch = batchPromptsAuto ? "spice".equals(owner) : batchPrompts;
     Tokenization tok = encoder == null ? new Tokenization.Server(http, model) : new Tokenization.Local(encoder, decoder);
     int[] stopIds = new int[stopTokens.size()];
     for (int i = 0; i < stopIds.length; i++) {
@@ -391,7 +409,7 @@ public final class RemotePolicyBuilder {
       stopIds[i] = ids[0];
     }
     return new RemotePolicy(http, model, template, tok, addSpecialTokens, stopIds, maskedLogProbs,
-        vocabularySize, pool(maxConcurrentRequests), collapseIdenticalPrompts, maxSamplesPerRequest, batchPrompts,
+        vocabularySize, pool(maxConcurrentRequests), collapseIdenticalPrompts, maxSamplesPerRequest, batch,
         maxPromptsPerRequest);
   }
 
@@ -414,20 +432,27 @@ public final class RemotePolicyBuilder {
     return URI.create(s);
   }
 
-  private void checkModelServed(HttpTransport http, URI base) {
+  /** Checks {@code /v1/models} lists the model; returns its {@code owned_by}, or null when absent. */
+  private String checkModelServed(HttpTransport http, URI base) {
     HttpTransport.Reply r = http.get("/v1/models");
     JsonReader j = new JsonReader(r.url(), r.status());
     Map<String, Object> o = j.parseObject(r.body());
     List<Object> data = j.list(j.required(o, "data", ""), "data");
     List<String> ids = new ArrayList<>();
+    String owner = null;
     for (int i = 0; i < data.size(); i++) {
       Map<String, Object> m = j.object(data.get(i), "data[" + i + "]");
-      ids.add(j.string(j.required(m, "id", "data[" + i + "]."), "data[" + i + "].id"));
+      String id = j.string(j.required(m, "id", "data[" + i + "]."), "data[" + i + "].id");
+      ids.add(id);
+      if (id.equals(model) && m.get("owned_by") instanceof String ownedBy) {
+        owner = ownedBy;
+      }
     }
     if (!ids.contains(model)) {
       throw new SpiceException.ConfigurationException("model '" + model + "' is not served at " + base
           + "; served models: " + ids + " (pass one of them to model(...))");
     }
+    return owner;
   }
 
   private static ExecutorService pool(int threads) {

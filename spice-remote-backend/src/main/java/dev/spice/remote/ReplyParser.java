@@ -1,6 +1,7 @@
 package dev.spice.remote;
 
 import dev.spice.core.Completion;
+import dev.spice.core.SpiceException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -290,9 +291,15 @@ final class ReplyParser {
     return out;
   }
 
-  /** The vocabulary size ids are checked against, or 0 when unknown. */
-  int vocabularySize() {
-    return vocabularySize;
+  /** Refuses a caller's negative id, or one at or past the vocabulary size when it is known. */
+  void checkInputIds(int[] ids, String what) {
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] < 0 || (vocabularySize > 0 && ids[i] >= vocabularySize)) {
+        throw new SpiceException.InvalidInputException(what + ": token " + i + " has id " + ids[i]
+            + (vocabularySize > 0 ? ", outside the vocabulary [0, " + vocabularySize + ")"
+                : "; token ids are never negative"));
+      }
+    }
   }
 
   void checkVocabulary(JsonReader j, int[] ids, String what) {

@@ -2,6 +2,7 @@ package dev.spice.remote;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,6 +80,25 @@ class RemotePolicyBatchTest {
     List<Map<String, Object>> out = new ArrayList<>(l);
     out.sort(Comparator.comparing(q -> (Long) q.get("seed")));
     return out;
+  }
+
+  @Test
+  void batchingOnSpiceServeFollowsTheServersOwner() {
+    try (RemotePolicy vllm = RemotePolicy.builder().baseUrl(server.uri()).model(FakeServer.MODEL)
+        .batchPromptsOnSpiceServe().build()) {
+      assertFalse(vllm.batchesPrompts(), "models.json says owned_by vllm");
+    }
+    String spice = "{\"object\":\"list\",\"data\":[{\"id\":\"" + FakeServer.MODEL + "\",\"object\":\"model\","
+        + "\"owned_by\":\"spice\"}]}";
+    server.handle("/v1/models", r -> FakeServer.Reply.ok(spice));
+    try (RemotePolicy served = RemotePolicy.builder().baseUrl(server.uri()).model(FakeServer.MODEL)
+        .batchPromptsOnSpiceServe().build()) {
+      assertTrue(served.batchesPrompts(), "owned_by spice: spice serve");
+    }
+    try (RemotePolicy off = RemotePolicy.builder().baseUrl(server.uri()).model(FakeServer.MODEL)
+        .batchPromptsOnSpiceServe().batchPrompts(false).build()) {
+      assertFalse(off.batchesPrompts(), "an explicit setting wins");
+    }
   }
 
   @Test

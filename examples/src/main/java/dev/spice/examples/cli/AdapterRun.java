@@ -7,6 +7,7 @@ import dev.spice.djl.DjlPolicy;
 import dev.spice.djl.LoraSettings;
 import dev.spice.remote.RemoteAdapterSync;
 import dev.spice.remote.RemotePolicy;
+import dev.spice.remote.RemotePolicyBuilder;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -77,19 +78,16 @@ final class AdapterRun implements AutoCloseable {
         + " ...");
     log.flush();
     String batching = c.get("rollout_batch_prompts", "auto");
-    boolean batch = switch (batching) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> ServerKind.isSpiceServe(URI.create(url), model);
-    };
+    RemotePolicyBuilder rb = RemotePolicy.builder().baseUrl(URI.create(url)).model(model).template(template)
+        .maxConcurrentRequests(c.get("rollout_concurrency", AdapterKeys.DEFAULT_CONCURRENCY))
+        .retrySeed(c.get("seed", 0L));
+    RemotePolicy remote = (batching.equals("auto") ? rb.batchPromptsOnSpiceServe()
+        : rb.batchPrompts(batching.equals("true"))).build();
     if (batching.equals("auto")) {
-      log.println(batch ? "the server is spice serve (owned_by spice): one batched request per batch "
-          + "(rollout_batch_prompts=auto)" : "one request per prompt group, the server batching them "
+      log.println(remote.batchesPrompts() ? "the server is spice serve (owned_by spice): one batched request "
+          + "per batch (rollout_batch_prompts=auto)" : "one request per prompt group, the server batching them "
           + "(rollout_batch_prompts=auto: the server is not spice serve)");
     }
-    RemotePolicy remote = RemotePolicy.builder().baseUrl(URI.create(url)).model(model).template(template)
-        .maxConcurrentRequests(c.get("rollout_concurrency", AdapterKeys.DEFAULT_CONCURRENCY))
-        .batchPrompts(batch).retrySeed(c.get("seed", 0L)).build();
     if (!hybrid) {
       return new AdapterRun(remote, null, 1, 0);
     }
